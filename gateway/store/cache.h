@@ -1,0 +1,81 @@
+#pragma once
+// The gateway's RocksDB cache: everything the registries publish that a decision needs, so
+// that a checkpoint decides offline. Column families:
+//
+//   certs        province|key id         -> SignedIssuerCertificate
+//   revocations  'P' pass id | 'L' letter | 'K' province|key id -> registry name
+//   suspensions  unified social credit code -> registry name
+//   shared_list  holder token            -> CST day listed (4 bytes, big-endian)
+//   freight      plate (UTF-8)           -> freight pass payload
+//   policy       name                    -> conf text pushed by a registry
+//   meta         "registry/NAME"         -> that registry's provinces, as-of time, sequence
+//   passages     pass id                 -> last passage here (time, direction), for anti-passback
+//
+// Thread-safe: lookups run concurrently from any thread; apply() and record_passage() are
+// serialised inside. Writes are synced (sync=true): what apply() acknowledged survives power
+// loss. The only module that includes RocksDB.
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "gateway/core/error.h"
+#include "gateway/credential/pass.h"
+#include "gateway/decision/decision.h"
+#include "gateway/store/record.h"
+
+namespace gw::store {
+
+struct RegistryState {
+    std::string name;
+    std::vector<std::uint32_t> provinces;
+    TimePoint as_of{};
+    std::uint64_t sequence = 0;
+};
+
+struct CacheOptions {
+    bool sync_writes = true;
+    std::size_t block_cache_bytes = 64u << 20;
+};
+
+class Cache {
+public:
+    /// Opens or creates the cache in `dir`. Fails with the RocksDB status text and the path.
+    static Result<std::unique_ptr<Cache>> open(const std::filesystem::path& dir, CacheOptions options = {});
+    ~Cache();
+    Cache(const Cache&) = delete;
+    Cache& operator=(const Cache&) = delete;
+
+    /// Applies a batch and the registry's new state in one atomic, synced write: after a
+    /// crash the registry's data is wholly the old or wholly the new.
+    Result<void> apply(const RecordBatch& batch);
+
+    /// Fills the cache facts about `pass` (revocations, suspension, shared list, last passage)
+    /// with one batched read, and data_age from the registry that speaks for its province.
+    void lookup(const credential::Pass& pass, TimePoint now, decision::Facts& facts) const;
+
+    /// Durable anti-passback memory: the pass opened a lane in `direction` at `at`.
+    Result<void> record_passage(credential::PassId id, const decision::Passage& passage);
+
+    /// The freight pass bound to a plate, for trucks on plate-only lanes.
+    std::optional<std::string> freight_payload(const credential::PlateNumber& plate) const;
+
+    std::vector<Bytes> certificates() const;
+    std::vector<RegistryState> registries() const;
+    /// Bumped by every apply(): anything cached from earlier lookups is stale once it moves.
+    std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
+    /// Flushes memtables and compacts (after a bulk load, so lookups hit filtered SST files).
+    Result<void> compact();
+
+private:
+    struct Impl;
+    explicit Cache(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+    std::atomic<std::uint64_t> generation_{0};
+};
+
+}  // namespace gw::store
