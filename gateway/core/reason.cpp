@@ -37,7 +37,6 @@ constexpr std::array kEntries{
     Entry{Reason::kDataAging, "DATA_AGING", "名单数据即将过期，请关注同步", "Registry data getting old"},
     Entry{Reason::kStaleData, "STALE_DATA", "名单数据过旧，需人工核验", "Registry data too old: check by hand"},
     Entry{Reason::kSensorFault, "SENSOR_FAULT", "设备故障，需人工核验", "Sensor fault: check by hand"},
-    Entry{Reason::kManualOverride, "MANUAL_OVERRIDE", "人工处置", "Decided by an operator"},
 };
 
 constexpr std::array<Reason, kEntries.size()> kAll = [] {

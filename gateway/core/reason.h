@@ -31,7 +31,6 @@ enum class Reason {
     kDataAging,           ///< Warning: the registry data behind this decision is getting old.
     kStaleData,           ///< The registry data is too old to decide automatically.
     kSensorFault,         ///< A sensor the lane needs reports a fault.
-    kManualOverride,      ///< An operator decided by hand, with a recorded reason.
 };
 
 enum class Lang { kZh, kEn };

@@ -76,6 +76,13 @@ std::string fingerprint(const PublicKey& pk) {
 }  // namespace gw::credential
 
 namespace gw::credential {
+std::array<std::uint8_t, 32> derive_seed(std::string_view label) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    std::array<std::uint8_t, 32> seed{};
+    crypto_generichash(seed.data(), seed.size(), reinterpret_cast<const unsigned char*>(label.data()), label.size(), nullptr, 0);
+    return seed;
+}
+
 KeyPair keypair_from_seed(const std::array<std::uint8_t, 32>& seed) {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
     KeyPair kp;

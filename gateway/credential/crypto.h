@@ -50,6 +50,8 @@ std::string fingerprint(const PublicKey& pk);
 }  // namespace gw::credential
 
 namespace gw::credential {
+/// 32 bytes derived from a label (BLAKE2b): seeds for the demo world and test vectors.
+std::array<std::uint8_t, 32> derive_seed(std::string_view label);
 /// Deterministic key pair from a 32-byte seed (test vectors and reproducible demos only).
 KeyPair keypair_from_seed(const std::array<std::uint8_t, 32>& seed);
 }  // namespace gw::credential
