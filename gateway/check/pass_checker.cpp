@@ -35,7 +35,8 @@ const Checked& PassChecker::check(std::string_view payload, TimePoint now) {
         refresh_issuers();
         recent_.clear();
     }
-    if (auto it = recent_.find(std::string(payload)); it != recent_.end()) {
+    std::string key(payload);
+    if (auto it = recent_.find(key); it != recent_.end()) {
         auto& r = it->second;
         if (r.generation == generation && now >= r.at && now - r.at < options_.repeat_window) {
             if (r.checked.facts.data_age) *r.checked.facts.data_age += now - r.at;
@@ -45,18 +46,20 @@ const Checked& PassChecker::check(std::string_view payload, TimePoint now) {
         }
         recent_.erase(it);
     }
-
-    scratch_ = Checked{};
-    scratch_.credential = credential::Verifier(*issuers_).verify(payload);
-    if (scratch_.credential) cache_.lookup(scratch_.credential->pass, now, scratch_.facts);
-    if (recent_.size() >= options_.repeat_capacity) {
+    if (recent_.size() >= options_.repeat_capacity && !recent_.empty()) {
         // Full: forget the entry seen longest ago.
         auto oldest = std::min_element(recent_.begin(), recent_.end(),
                                        [](const auto& a, const auto& b) { return a.second.at < b.second.at; });
         recent_.erase(oldest);
     }
-    recent_[std::string(payload)] = Remembered{scratch_, now, generation};
-    return scratch_;
+    // Filled in place: the entry is the result (references into an unordered_map stay valid).
+    auto& r = recent_[std::move(key)];
+    r.at = now;
+    r.generation = generation;
+    r.checked.repeat = false;
+    r.checked.credential = credential::Verifier(*issuers_).verify(payload);
+    if (r.checked.credential) cache_.lookup(r.checked.credential->pass, now, r.checked.facts);
+    return r.checked;
 }
 
 decision::Decision PassChecker::decide(const Checked& checked, const decision::Lane& lane,

@@ -37,7 +37,8 @@ class PassChecker {
 public:
     PassChecker(store::Cache& cache, credential::TrustConfig trust, decision::Policy policy, CheckerOptions options = {});
 
-    /// Verifies and looks up; the reference stays valid until the next call.
+    /// Verifies and looks up; the reference stays valid until the next call. With a
+    /// repeat_capacity of 0 nothing is remembered (the entry lives until the next call).
     const Checked& check(std::string_view payload, TimePoint now);
     decision::Decision decide(const Checked& checked, const decision::Lane& lane, const decision::Readings& readings,
                               TimePoint now) const;
@@ -70,7 +71,6 @@ private:
     std::uint64_t issuers_generation_ = ~0ull;
     std::vector<std::string> refused_;
     std::unordered_map<std::string, Remembered> recent_;
-    Checked scratch_;
 };
 
 }  // namespace gw::check

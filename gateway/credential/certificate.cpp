@@ -1,5 +1,6 @@
 #include "gateway/credential/certificate.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "credential.pb.h"
@@ -61,7 +62,11 @@ Result<IssuerCert> parse_certificate(ByteView signed_bytes) {
     std::copy(pc.public_key().begin(), pc.public_key().end(), c.key.bytes.begin());
     std::copy(pc.root_key().begin(), pc.root_key().end(), c.root_key.bytes.begin());
     auto scope = parse_scope(pc.scope());
-    if (!scope) return bad(scope.error().message);
+    if (!scope) {
+        // parse_scope echoes its input; these bytes come off the wire and may hold a newline.
+        const bool printable = std::all_of(pc.scope().begin(), pc.scope().end(), [](char ch) { return ch >= 0x20 && ch < 0x7F; });
+        return bad(printable ? scope.error().message : "scope is not a GB/T 2260 prefix of 2, 4 or 6 digits");
+    }
     c.scope = *scope;
     if (c.scope.province() != c.province) return bad("scope " + c.scope.prefix + " lies outside the root's province");
     for (auto t : pc.pass_types()) {

@@ -162,7 +162,9 @@ Result<DecodedPayload> decode_payload(std::string_view text) {
     if (text.empty()) return bad("empty");
     if (text.size() > kMaxPayloadChars) return bad("longer than " + std::to_string(kMaxPayloadChars) + " characters");
     if (!text.starts_with(kPayloadPrefix)) {
-        if (text.size() >= 4 && text.substr(0, 2) == "CP" && text[3] == ':')
+        // Only a digit is echoed as a version: the detail goes to the logs verbatim, and a
+        // scanned code may hold any byte (a newline here forged a log line).
+        if (text.size() >= 4 && text.substr(0, 2) == "CP" && text[2] >= '0' && text[2] <= '9' && text[3] == ':')
             return bad("unsupported format version '" + std::string(text.substr(0, 4)) + "'");
         return bad("not a checkpoint pass (no 'CP1:' prefix)");
     }

@@ -106,7 +106,9 @@ Result<RecordBatch> parse_records(std::string_view text, const std::string& path
     if (text.find('\0') != std::string_view::npos) return failure(path + ": binary data (NUL byte) in a records file");
     while (pos < text.size()) {
         const auto nl = text.find('\n', pos);
-        const auto line = trim(text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos));
+        auto raw = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+        if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+        const auto line = trim(raw);
         pos = nl == std::string_view::npos ? text.size() : nl + 1;
         ++line_no;
         if (line.empty() || line[0] == '#') continue;
@@ -131,6 +133,16 @@ Result<RecordBatch> parse_records(std::string_view text, const std::string& path
             if (!t) return failure(where + t.error().message);
             batch.as_of = *t;
             have_as_of = true;
+            continue;
+        }
+        if (w[0] == "freight") {
+            // A payload may contain spaces and even end with one (Base45): take the rest of
+            // the raw line, untrimmed.
+            const auto start = raw.find("freight") + 8;
+            if (w.size() < 2 || start > raw.size()) return failure(where + "'freight' takes a payload");
+            auto record = parse_line({w[0], raw.substr(start)});
+            if (!record) return failure(where + record.error().message);
+            batch.records.push_back(std::move(*record));
             continue;
         }
         auto record = parse_line(w);

@@ -106,7 +106,8 @@ Result<std::string> read_payload(const Args& args) {
         p.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
         if (p.size() > 4096) return failure("stdin: more than 4096 bytes: not a payload");
     }
-    while (!p.empty() && (p.back() == '\n' || p.back() == '\r' || p.back() == ' ')) p.pop_back();
+    // Only line ends: a payload may end with a space (Base45).
+    while (!p.empty() && (p.back() == '\n' || p.back() == '\r')) p.pop_back();
     if (p.empty()) return failure("empty payload");
     return p;
 }

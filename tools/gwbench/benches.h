@@ -1,0 +1,12 @@
+#pragma once
+#include "tools/gwbench/bench_util.h"
+
+namespace gw::bench {
+
+struct BenchOptions {
+    bool quick = false;  ///< Smaller data and fewer rounds (smoke runs in tests).
+};
+
+int run_verify_bench(Report& report, const BenchOptions& options);
+
+}  // namespace gw::bench

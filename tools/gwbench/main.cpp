@@ -1,0 +1,39 @@
+// gwbench: the project's speed figures. `gwbench AREA [--json] [--quick]` prints one figure
+// a line; with --json one JSON object a line: {"bench":..,"figure":..,"value":..,"unit":..}.
+// Speeds are ratios against a baseline run in the same process: the machine is shared.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "tools/gwbench/benches.h"
+
+namespace {
+constexpr const char* kUsage = R"(usage: gwbench AREA [--json] [--quick]
+
+areas:
+  verify   pass verification core vs bare libsodium Ed25519 (1M-entry RocksDB cache)
+)";
+}
+
+int main(int argc, char** argv) {
+    std::string area;
+    bool json = false;
+    gw::bench::BenchOptions options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--json") json = true;
+        else if (a == "--quick") options.quick = true;
+        else if (a == "--help" || a == "-h") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        } else if (area.empty() && a[0] != '-') area = a;
+        else {
+            std::fprintf(stderr, "gwbench: unknown argument '%s'\n%s", a.c_str(), kUsage);
+            return 2;
+        }
+    }
+    gw::bench::Report report(json);
+    if (area == "verify") return gw::bench::run_verify_bench(report, options);
+    std::fprintf(stderr, "gwbench: %s\n%s", area.empty() ? "no area given" : ("unknown area '" + area + "'").c_str(), kUsage);
+    return 2;
+}
