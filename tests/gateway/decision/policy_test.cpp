@@ -40,3 +40,17 @@ TEST_CASE("policy errors name the line and key") {
     CHECK(policy("[policy]\nfever = 37\n").error().message == "p.conf:2: [policy] key 'fever': unknown key");
     CHECK(policy("[policy]\npassback-window = soon\n").error().message.find("bad duration 'soon'") != std::string::npos);
 }
+
+TEST_CASE("the example policy file parses to the defaults") {
+    const auto file = load_conf(std::string(GW_SOURCE_DIR) + "/config/policy.example.conf").value();
+    const auto p = parse_policy(file, file.sections.back()).value();
+    const auto d = Policy::defaults();
+    CHECK(p.fever_threshold == d.fever_threshold);
+    CHECK(p.temperature_attempts == d.temperature_attempts);
+    CHECK(p.passback_window == d.passback_window);
+    CHECK(p.lane_types == d.lane_types);
+    for (std::size_t i = 1; i < d.staleness.size(); ++i) {
+        CHECK(p.staleness[i].warn_after == d.staleness[i].warn_after);
+        CHECK(p.staleness[i].manual_after == d.staleness[i].manual_after);
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing the gateway needs, from Debian 12's archive only.
+# Idempotent: with everything present it only checks. Run as root (or with sudo).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkgconf git
+  # libraries (each lives behind one module; see README "Dependencies")
+  libboost-dev libssl-dev libsodium-dev libprotobuf-dev protobuf-compiler
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libzxing-dev
+  librocksdb-dev doctest-dev
+  # libFuzzer targets (clang-14) and sanitizers
+  clang-14 libclang-rt-14-dev llvm-14
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: all build and test dependencies present"
