@@ -1,0 +1,218 @@
+#include "gateway/lane/lane_logic.h"
+
+namespace gw::lane {
+namespace {
+
+using decision::Verdict;
+
+struct Ctx {
+    LaneState s;
+    std::vector<Command> cmds;
+    const LaneConfig& cfg;
+    const decision::Policy& policy;
+    TimePoint now;
+
+    void enter(Phase p) {
+        s.phase = p;
+        s.since = now;
+    }
+    void show(std::string zh, std::string en) { cmds.push_back(ShowText{std::move(zh), std::move(en)}); }
+    void close(Phase p, LightColour light) {
+        cmds.push_back(CloseBarrier{});
+        cmds.push_back(SetLight{light});
+        enter(p);
+    }
+    void idle() {
+        close(Phase::kIdle, LightColour::kRed);
+        show("请出示通行码", "Show your pass");
+        s.pending.reset();
+    }
+
+    // Runs the pure decision on the pending credential and acts on the verdict.
+    void decide_pending() {
+        auto& p = *s.pending;
+        const auto d = decision::decide(p.checked.credential, p.checked.facts, cfg.lane, policy, p.readings, now);
+        s.last_decision = d;
+        const auto pass = p.checked.credential ? std::optional(p.checked.credential->pass) : std::nullopt;
+        switch (d.verdict) {
+            case Verdict::kWait:
+                if (d.has(Reason::kRemeasure)) show("请重新测量体温", "Please measure your temperature again");
+                else if (d.has(Reason::kTemperatureMissing)) show("请测量体温", "Please measure your temperature");
+                else show("正在识别车牌，请稍候", "Reading the plate, please wait");
+                return;
+            case Verdict::kOpen:
+                if (!s.link_up) {  // cannot happen while the shell keeps events in order; fail safe anyway
+                    enter(Phase::kFaulted);
+                    return;
+                }
+                cmds.push_back(PublishDecision{d, p.payload, pass});
+                cmds.push_back(OpenBarrier{});
+                cmds.push_back(SetLight{LightColour::kGreen});
+                show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
+                enter(Phase::kOpen);
+                return;
+            case Verdict::kDeny:
+                cmds.push_back(PublishDecision{d, p.payload, pass});
+                close(Phase::kDenied, LightColour::kRed);
+                show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
+                s.pending.reset();
+                return;
+            case Verdict::kManual:
+                cmds.push_back(PublishDecision{d, p.payload, pass});
+                close(Phase::kManual, LightColour::kYellow);
+                show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
+                return;
+        }
+    }
+
+    void start(std::string payload, check::Checked checked, std::optional<credential::PlateNumber> plate) {
+        Pending p{std::move(payload), std::move(checked), {}, now + cfg.input_timeout};
+        if (plate) p.readings.plate = std::move(plate);
+        else if (s.early_plate && now - s.early_plate->second < cfg.input_timeout) p.readings.plate = s.early_plate->first;
+        if (s.early_temperature && now - s.early_temperature->second < cfg.input_timeout)
+            p.readings.temperatures.push_back(s.early_temperature->first);
+        if (s.thermal_fault) p.readings.temperatures.push_back({Celsius{0}, decision::ReadingQuality::kSensorFault});
+        p.readings.plate_reader_fault = s.plate_reader_fault && !p.readings.plate;
+        s.early_plate.reset();
+        s.early_temperature.reset();
+        s.pending = std::move(p);
+        enter(Phase::kAwaitingInputs);
+        decide_pending();
+    }
+
+    bool accepting_credentials() const {
+        return s.phase == Phase::kIdle || s.phase == Phase::kDenied || s.phase == Phase::kManual ||
+               s.phase == Phase::kAwaitingInputs;
+    }
+
+    void on(const CredentialChecked& e) {
+        if (s.phase == Phase::kFaulted || !s.link_up) return;  // closed and manual until the link is back
+        if (!accepting_credentials()) return;                  // open for someone: the next one waits
+        if (s.pending && s.pending->payload == e.payload && s.phase != Phase::kManual) return;  // same code, next frame
+        start(e.payload, e.checked, std::nullopt);
+    }
+    void on(const FreightPlateMatched& e) {
+        if (s.phase == Phase::kFaulted || !s.link_up || !cfg.plate_only_freight) return;
+        if (s.phase != Phase::kIdle && s.phase != Phase::kDenied) return;
+        start(e.payload, e.checked, e.plate);
+    }
+    void on(const TemperatureMeasured& e) {
+        if (s.phase == Phase::kAwaitingInputs && s.pending) {
+            s.pending->readings.temperatures.push_back(e.reading);
+            decide_pending();
+        } else if (s.phase == Phase::kIdle || s.phase == Phase::kDenied) {
+            s.early_temperature = {e.reading, now};
+        }
+    }
+    void on(const PlateRead& e) {
+        if (s.phase == Phase::kAwaitingInputs && s.pending) {
+            s.pending->readings.plate = e.plate;
+            decide_pending();
+        } else if (s.phase == Phase::kIdle || s.phase == Phase::kDenied) {
+            s.early_plate = {e.plate, now};
+        }
+    }
+    void on(const LoopChanged& e) {
+        const bool arrived = e.present && !s.presence;
+        s.presence = e.present;
+        if (s.phase == Phase::kOpen && arrived) {
+            enter(Phase::kPassing);
+        } else if (s.phase == Phase::kPassing && !e.present) {
+            // Gone: close at once, one passage per opening.
+            if (s.pending && s.pending->checked.credential)
+                cmds.push_back(RecordPassage{s.pending->checked.credential->pass});
+            s.closed_after_passage = now;
+            idle();
+        } else if (arrived && s.phase == Phase::kIdle && s.closed_after_passage != TimePoint{} &&
+                   now - s.closed_after_passage < cfg.tailgate_window) {
+            cmds.push_back(RaiseAlert{"TAILGATING", "尾随通行：请人工处置", "Tailgating: handle by hand"});
+            close(Phase::kManual, LightColour::kYellow);
+            show("请停车，等待工作人员", "Stop: wait for the staff");
+        }
+    }
+    void on(const LinkChanged& e) {
+        s.link_up = e.up;
+        if (!e.up) {
+            if (s.phase != Phase::kFaulted)
+                cmds.push_back(RaiseAlert{"LINK_LOST", "车道控制器失联，道闸已关闭，请人工处置",
+                                          "Lane controller lost: barrier closed, handle by hand"});
+            s.pending.reset();
+            enter(Phase::kFaulted);
+        } else if (s.phase == Phase::kFaulted) {
+            idle();
+        }
+    }
+    void on(const SensorChanged& e) {
+        bool& flag = e.sensor == SensorChanged::kThermal ? s.thermal_fault : s.plate_reader_fault;
+        if (flag == e.faulted) return;
+        flag = e.faulted;
+        if (e.faulted)
+            cmds.push_back(RaiseAlert{e.sensor == SensorChanged::kThermal ? "THERMAL_FAULT" : "PLATE_READER_FAULT",
+                                      e.sensor == SensorChanged::kThermal ? "测温设备故障：请人工测温" : "车牌识别故障：请人工核对车牌",
+                                      e.sensor == SensorChanged::kThermal ? "Thermal sensor fault: measure by hand"
+                                                                          : "Plate reader fault: compare plates by hand"});
+        if (e.faulted && s.phase == Phase::kAwaitingInputs && s.pending) {
+            if (e.sensor == SensorChanged::kThermal && cfg.lane.needs_temperature)
+                s.pending->readings.temperatures.push_back({Celsius{0}, decision::ReadingQuality::kSensorFault});
+            if (e.sensor == SensorChanged::kPlateReader && !s.pending->readings.plate)
+                s.pending->readings.plate_reader_fault = true;
+            decide_pending();
+        }
+    }
+    void on(const Tick&) {
+        if (s.phase == Phase::kAwaitingInputs && s.pending && now >= s.pending->deadline) {
+            s.pending->readings.final = true;
+            decide_pending();
+        } else if (s.phase == Phase::kOpen && now - s.since >= cfg.open_timeout) {
+            idle();  // nobody came through: close, no passage recorded
+        } else if (s.phase == Phase::kDenied && now - s.since >= cfg.denied_display) {
+            idle();
+        }
+    }
+    void on(const Override& e) {
+        if (e.reason.empty() || e.operator_name.empty()) return;  // a hand decision always says who and why
+        cmds.push_back(RecordOverride{e.open, e.operator_name, e.reason});
+        if (e.open) {
+            if (!s.link_up) return;
+            cmds.push_back(OpenBarrier{});
+            cmds.push_back(SetLight{LightColour::kGreen});
+            show("工作人员放行", "Opened by the staff");
+            enter(Phase::kOpen);
+        } else {
+            idle();
+        }
+    }
+};
+
+}  // namespace
+
+std::string_view phase_name(Phase p) {
+    switch (p) {
+        case Phase::kIdle: return "idle";
+        case Phase::kAwaitingInputs: return "awaiting-inputs";
+        case Phase::kOpen: return "open";
+        case Phase::kPassing: return "passing";
+        case Phase::kDenied: return "denied";
+        case Phase::kManual: return "manual";
+        case Phase::kFaulted: return "faulted";
+    }
+    return "?";
+}
+
+Step on_event(const LaneState& state, const LaneEvent& event, const LaneConfig& config, const decision::Policy& policy,
+              TimePoint now) {
+    Ctx c{state, {}, config, policy, now};
+    std::visit([&](const auto& e) { c.on(e); }, event);
+    return Step{std::move(c.s), std::move(c.cmds)};
+}
+
+std::optional<TimePoint> next_deadline(const LaneState& s, const LaneConfig& cfg) {
+    switch (s.phase) {
+        case Phase::kAwaitingInputs: return s.pending ? std::optional(s.pending->deadline) : std::nullopt;
+        case Phase::kOpen: return s.since + cfg.open_timeout;
+        case Phase::kDenied: return s.since + cfg.denied_display;
+        default: return std::nullopt;
+    }
+}
+
+}  // namespace gw::lane

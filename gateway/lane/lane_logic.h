@@ -1,0 +1,111 @@
+#pragma once
+// One lane's behaviour as a pure function:
+//
+//   on_event(state, event, config, policy, now) -> Step { next state, commands, reasons }
+//
+// No I/O, no clock, no logging: the lane controller (the impure shell on the lane's strand)
+// turns bridge and camera events into LaneEvents, runs the PassChecker for a scanned payload
+// (its result arrives here as CredentialChecked), carries out the commands and publishes the
+// decisions. Tested as a table.
+//
+// The lane cycle: idle -> credential read -> awaiting temperature and/or plate (with a
+// deadline) -> decided -> barrier open -> vehicle or person seen by the loop detector ->
+// gone -> closed. One passage per opening: a second arrival while open is tailgating; the
+// barrier closes and the staff are alerted.
+//
+// Fail safe: the barrier opens only on an OPEN decision (or an operator's override) while
+// the bridge link is up and no sensor the lane needs is faulted. A link loss, a fault or a
+// restart leaves the lane closed.
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "gateway/check/pass_checker.h"
+#include "gateway/decision/decision.h"
+
+namespace gw::lane {
+
+enum class Phase {
+    kIdle,            ///< Closed, waiting for a credential (or a truck's plate).
+    kAwaitingInputs,  ///< Credential read; temperature and/or plate still to come.
+    kOpen,            ///< Barrier open for one passage.
+    kPassing,         ///< The loop detector sees the vehicle or person in the lane.
+    kDenied,          ///< Closed, showing the refusal for a while.
+    kManual,          ///< Closed; the staff decide (MANUAL verdict, tailgating, fault).
+    kFaulted,         ///< Bridge link down or a required sensor faulted: closed, manual.
+};
+std::string_view phase_name(Phase p);
+
+struct LaneConfig {
+    std::string id;                                   ///< "car-1"
+    decision::Lane lane;                              ///< kind, direction, what it needs
+    Seconds input_timeout{8};                         ///< awaiting temperature/plate
+    Seconds open_timeout{20};                         ///< open with nobody passing: close again
+    Seconds denied_display{5};                        ///< how long a refusal stays shown
+    bool plate_only_freight = false;                  ///< truck lane: a bound freight pass opens on the plate alone
+    Seconds tailgate_window{3};                       ///< an arrival this soon after a close is tailgating
+};
+
+struct Pending {
+    std::string payload;
+    check::Checked checked;
+    decision::Readings readings;
+    TimePoint deadline{};
+};
+
+struct LaneState {
+    Phase phase = Phase::kIdle;
+    TimePoint since{};
+    std::optional<Pending> pending;                   ///< kAwaitingInputs, and the pass an opening is for
+    std::optional<decision::Decision> last_decision;
+    bool link_up = false;                             ///< false until the bridge reports up: a restart starts closed
+    bool thermal_fault = false;
+    bool plate_reader_fault = false;
+    bool presence = false;                            ///< loop detector
+    TimePoint closed_after_passage{};                 ///< for tailgating: an arrival right after a close
+    /// Readings that came before the credential (a car's plate is read as it rolls up).
+    std::optional<std::pair<credential::PlateNumber, TimePoint>> early_plate;
+    std::optional<std::pair<decision::TemperatureReading, TimePoint>> early_temperature;
+};
+
+// Events.
+struct CredentialChecked { std::string payload; check::Checked checked; };
+struct TemperatureMeasured { decision::TemperatureReading reading; };
+struct PlateRead { credential::PlateNumber plate; };
+struct FreightPlateMatched { std::string payload; check::Checked checked; credential::PlateNumber plate; };
+struct LoopChanged { bool present; };
+struct LinkChanged { bool up; };
+struct SensorChanged { enum Sensor { kThermal, kPlateReader } sensor; bool faulted; };
+struct Tick {};
+struct Override { bool open; std::string operator_name; std::string reason; };
+
+using LaneEvent = std::variant<CredentialChecked, TemperatureMeasured, PlateRead, FreightPlateMatched, LoopChanged,
+                               LinkChanged, SensorChanged, Tick, Override>;
+
+// Commands.
+struct OpenBarrier {};
+struct CloseBarrier {};
+struct ShowText { std::string zh; std::string en; };
+enum class LightColour { kRed, kGreen, kYellow };
+struct SetLight { LightColour colour; };
+struct PublishDecision { decision::Decision decision; std::string payload; std::optional<credential::Pass> pass; };
+struct RecordPassage { credential::Pass pass; };
+struct RaiseAlert { std::string code; std::string zh; std::string en; };  ///< TAILGATING, LINK_LOST, ...
+struct RecordOverride { bool open; std::string operator_name; std::string reason; };
+
+using Command = std::variant<OpenBarrier, CloseBarrier, ShowText, SetLight, PublishDecision, RecordPassage, RaiseAlert,
+                             RecordOverride>;
+
+struct Step {
+    LaneState next;
+    std::vector<Command> commands;
+};
+
+Step on_event(const LaneState& state, const LaneEvent& event, const LaneConfig& config, const decision::Policy& policy,
+              TimePoint now);
+
+/// When the shell should deliver the next Tick (the earliest pending deadline), if any.
+std::optional<TimePoint> next_deadline(const LaneState& state, const LaneConfig& config);
+
+}  // namespace gw::lane

@@ -1,0 +1,218 @@
+#include <doctest/doctest.h>
+
+#include "gateway/credential/verifier.h"
+#include "gateway/demo/demo_world.h"
+#include "gateway/lane/lane_logic.h"
+
+using namespace gw;
+using namespace gw::lane;
+using decision::LaneKind;
+using decision::ReadingQuality;
+
+namespace {
+
+const std::string& payload(std::string_view scenario) {
+    for (const auto& s : demo::demo_world().scenarios)
+        if (s.name == scenario) return s.payload;
+    throw std::logic_error("no scenario");
+}
+
+check::Checked checked(std::string_view scenario) {
+    static const auto set = [] {
+        credential::IssuerSet s(demo::demo_world().trust);
+        for (const auto& [name, cert] : demo::demo_world().certs) (void)s.add(cert);
+        return s;
+    }();
+    check::Checked c;
+    c.credential = credential::Verifier(set).verify(payload(scenario));
+    c.facts.data_age = Seconds{3600};
+    return c;
+}
+
+template <class T>
+bool has(const Step& step) {
+    for (const auto& c : step.commands)
+        if (std::holds_alternative<T>(c)) return true;
+    return false;
+}
+
+// Drives one lane through events, one second apart, as the lane's shell would.
+struct Lane {
+    LaneConfig cfg;
+    LaneState state;
+    TimePoint now = demo::demo_now();
+    Step last;
+    std::vector<Command> all;
+
+    explicit Lane(LaneKind kind, bool plate_only = false) {
+        cfg.id = "lane";
+        cfg.lane = decision::Lane{kind, "to-zhejiang", true, kind != LaneKind::kPedestrian};
+        cfg.plate_only_freight = plate_only;
+        send(LinkChanged{true});
+    }
+    Lane& send(LaneEvent e, Seconds after = Seconds{1}) {
+        now += after;
+        last = on_event(state, e, cfg, decision::Policy::defaults(), now);
+        state = last.next;
+        all.insert(all.end(), last.commands.begin(), last.commands.end());
+        return *this;
+    }
+    Lane& scan(std::string_view scenario) { return send(CredentialChecked{payload(scenario), checked(scenario)}); }
+    Lane& temperature(float c) { return send(TemperatureMeasured{{Celsius{c}, ReadingQuality::kOk}}); }
+    Lane& plate(const char* p) { return send(PlateRead{credential::parse_plate(p).value()}); }
+    Phase phase() const { return state.phase; }
+    int opens() const {
+        int n = 0;
+        for (const auto& c : all) n += std::holds_alternative<OpenBarrier>(c);
+        return n;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a commuter on foot: scan, temperature, open, walk through, closed") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk");
+    CHECK(l.phase() == Phase::kAwaitingInputs);
+    CHECK(l.opens() == 0);
+    l.temperature(36.5f);
+    CHECK(l.phase() == Phase::kOpen);
+    CHECK(has<OpenBarrier>(l.last));
+    CHECK(has<PublishDecision>(l.last));
+    l.send(LoopChanged{true});
+    CHECK(l.phase() == Phase::kPassing);
+    l.send(LoopChanged{false});
+    CHECK(l.phase() == Phase::kIdle);
+    CHECK(has<CloseBarrier>(l.last));
+    CHECK(has<RecordPassage>(l.last));
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("a car whose plate was read before the driver showed the pass opens at once") {
+    Lane l(LaneKind::kCar);
+    l.plate("沪A12345").temperature(36.6f).scan("valid-commuter-car");
+    CHECK(l.phase() == Phase::kOpen);
+}
+
+TEST_CASE("a car waits for its plate and is handed to the staff when none comes") {
+    Lane l(LaneKind::kCar);
+    l.scan("valid-commuter-car").temperature(36.6f);
+    CHECK(l.phase() == Phase::kAwaitingInputs);
+    l.send(Tick{}, l.cfg.input_timeout);
+    CHECK(l.phase() == Phase::kManual);
+    CHECK(l.state.last_decision->has(Reason::kPlateUnread));
+    CHECK(l.opens() == 0);
+}
+
+TEST_CASE("a fever is measured twice and never opens the barrier") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").temperature(38.0f);
+    CHECK(l.phase() == Phase::kAwaitingInputs);
+    l.temperature(38.1f);
+    CHECK(l.phase() == Phase::kDenied);
+    CHECK(l.state.last_decision->has(Reason::kFever));
+    CHECK(l.opens() == 0);
+    l.send(Tick{}, l.cfg.denied_display);
+    CHECK(l.phase() == Phase::kIdle);
+}
+
+TEST_CASE("the same code seen in the next frames is not a new scan") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").scan("valid-commuter-walk").scan("valid-commuter-walk");
+    CHECK(l.phase() == Phase::kAwaitingInputs);
+    CHECK(l.last.commands.empty());
+}
+
+TEST_CASE("one passage per opening: an arrival right after the close is tailgating") {
+    Lane l(LaneKind::kCar);
+    l.plate("沪A12345").temperature(36.6f).scan("valid-commuter-car");
+    l.send(LoopChanged{true}).send(LoopChanged{false});
+    CHECK(l.phase() == Phase::kIdle);
+    l.send(LoopChanged{true});
+    CHECK(l.phase() == Phase::kManual);
+    CHECK(has<RaiseAlert>(l.last));
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("an opening nobody uses closes again without recording a passage") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    l.send(Tick{}, l.cfg.open_timeout);
+    CHECK(l.phase() == Phase::kIdle);
+    for (const auto& c : l.all) CHECK_FALSE(std::holds_alternative<RecordPassage>(c));
+}
+
+TEST_CASE("a lane starts closed and opens nothing until the bridge link is up") {
+    LaneConfig cfg;
+    cfg.lane = decision::Lane{LaneKind::kPedestrian, "to-zhejiang", true, false};
+    LaneState s;
+    const auto now = demo::demo_now();
+    auto step = on_event(s, CredentialChecked{payload("valid-commuter-walk"), checked("valid-commuter-walk")}, cfg,
+                         decision::Policy::defaults(), now);
+    CHECK_FALSE(has<OpenBarrier>(step));
+    CHECK(step.next.phase == Phase::kIdle);
+}
+
+TEST_CASE("losing the bridge link faults the lane, closes it, and the link's return brings it back closed") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(LinkChanged{false});
+    CHECK(l.phase() == Phase::kFaulted);
+    CHECK(has<RaiseAlert>(l.last));
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    CHECK(l.phase() == Phase::kFaulted);
+    l.send(LinkChanged{true});
+    CHECK(l.phase() == Phase::kIdle);
+    CHECK(has<CloseBarrier>(l.last));
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("a thermal sensor fault hands every passage to the staff") {
+    Lane l(LaneKind::kPedestrian);
+    l.send(SensorChanged{SensorChanged::kThermal, true});
+    CHECK(has<RaiseAlert>(l.last));
+    l.scan("valid-commuter-walk");
+    CHECK(l.phase() == Phase::kManual);
+    CHECK(l.state.last_decision->has(Reason::kSensorFault));
+    CHECK(l.opens() == 0);
+}
+
+TEST_CASE("a truck lane opens on the plate alone when a freight pass is bound to it") {
+    Lane l(LaneKind::kTruck, true);
+    l.temperature(36.4f);
+    const auto plate = credential::parse_plate("浙F12345").value();
+    l.send(FreightPlateMatched{payload("valid-freight-truck"), checked("valid-freight-truck"), plate});
+    CHECK(l.phase() == Phase::kOpen);
+}
+
+TEST_CASE("a manual decision opens only by an operator who gives a reason") {
+    Lane l(LaneKind::kCar);
+    l.scan("valid-commuter-car").temperature(36.6f).send(Tick{}, l.cfg.input_timeout);
+    REQUIRE(l.phase() == Phase::kManual);
+    l.send(Override{true, "王警官", ""});
+    CHECK(l.phase() == Phase::kManual);
+    l.send(Override{true, "王警官", "车牌污损，人工核对一致"});
+    CHECK(l.phase() == Phase::kOpen);
+    CHECK(has<RecordOverride>(l.last));
+    l.send(LoopChanged{true}).send(LoopChanged{false});
+    CHECK(has<RecordPassage>(l.last));
+}
+
+TEST_CASE("a refused pass is shown and the lane stays closed") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("expired-pass");
+    CHECK(l.phase() == Phase::kDenied);
+    CHECK(l.opens() == 0);
+    bool shown = false;
+    for (const auto& c : l.last.commands)
+        if (const auto* t = std::get_if<ShowText>(&c)) shown = t->zh.find("过期") != std::string::npos;
+    CHECK(shown);
+}
+
+TEST_CASE("the next deadline is the one the phase waits for") {
+    Lane l(LaneKind::kPedestrian);
+    CHECK_FALSE(next_deadline(l.state, l.cfg));
+    l.scan("valid-commuter-walk");
+    CHECK(next_deadline(l.state, l.cfg) == l.now + l.cfg.input_timeout);
+}
