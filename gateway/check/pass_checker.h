@@ -47,7 +47,12 @@ public:
                                 const decision::Readings& readings, TimePoint now);
 
     /// The pass went through `lane` at `now`: remembered durably for anti-passback.
+    /// note_passage() then the cache write, on the calling thread.
     Result<void> record_passage(const credential::Pass& pass, const decision::Lane& lane, TimePoint now);
+    /// Only the repeat memory's part of record_passage(): for shells that do the (synced,
+    /// blocking) cache write on another thread.
+    void note_passage(const credential::Pass& pass, const decision::Passage& passage);
+    store::Cache& cache() { return cache_; }
 
     /// Issuer certificates in the cache that did not chain to a trusted root, with why.
     const std::vector<std::string>& refused_certificates() const { return refused_; }

@@ -43,6 +43,12 @@ Result<TimePoint> parse_time(std::string_view text) {
         auto [p, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), v);
         if (ec != std::errc{} || p != text.data() + text.size() || text.size() == 1)
             return failure("bad time '" + std::string(text) + "': expected @UNIX_SECONDS");
+        // The years a date can be written in, as for the YYYY-MM-DD form: beyond them
+        // format_time, day_of and `now - t` overflow (a records file's "as-of @-9223372036854775808").
+        constexpr auto kFirst = sys_days{year{0} / 1 / 1} - kChinaOffset;
+        constexpr auto kLast = sys_days{year{10000} / 1 / 1} - kChinaOffset - seconds{1};
+        if (v < kFirst.time_since_epoch().count() || v > kLast.time_since_epoch().count())
+            return failure("bad time '" + std::string(text) + "': outside the years 0000-9999");
         return TimePoint{seconds{v}};
     }
     auto date = read_date(text, text);

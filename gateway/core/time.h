@@ -26,7 +26,7 @@ TimePoint day_start(std::uint32_t day);
 std::int64_t day_of(TimePoint t);
 
 /// Parses "2020-03-01" (00:00 CST), "2020-03-01T08:30", "2020-03-01T08:30:15Z",
-/// "...+08:00", "now" is not accepted here, "@1583020800" (Unix seconds).
+/// "...+08:00", "now" is not accepted here, "@1583020800" (Unix seconds, in the years 0000-9999 like a date).
 Result<TimePoint> parse_time(std::string_view text);
 /// Parses a date only ("2020-03-01") into its CST day number; the day must be >= 2020-01-01.
 Result<std::uint32_t> parse_day(std::string_view text);

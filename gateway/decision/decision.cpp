@@ -11,18 +11,30 @@ using credential::PassType;
 class Tally {
 public:
     void add(Reason r, Verdict v) {
-        if (std::find(reasons_.begin(), reasons_.end(), r) == reasons_.end()) reasons_.push_back(r);
+        for (auto& [reason, verdict] : reasons_)
+            if (reason == r) {
+                verdict = std::max(verdict, v);
+                verdict_ = std::max(verdict_, v);
+                return;
+            }
+        reasons_.emplace_back(r, v);
         verdict_ = std::max(verdict_, v);
     }
     void warn(Reason r) { add(r, Verdict::kOpen); }
     Decision finish(std::optional<Seconds> age) && {
-        if (verdict_ == Verdict::kOpen) reasons_.insert(reasons_.begin(), Reason::kOk);
-        return Decision{verdict_, std::move(reasons_), age};
+        std::vector<Reason> out;
+        if (verdict_ == Verdict::kOpen) out.push_back(Reason::kOk);
+        for (const auto& [reason, verdict] : reasons_) {
+            // A refusal is final: inputs still awaited do not apply to it.
+            if (verdict_ == Verdict::kDeny && verdict == Verdict::kWait) continue;
+            out.push_back(reason);
+        }
+        return Decision{verdict_, std::move(out), age};
     }
 
 private:
     Verdict verdict_ = Verdict::kOpen;
-    std::vector<Reason> reasons_;
+    std::vector<std::pair<Reason, Verdict>> reasons_;
 };
 
 void check_temperature(Tally& t, const Policy& policy, const Readings& in) {

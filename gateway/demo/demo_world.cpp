@@ -28,7 +28,6 @@ const char* const kSuspended = "92330482MA2AC5D6E4";  // an enterprise whose per
 const char* const kShanghaiFirm = "91310116MA1J8K9L0X";
 
 TimePoint at(const char* text) { return must(parse_time(text)); }
-std::uint32_t day(const char* text) { return must(parse_day(text)); }
 
 }  // namespace
 
@@ -36,8 +35,18 @@ TimePoint demo_now() { return at("2020-03-02T08:00:00+08:00"); }
 TimePoint demo_data_as_of() { return demo_now() - hours{1}; }
 
 const DemoWorld& demo_world() {
-    static const DemoWorld world = [] {
+    static const DemoWorld world = demo_world_at(demo_now());
+    return world;
+}
+
+DemoWorld demo_world_at(TimePoint now) {
+    {
         DemoWorld w;
+        // Every date is relative to `now`'s CST day D; with now = demo_now() (D = 2020-03-02)
+        // these are the dates of early 2020 the vectors were made with.
+        const auto D = static_cast<std::uint32_t>(day_of(now));
+        const auto day = [D](int offset) { return static_cast<std::uint32_t>(static_cast<int>(D) + offset); };
+        const auto midnight = [&](int offset) { return format_time(day_start(day(offset))); };
         const auto key = [&](const std::string& name) -> const DemoKey& {
             DemoKey k;
             k.name = name;
@@ -57,8 +66,8 @@ const DemoWorld& demo_world() {
         w.token_key = derive_seed("gw-demo-token-key");
 
         const auto certify = [&](const DemoKey& root, std::uint32_t province, const std::string& issuer, std::uint16_t key_id,
-                                 const char* scope, std::initializer_list<PassType> types, const char* from,
-                                 const char* until, const char* label) {
+                                 const char* scope, std::initializer_list<PassType> types, const std::string& from,
+                                 const std::string& until, const char* label) {
             const auto& k = key(issuer);
             IssuerCert c;
             c.province = province;
@@ -66,25 +75,25 @@ const DemoWorld& demo_world() {
             c.key = k.pair.public_key;
             c.scope = must(parse_scope(scope));
             for (auto t : types) c.type_mask |= type_bit(t);
-            c.not_before = at(from);
-            c.not_after = at(until);
+            c.not_before = at(from.c_str());
+            c.not_after = at(until.c_str());
             c.name = label;
             w.certs.emplace(issuer, must(parse_certificate(sign_certificate(c, root.pair.secret_key))));
         };
         using enum PassType;
-        certify(sh_root, 31, "jinshan-1", 1, "310116", {kCommuter, kWorkCommute, kQuarantineRelease}, "2020-01-15",
-                "2021-01-15", "金山区新冠肺炎疫情防控指挥部");
-        certify(zj_root, 33, "pinghu-7", 7, "3304", {kCommuter, kWorkCommute, kFreight}, "2020-01-15", "2021-01-15",
+        certify(sh_root, 31, "jinshan-1", 1, "310116", {kCommuter, kWorkCommute, kQuarantineRelease}, midnight(-47),
+                midnight(319), "金山区新冠肺炎疫情防控指挥部");
+        certify(zj_root, 33, "pinghu-7", 7, "3304", {kCommuter, kWorkCommute, kFreight}, midnight(-47), midnight(319),
                 "嘉兴市平湖市疫情防控工作领导小组（2020a）");
-        certify(zj_root, 33, "pinghu-8", 8, "3304", {kCommuter, kWorkCommute, kFreight}, "2020-02-25", "2021-02-25",
+        certify(zj_root, 33, "pinghu-8", 8, "3304", {kCommuter, kWorkCommute, kFreight}, midnight(-6), midnight(360),
                 "嘉兴市平湖市疫情防控工作领导小组（2020b）");
-        certify(zj_root, 33, "jiashan-9", 9, "330421", {kCommuter, kWorkCommute}, "2020-01-15", "2021-01-15",
+        certify(zj_root, 33, "jiashan-9", 9, "330421", {kCommuter, kWorkCommute}, midnight(-47), midnight(319),
                 "嘉兴市嘉善县疫情防控工作领导小组");
-        certify(zj_root, 33, "jiaxing-3", 3, "3304", {kCommuter, kWorkCommute, kFreight}, "2020-01-01", "2020-02-15",
+        certify(zj_root, 33, "jiaxing-3", 3, "3304", {kCommuter, kWorkCommute, kFreight}, midnight(-61), midnight(-16),
                 "嘉兴市（旧密钥，已到期）");
-        certify(zj_root, 33, "haiyan-6", 6, "330424", {kCommuter, kWorkCommute}, "2020-01-15", "2021-01-15",
+        certify(zj_root, 33, "haiyan-6", 6, "330424", {kCommuter, kWorkCommute}, midnight(-47), midnight(319),
                 "嘉兴市海盐县（密钥已吊销）");
-        certify(forged_root, 33, "rogue-5", 5, "3304", {kCommuter, kWorkCommute, kFreight}, "2020-01-01", "2021-01-01",
+        certify(forged_root, 33, "rogue-5", 5, "3304", {kCommuter, kWorkCommute, kFreight}, midnight(-61), midnight(305),
                 "伪造签发机关");
 
         // Passes. Valid 2020-02-20 .. 2020-06-30 unless a case needs otherwise.
@@ -97,8 +106,8 @@ const DemoWorld& demo_world() {
             p.type = type;
             p.key_id = key_id;
             p.id = PassId{id};
-            p.valid_from_day = day("2020-02-20");
-            p.valid_days = static_cast<std::uint16_t>(day("2020-06-30") - day("2020-02-20") + 1);
+            p.valid_from_day = day(-11);                // 2020-02-20
+            p.valid_days = static_cast<std::uint16_t>(132);  // through 2020-06-30
             return p;
         };
         const auto commuter = [&](std::uint16_t key_id, std::uint64_t id, const char* name, const char* id_number,
@@ -143,7 +152,7 @@ const DemoWorld& demo_world() {
 
         Pass release = base(kQuarantineRelease, 1, 0x1a2b3c4d5e05);
         release.issuing_region = must(parse_region("310116"));
-        release.valid_from_day = day("2020-02-24");
+        release.valid_from_day = day(-7);  // 2020-02-24
         release.valid_days = 30;
         release.holder = holder("赵六", "310116197708081234");
         const auto p_release = signed_by("jinshan-1", release);
@@ -153,11 +162,11 @@ const DemoWorld& demo_world() {
         const auto p_suspended = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e08, "周九", "330482198303033337", kSuspended, 1008));
         const auto p_listed = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e09, "吴十", "330482198404044447", kEmployer, 1009));
         Pass expired = commuter(7, 0x1a2b3c4d5e0a, "郑一", "330482198505055557", kEmployer, 1010);
-        expired.valid_from_day = day("2020-02-01");
-        expired.valid_days = 29;  // through 2020-02-29
+        expired.valid_from_day = day(-30);  // 2020-02-01
+        expired.valid_days = 29;            // through 2020-02-29
         const auto p_expired = signed_by("pinghu-7", expired);
         Pass early = commuter(7, 0x1a2b3c4d5e0b, "冯二", "330482198606066667", kEmployer, 1011);
-        early.valid_from_day = day("2020-03-10");
+        early.valid_from_day = day(8);  // 2020-03-10
         const auto p_early = signed_by("pinghu-7", early);
         const auto p_out_of_scope = signed_by("jiashan-9", commuter(9, 0x1a2b3c4d5e0c, "陈三", "330482198707077777", kEmployer, 1012));
         const auto p_old_issuer = signed_by("jiaxing-3", commuter(3, 0x1a2b3c4d5e0d, "褚四", "330482198808088887", kEmployer, 1013));
@@ -175,7 +184,6 @@ const DemoWorld& demo_world() {
         const decision::Lane walk_lane{LaneKind::kPedestrian, "to-zhejiang", true, false};
         const auto normal = [](float c) { return decision::TemperatureReading{Celsius{c}, ReadingQuality::kOk}; };
         const auto plate = [](const char* p) { return must(parse_plate(p)); };
-        const auto now = demo_now();
         auto& s = w.scenarios;
         const auto add = [&](std::string name, std::string zh, std::string payload, decision::Lane lane,
                              decision::Readings readings, Verdict verdict, std::vector<Reason> reasons) -> Scenario& {
@@ -249,9 +257,10 @@ const DemoWorld& demo_world() {
         add("several-reasons-at-once", "多项不符同时列出", p_expired, car_lane,
             {{normal(37.9f), normal(38.4f)}, plate("沪B54321"), false, false}, Verdict::kDeny,
             {Reason::kExpired, Reason::kPlateMismatch, Reason::kFever});
+        w.listed_day = day(-3);           // 2020-02-28
+        w.release_listed_day = day(-21);  // 2020-02-10
         return w;
-    }();
-    return world;
+    }
 }
 
 store::RecordBatch DemoWorld::registry_batch(const std::string& registry, std::vector<std::uint32_t> provinces,
@@ -266,8 +275,8 @@ store::RecordBatch DemoWorld::registry_batch(const std::string& registry, std::v
     b.records.push_back(store::RevokeLetter{store::LetterKind::kPersonal, must(parse_region("330482")), 1007});
     b.records.push_back(store::RevokeIssuerKey{33, 6});
     b.records.push_back(store::EnterpriseStatus{must(parse_uscc(kSuspended)), true});
-    b.records.push_back(store::SharedListEntry{HolderToken{holder_token(token_key, "330482198404044447")}, day("2020-02-28")});
-    b.records.push_back(store::SharedListEntry{HolderToken{holder_token(token_key, "310116197708081234")}, day("2020-02-10")});
+    b.records.push_back(store::SharedListEntry{HolderToken{holder_token(token_key, "330482198404044447")}, listed_day});
+    b.records.push_back(store::SharedListEntry{HolderToken{holder_token(token_key, "310116197708081234")}, release_listed_day});
     for (const auto& sc : scenarios)
         if (sc.name == "valid-freight-truck") {
             auto decoded = must(decode_payload(sc.payload));

@@ -52,6 +52,8 @@ struct DemoWorld {
     credential::TrustConfig trust;                            ///< Shanghai and Zhejiang roots
     std::array<std::uint8_t, 32> token_key{};
     std::vector<Scenario> scenarios;
+    std::uint32_t listed_day = 0;          ///< the shared-list holder's listing day
+    std::uint32_t release_listed_day = 0;  ///< listing answered by the release notice
 
     /// The registry batch behind the scenarios: every genuine certificate, the revocations,
     /// the suspension and the shared-list entry. `as_of` becomes the data's age.
@@ -61,8 +63,11 @@ struct DemoWorld {
     std::string trust_conf() const;
 };
 
-/// Builds the world; deterministic.
+/// The world of 2020-03-02 (demo_now()); deterministic, built once.
 const DemoWorld& demo_world();
+/// The same world with every date moved so that `now` plays the part of 2020-03-02 08:00:
+/// the live simulation runs on today's date. Deterministic for a given day.
+DemoWorld demo_world_at(TimePoint now);
 
 }  // namespace gw::demo
 

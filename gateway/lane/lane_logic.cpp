@@ -114,21 +114,25 @@ struct Ctx {
     }
     void on(const LoopChanged& e) {
         const bool arrived = e.present && !s.presence;
+        const bool left = !e.present && s.presence;
         s.presence = e.present;
         if (s.phase == Phase::kOpen && arrived) {
             enter(Phase::kPassing);
-        } else if (s.phase == Phase::kPassing && !e.present) {
-            // Gone: close at once, one passage per opening.
+        } else if ((s.phase == Phase::kOpen || s.phase == Phase::kPassing) && left) {
+            // Through and off the loop: close at once, one passage per opening.
             if (s.pending && s.pending->checked.credential)
                 cmds.push_back(RecordPassage{s.pending->checked.credential->pass});
-            s.closed_after_passage = now;
             idle();
-        } else if (arrived && s.phase == Phase::kIdle && s.closed_after_passage != TimePoint{} &&
-                   now - s.closed_after_passage < cfg.tailgate_window) {
+            s.closing_after_passage = true;
+        } else if (arrived && s.closing_after_passage) {
             cmds.push_back(RaiseAlert{"TAILGATING", "尾随通行：请人工处置", "Tailgating: handle by hand"});
             close(Phase::kManual, LightColour::kYellow);
             show("请停车，等待工作人员", "Stop: wait for the staff");
+            s.closing_after_passage = false;
         }
+    }
+    void on(const BarrierMoved& e) {
+        if (e.closed) s.closing_after_passage = false;
     }
     void on(const LinkChanged& e) {
         s.link_up = e.up;

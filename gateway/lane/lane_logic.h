@@ -9,9 +9,10 @@
 // decisions. Tested as a table.
 //
 // The lane cycle: idle -> credential read -> awaiting temperature and/or plate (with a
-// deadline) -> decided -> barrier open -> vehicle or person seen by the loop detector ->
-// gone -> closed. One passage per opening: a second arrival while open is tailgating; the
-// barrier closes and the staff are alerted.
+// deadline) -> decided -> barrier open -> vehicle or person leaves the loop detector ->
+// closed. The loop is in front of and under the barrier: whoever is checked stands on it,
+// so leaving it after the opening is the passage. One passage per opening: an arrival
+// while the barrier is still closing behind a passage is tailgating; the staff are alerted.
 //
 // Fail safe: the barrier opens only on an OPEN decision (or an operator's override) while
 // the bridge link is up and no sensor the lane needs is faulted. A link loss, a fault or a
@@ -44,7 +45,6 @@ struct LaneConfig {
     Seconds open_timeout{20};                         ///< open with nobody passing: close again
     Seconds denied_display{5};                        ///< how long a refusal stays shown
     bool plate_only_freight = false;                  ///< truck lane: a bound freight pass opens on the plate alone
-    Seconds tailgate_window{3};                       ///< an arrival this soon after a close is tailgating
 };
 
 struct Pending {
@@ -63,7 +63,7 @@ struct LaneState {
     bool thermal_fault = false;
     bool plate_reader_fault = false;
     bool presence = false;                            ///< loop detector
-    TimePoint closed_after_passage{};                 ///< for tailgating: an arrival right after a close
+    bool closing_after_passage = false;               ///< closing behind a passage: an arrival now is tailgating
     /// Readings that came before the credential (a car's plate is read as it rolls up).
     std::optional<std::pair<credential::PlateNumber, TimePoint>> early_plate;
     std::optional<std::pair<decision::TemperatureReading, TimePoint>> early_temperature;
@@ -75,13 +75,14 @@ struct TemperatureMeasured { decision::TemperatureReading reading; };
 struct PlateRead { credential::PlateNumber plate; };
 struct FreightPlateMatched { std::string payload; check::Checked checked; credential::PlateNumber plate; };
 struct LoopChanged { bool present; };
+struct BarrierMoved { bool closed; };  ///< the firmware reports the barrier fully closed (or not)
 struct LinkChanged { bool up; };
 struct SensorChanged { enum Sensor { kThermal, kPlateReader } sensor; bool faulted; };
 struct Tick {};
 struct Override { bool open; std::string operator_name; std::string reason; };
 
 using LaneEvent = std::variant<CredentialChecked, TemperatureMeasured, PlateRead, FreightPlateMatched, LoopChanged,
-                               LinkChanged, SensorChanged, Tick, Override>;
+                               BarrierMoved, LinkChanged, SensorChanged, Tick, Override>;
 
 // Commands.
 struct OpenBarrier {};

@@ -62,6 +62,7 @@ std::string passage_key(PassId id) {
     return k;
 }
 std::string meta_registry_key(const std::string& name) { return "registry/" + name; }
+std::string meta_cursor_key(const std::string& name) { return "cursor/" + name; }
 
 // meta value: "31,33 <as_of unix> <sequence>"
 std::string encode_state(const RegistryState& s) {
@@ -154,7 +155,9 @@ Result<std::unique_ptr<Cache>> Cache::open(const std::filesystem::path& dir, Cac
     return std::unique_ptr<Cache>(new Cache(std::move(impl)));
 }
 
-Result<void> Cache::apply(const RecordBatch& batch) {
+Result<void> Cache::apply(const RecordBatch& batch) { return apply(batch, std::string_view{}); }
+
+Result<void> Cache::apply(const RecordBatch& batch, std::string_view cursor) {
     auto& d = *impl_;
     rocksdb::WriteBatch wb;
     const std::string& from = batch.registry;
@@ -187,6 +190,7 @@ Result<void> Cache::apply(const RecordBatch& batch) {
     }
     const RegistryState state{batch.registry, batch.provinces, batch.as_of, batch.sequence};
     wb.Put(d.cf[kMeta], meta_registry_key(batch.registry), encode_state(state));
+    if (!cursor.empty()) wb.Put(d.cf[kMeta], meta_cursor_key(batch.registry), rocksdb::Slice(cursor.data(), cursor.size()));
     {
         std::lock_guard lock(d.write_mutex);
         if (auto s = d.db->Write(d.write, &wb); !s.ok()) return unexpected(status_error("cache write", s));
@@ -285,6 +289,29 @@ std::vector<RegistryState> Cache::registries() const {
     std::vector<RegistryState> out;
     for (const auto& [name, state] : impl_->registries) out.push_back(state);
     return out;
+}
+
+std::optional<std::string> Cache::cursor(const std::string& registry) const {
+    std::string v;
+    if (impl_->db->Get(impl_->read, impl_->cf[kMeta], meta_cursor_key(registry), &v).ok()) return v;
+    return std::nullopt;
+}
+
+std::uint64_t Cache::content_digest() const {
+    std::uint64_t h = 14695981039346656037ull;
+    const auto mix = [&h](std::string_view s) {
+        for (unsigned char c : std::to_string(s.size()) + ":") h = (h ^ c) * 1099511628211ull;
+        for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    };
+    for (std::size_t i = 0; i < kCfCount; ++i) {
+        mix(kCfNames[i]);
+        std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(impl_->read, impl_->cf[i]));
+        for (it->SeekToFirst(); it->Valid(); it->Next()) {
+            mix(it->key().ToStringView());
+            mix(it->value().ToStringView());
+        }
+    }
+    return h;
 }
 
 Result<void> Cache::compact() {

@@ -9,6 +9,7 @@
 //   freight      plate (UTF-8)           -> freight pass payload
 //   policy       name                    -> conf text pushed by a registry
 //   meta         "registry/NAME"         -> that registry's provinces, as-of time, sequence
+//                "cursor/NAME"           -> the sync client's cursor for that registry (opaque)
 //   passages     pass id                 -> last passage here (time, direction), for anti-passback
 //
 // Thread-safe: lookups run concurrently from any thread; apply() and record_passage() are
@@ -52,6 +53,11 @@ public:
     /// Applies a batch and the registry's new state in one atomic, synced write: after a
     /// crash the registry's data is wholly the old or wholly the new.
     Result<void> apply(const RecordBatch& batch);
+    /// apply() that also stores `cursor` (opaque bytes: gateway/sync's position in the
+    /// registry's log) in the same atomic write, so records and cursor never disagree.
+    Result<void> apply(const RecordBatch& batch, std::string_view cursor);
+    /// The cursor last stored with apply(batch, cursor) for `registry`; nullopt if none.
+    std::optional<std::string> cursor(const std::string& registry) const;
 
     /// Fills the cache facts about `pass` (revocations, suspension, shared list, last passage)
     /// with one batched read, and data_age from the registry that speaks for its province.
@@ -67,6 +73,10 @@ public:
     std::vector<RegistryState> registries() const;
     /// Bumped by every apply(): anything cached from earlier lookups is stale once it moves.
     std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
+    /// A digest (64-bit FNV-1a, not cryptographic) of every key and value in every column
+    /// family: tests compare it to show a refused sync left the cache byte for byte as it was.
+    std::uint64_t content_digest() const;
 
     /// Flushes memtables and compacts (after a bulk load, so lookups hit filtered SST files).
     Result<void> compact();

@@ -157,3 +157,19 @@ TEST_CASE("the display text names the verdict and the main reason in both langua
     CHECK(display_text(d, Lang::kZh) == "禁止通行：复测体温异常，禁止通行");
     CHECK(display_text(d, Lang::kEn) == "Denied: Fever confirmed on re-measure");
 }
+
+TEST_CASE("a refusal does not list the inputs still awaited, a hand-over does") {
+    Readings r;  // no temperature yet
+    Facts f = fresh();
+    f.pass_revoked = true;
+    const auto denied = decide(verified("valid-commuter-walk"), f, kWalk, Policy::defaults(), r, demo::demo_now());
+    CHECK(denied.verdict == Verdict::kDeny);
+    CHECK(denied.reasons == std::vector<Reason>{Reason::kRevoked});
+    f = fresh();
+    r.plate_reader_fault = true;
+    r.final = false;
+    const auto manual = decide(verified("valid-commuter-car"), f, kCar, Policy::defaults(), r, demo::demo_now());
+    CHECK(manual.verdict == Verdict::kManual);
+    CHECK(manual.has(Reason::kSensorFault));
+    CHECK(manual.has(Reason::kTemperatureMissing));
+}

@@ -123,7 +123,7 @@ TEST_CASE("the same code seen in the next frames is not a new scan") {
     CHECK(l.last.commands.empty());
 }
 
-TEST_CASE("one passage per opening: an arrival right after the close is tailgating") {
+TEST_CASE("one passage per opening: an arrival while the barrier closes behind it is tailgating") {
     Lane l(LaneKind::kCar);
     l.plate("沪A12345").temperature(36.6f).scan("valid-commuter-car");
     l.send(LoopChanged{true}).send(LoopChanged{false});
@@ -132,6 +132,25 @@ TEST_CASE("one passage per opening: an arrival right after the close is tailgati
     CHECK(l.phase() == Phase::kManual);
     CHECK(has<RaiseAlert>(l.last));
     CHECK(l.opens() == 1);
+}
+
+TEST_CASE("the next person stepping up after the barrier has closed is not tailgating") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    l.send(LoopChanged{true}).send(LoopChanged{false}).send(BarrierMoved{true});
+    l.send(LoopChanged{true});
+    CHECK(l.phase() == Phase::kIdle);
+    CHECK_FALSE(has<RaiseAlert>(l.last));
+}
+
+TEST_CASE("someone already standing on the loop when the barrier opens passes by leaving it") {
+    Lane l(LaneKind::kPedestrian);
+    l.send(LoopChanged{true});
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(LoopChanged{false});
+    CHECK(l.phase() == Phase::kIdle);
+    CHECK(has<RecordPassage>(l.last));
 }
 
 TEST_CASE("an opening nobody uses closes again without recording a passage") {

@@ -1,0 +1,228 @@
+#include "gateway/daemon/config.h"
+
+#include <charconv>
+#include <set>
+
+#include "gateway/store/record.h"
+
+namespace gw::daemon {
+namespace {
+
+Result<unsigned> to_unsigned(std::string_view s, unsigned max) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || v > max) return failure("bad number");
+    return v;
+}
+
+Result<Seconds> duration_or(ConfReader& r, std::string_view key, Seconds fallback, Seconds max) {
+    const auto* e = r.find(key);
+    if (!e) return fallback;
+    auto d = parse_duration(e->value);
+    if (!d) return unexpected(r.error(*e, d.error().message));
+    if (*d <= Seconds{0} || *d > max) return unexpected(r.error(*e, "must be between 1s and " + std::to_string(max.count()) + "s"));
+    return *d;
+}
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
+    const std::filesystem::path path(p);
+    return path.is_absolute() ? path : base / path;
+}
+
+Result<LaneSettings> parse_lane(const ConfFile& file, const ConfSection& section) {
+    ConfReader r(file, section);
+    LaneSettings l;
+    if (section.name.empty()) return unexpected(r.error("a [lane] section needs an id, e.g. [lane car-1]"));
+    l.logic.id = section.name;
+    auto type_text = r.text("type");
+    if (!type_text) return unexpected(type_text.error());
+    auto kind = decision::parse_lane_kind(*type_text);
+    if (!kind) return unexpected(r.error(*r.find("type"), kind.error().message));
+    const bool vehicle = *kind != decision::LaneKind::kPedestrian;
+    l.logic.lane.kind = *kind;
+    auto direction = r.text("direction");
+    if (!direction) return unexpected(direction.error());
+    l.logic.lane.direction = *direction;
+    auto controller = r.text("controller");
+    if (!controller) return unexpected(controller.error());
+    auto ep = parse_endpoint(*controller, 115200);
+    if (!ep) return unexpected(r.error(*r.find("controller"), ep.error().message));
+    l.controller = *ep;
+    if (const auto* e = r.find("scanners")) {
+        for (const auto& item : split_list(e->value)) {
+            auto s = parse_endpoint(item, 9600);
+            if (!s) return unexpected(r.error(*e, s.error().message));
+            if (s->kind != Endpoint::kSerial) return unexpected(r.error(*e, "scanners are serial ports: serial:/dev/ttyX[@BAUD]"));
+            l.scanners.push_back(*s);
+        }
+    }
+    if (const auto* e = r.find("plate-feed")) {
+        auto s = parse_endpoint(e->value, 9600);
+        if (!s) return unexpected(r.error(*e, s.error().message));
+        if (s->kind != Endpoint::kSerial) return unexpected(r.error(*e, "the plate feed is a serial port: serial:/dev/ttyX[@BAUD]"));
+        l.plate_feed = *s;
+    }
+    const auto thermal = r.text_or("thermal", "frames");
+    if (thermal == "frames") l.thermal = ThermalMode::kFrames;
+    else if (thermal == "spot") l.thermal = ThermalMode::kSpot;
+    else if (thermal == "off") l.thermal = ThermalMode::kOff;
+    else return unexpected(r.error(*r.find("thermal"), "expected frames, spot or off"));
+    auto needs_temperature = r.boolean_or("needs-temperature", true);
+    auto needs_plate = r.boolean_or("needs-plate", vehicle);
+    auto plate_only = r.boolean_or("plate-only-freight", *kind == decision::LaneKind::kTruck);
+    if (!needs_temperature) return unexpected(needs_temperature.error());
+    if (!needs_plate) return unexpected(needs_plate.error());
+    if (!plate_only) return unexpected(plate_only.error());
+    l.logic.lane.needs_temperature = *needs_temperature;
+    l.logic.lane.needs_plate = *needs_plate;
+    l.logic.plate_only_freight = *plate_only;
+    if (*needs_temperature && l.thermal == ThermalMode::kOff)
+        return unexpected(r.error(*r.find("thermal"), "thermal = off, but the lane needs a temperature: it could never open"));
+    if (*needs_plate && !l.plate_feed)
+        return unexpected(r.error("needs a plate but has no plate-feed: the lane could never open"));
+    if (*plate_only && !l.plate_feed)
+        return unexpected(r.error("plate-only-freight needs a plate-feed"));
+    if (*plate_only && *kind != decision::LaneKind::kTruck)
+        return unexpected(r.error(*r.find("plate-only-freight"), "only truck lanes open on a plate alone"));
+    auto input = duration_or(r, "input-timeout", l.logic.input_timeout, Seconds{120});
+    auto open = duration_or(r, "open-timeout", l.logic.open_timeout, Seconds{600});
+    auto shown = duration_or(r, "denied-display", l.logic.denied_display, Seconds{60});
+    if (!input) return unexpected(input.error());
+    if (!open) return unexpected(open.error());
+    if (!shown) return unexpected(shown.error());
+    l.logic.input_timeout = *input;
+    l.logic.open_timeout = *open;
+    l.logic.denied_display = *shown;
+    if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
+    return l;
+}
+
+}  // namespace
+
+std::string Endpoint::text() const {
+    return kind == kTcp ? "tcp:" + host_or_device + ":" + std::to_string(port_or_baud)
+                        : "serial:" + host_or_device + "@" + std::to_string(port_or_baud);
+}
+
+Result<Endpoint> parse_endpoint(std::string_view text, unsigned default_baud) {
+    Endpoint e;
+    if (text.starts_with("tcp:")) {
+        const auto rest = text.substr(4);
+        const auto colon = rest.rfind(':');
+        if (colon == std::string_view::npos || colon == 0)
+            return failure("bad endpoint '" + std::string(text) + "': expected tcp:HOST:PORT");
+        auto port = to_unsigned(rest.substr(colon + 1), 65535);
+        if (!port || *port == 0) return failure("bad endpoint '" + std::string(text) + "': port must be 1..65535");
+        e.kind = Endpoint::kTcp;
+        e.host_or_device = std::string(rest.substr(0, colon));
+        e.port_or_baud = *port;
+        return e;
+    }
+    if (text.starts_with("serial:")) {
+        auto rest = text.substr(7);
+        e.kind = Endpoint::kSerial;
+        e.port_or_baud = default_baud;
+        if (const auto at = rest.find('@'); at != std::string_view::npos) {
+            auto baud = to_unsigned(rest.substr(at + 1), 4000000);
+            if (!baud || *baud < 300) return failure("bad endpoint '" + std::string(text) + "': baud rate 300..4000000");
+            e.port_or_baud = *baud;
+            rest = rest.substr(0, at);
+        }
+        if (!rest.starts_with("/")) return failure("bad endpoint '" + std::string(text) + "': expected serial:/dev/ttyX[@BAUD]");
+        e.host_or_device = std::string(rest);
+        return e;
+    }
+    return failure("bad endpoint '" + std::string(text) + "': expected tcp:HOST:PORT or serial:/dev/ttyX[@BAUD]");
+}
+
+Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::path& base) {
+    GatewayConfig c;
+    c.path = file.path;
+    const ConfSection* checkpoint = nullptr;
+    std::set<std::string> lane_ids, registry_names;
+    for (const auto& s : file.sections) {
+        if (s.kind.empty()) {
+            if (!s.entries.empty())
+                return failure(file.path + ":" + std::to_string(s.entries.front().line) +
+                               ": settings must be inside a section ([checkpoint], [policy], [registry NAME], [lane ID])");
+            continue;
+        }
+        ConfReader sr(file, s);
+        if (s.kind == "checkpoint") {
+            if (checkpoint) return unexpected(sr.error("second [checkpoint] section"));
+            checkpoint = &s;
+        } else if (s.kind == "policy") {
+            auto p = decision::parse_policy(file, s);
+            if (!p) return unexpected(p.error());
+            c.policy = *p;
+        } else if (s.kind == "lane") {
+            auto lane = parse_lane(file, s);
+            if (!lane) return unexpected(lane.error());
+            if (!lane_ids.insert(lane->logic.id).second) return unexpected(sr.error("lane id repeated"));
+            c.lanes.push_back(std::move(*lane));
+        } else if (s.kind == "registry") {
+            ConfReader r(file, s);
+            if (s.name.empty()) return unexpected(r.error("a [registry] section needs a name"));
+            if (!registry_names.insert(s.name).second) return unexpected(r.error("registry name repeated"));
+            RegistrySettings reg{s.name, {}, {}};
+            auto provinces = r.list("provinces");
+            if (!provinces) return unexpected(provinces.error());
+            for (const auto& p : *provinces) {
+                auto v = to_unsigned(p, 99);
+                if (!v || !credential::is_province(*v))
+                    return unexpected(r.error(*r.find("provinces"), "'" + p + "' is not a GB/T 2260 province code"));
+                reg.provinces.push_back(*v);
+            }
+            if (const auto* e = r.find("records")) {
+                reg.records = resolve(base, e->value);
+                std::error_code ec;
+                if (!std::filesystem::is_regular_file(*reg.records, ec))
+                    return unexpected(r.error(*e, reg.records->string() + ": no such file"));
+            }
+            if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
+            c.registries.push_back(std::move(reg));
+        } else if (s.kind == "console") {
+            // Read by the console when it lands; accepted so a config written for it loads.
+        } else {
+            return unexpected(sr.error("unknown section [" + s.kind + "]"));
+        }
+    }
+    if (!checkpoint) return failure(file.path + ": no [checkpoint] section");
+    ConfReader r(file, *checkpoint);
+    auto name = r.text("name");
+    if (!name) return unexpected(name.error());
+    c.name = *name;
+    c.title = r.text_or("title", c.name);
+    auto state = r.text("state-dir");
+    if (!state) return unexpected(state.error());
+    c.state_dir = resolve(base, *state);
+    auto trust = r.text("trust");
+    if (!trust) return unexpected(trust.error());
+    c.trust_path = resolve(base, *trust);
+    auto t = credential::load_trust(c.trust_path);
+    if (!t) return unexpected(r.error(*r.find("trust"), t.error().message));
+    c.trust = std::move(*t);
+    auto threads = r.integer_or("threads", 2, 1, 64);
+    if (!threads) return unexpected(threads.error());
+    c.threads = static_cast<unsigned>(*threads);
+    if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
+    if (c.lanes.empty()) return failure(file.path + ": no [lane ID] section: nothing to run");
+    std::set<std::string> devices;
+    for (const auto& l : c.lanes) {
+        std::vector<const Endpoint*> eps{&l.controller};
+        for (const auto& s : l.scanners) eps.push_back(&s);
+        if (l.plate_feed) eps.push_back(&*l.plate_feed);
+        for (const auto* e : eps)
+            if (!devices.insert(e->kind == Endpoint::kSerial ? e->host_or_device : e->text()).second)
+                return failure(file.path + ": [lane " + l.logic.id + "] uses " + e->text() + " already used by another lane or device");
+    }
+    return c;
+}
+
+Result<GatewayConfig> load_config(const std::filesystem::path& path) {
+    auto file = load_conf(path);
+    if (!file) return unexpected(file.error());
+    return parse_config(*file, path.parent_path());
+}
+
+}  // namespace gw::daemon

@@ -1,0 +1,66 @@
+#pragma once
+// gatewayd's configuration: one conf file (config/README.md) for the whole checkpoint.
+//
+//   [checkpoint]                 name, title, state-dir, trust (file), threads
+//   [policy]                     the decision policy (config/policy.example.conf)
+//   [registry NAME]              provinces, records (a records file loaded at start)
+//   [lane ID]                    type, direction, controller, scanners, plate-feed, thermal,
+//                                needs-temperature, needs-plate, plate-only-freight,
+//                                input-timeout, open-timeout, denied-display
+//
+// load_config() validates everything a running gateway would trip over later and fails with
+// "file:line: [section] key 'k': problem". Relative paths are relative to the config file.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/core/error.h"
+#include "gateway/credential/trust.h"
+#include "gateway/decision/policy.h"
+#include "gateway/lane/lane_logic.h"
+
+namespace gw::daemon {
+
+/// "tcp:HOST:PORT" or "serial:/dev/ttyX[@BAUD]".
+struct Endpoint {
+    enum Kind { kTcp, kSerial } kind = kTcp;
+    std::string host_or_device;
+    unsigned port_or_baud = 0;
+    std::string text() const;
+};
+Result<Endpoint> parse_endpoint(std::string_view text, unsigned default_baud);
+
+enum class ThermalMode { kFrames, kSpot, kOff };
+
+struct LaneSettings {
+    lane::LaneConfig logic;             ///< id, lane (kind, direction, needs), timeouts
+    Endpoint controller;
+    std::vector<Endpoint> scanners;     ///< serial QR scanners
+    std::optional<Endpoint> plate_feed; ///< ANPR results, one plate a line
+    ThermalMode thermal = ThermalMode::kFrames;
+};
+
+struct RegistrySettings {
+    std::string name;
+    std::vector<std::uint32_t> provinces;
+    std::optional<std::filesystem::path> records;
+};
+
+struct GatewayConfig {
+    std::filesystem::path path;
+    std::string name;
+    std::string title;
+    std::filesystem::path state_dir;
+    std::filesystem::path trust_path;
+    credential::TrustConfig trust;
+    decision::Policy policy = decision::Policy::defaults();
+    std::vector<RegistrySettings> registries;
+    std::vector<LaneSettings> lanes;
+    unsigned threads = 2;
+};
+
+Result<GatewayConfig> load_config(const std::filesystem::path& path);
+Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::path& base_dir);
+
+}  // namespace gw::daemon

@@ -1,0 +1,376 @@
+#include "gateway/daemon/lane_controller.h"
+
+#include <cstdio>
+
+#include "bridge.pb.h"
+#include "firmware_bridge/controller_link.h"
+#include "firmware_bridge/messages.h"
+#include "firmware_bridge/scanner.h"
+#include "gateway/vision/thermal.h"
+
+namespace gw::daemon {
+namespace {
+
+using namespace std::chrono;
+
+decision::ReadingQuality to_quality(vision::ThermalQuality q) {
+    switch (q) {
+        case vision::ThermalQuality::kOk: return decision::ReadingQuality::kOk;
+        case vision::ThermalQuality::kSensorFault: return decision::ReadingQuality::kSensorFault;
+        default: return decision::ReadingQuality::kRemeasure;  // no face, too far, hot background
+    }
+}
+
+proto::LightColor to_light(lane::LightColour c) {
+    switch (c) {
+        case lane::LightColour::kRed: return proto::LIGHT_COLOR_RED;
+        case lane::LightColour::kGreen: return proto::LIGHT_COLOR_GREEN;
+        case lane::LightColour::kYellow: return proto::LIGHT_COLOR_YELLOW;
+    }
+    return proto::LIGHT_COLOR_RED;
+}
+
+void log_line(const std::string& lane, std::string_view line) {
+    std::fprintf(stderr, "gatewayd: lane %s: %.*s\n", lane.c_str(), static_cast<int>(line.size()), line.data());
+}
+
+}  // namespace
+
+std::shared_ptr<LaneController> LaneController::create(asio::io_context& io, asio::thread_pool& blocking,
+                                                       LaneSettings settings, store::Cache& cache,
+                                                       const credential::TrustConfig& trust,
+                                                       const decision::Policy& policy, ReportSink sink) {
+    return std::shared_ptr<LaneController>(
+        new LaneController(io, blocking, std::move(settings), cache, trust, policy, std::move(sink)));
+}
+
+LaneController::LaneController(asio::io_context& io, asio::thread_pool& blocking, LaneSettings settings,
+                               store::Cache& cache, const credential::TrustConfig& trust,
+                               const decision::Policy& policy, ReportSink sink)
+    : io_(io),
+      blocking_(blocking),
+      strand_(asio::make_strand(io)),
+      settings_(std::move(settings)),
+      policy_(policy),
+      checker_(cache, trust, policy),
+      sink_(std::move(sink)),
+      deadline_timer_(strand_),
+      housekeeping_timer_(strand_) {
+    snapshot_.id = settings_.logic.id;
+    state_.since = wall_now();
+}
+
+LaneController::~LaneController() = default;
+
+TimePoint LaneController::wall_now() const { return time_point_cast<Seconds>(system_clock::now()); }
+
+void LaneController::start() {
+    asio::post(strand_, [self = shared_from_this()] {
+        const auto weak = std::weak_ptr<LaneController>(self);
+        bridge::ControllerLink::Handlers h;
+        h.on_event = [weak](const proto::FromFirmware& e) {
+            if (auto s = weak.lock()) asio::post(s->strand_, [s, e] { s->on_firmware(e); });
+        };
+        h.on_link_state = [weak](bridge::LinkState st, bridge::LinkReason) {
+            if (auto s = weak.lock())
+                asio::post(s->strand_, [s, up = st == bridge::LinkState::kUp] {
+                    if (up) {
+                        // Thermal mode first: the firmware then streams what the lane measures with.
+                        const auto mode = s->settings_.thermal == ThermalMode::kSpot ? proto::THERMAL_MODE_SPOT
+                                          : s->settings_.thermal == ThermalMode::kOff ? proto::THERMAL_MODE_OFF
+                                                                                       : proto::THERMAL_MODE_FRAMES;
+                        s->link_->send(bridge::configure_thermal(mode, 250));
+                        s->last_thermal_data_ = steady_clock::now();
+                    }
+                    s->handle(lane::LinkChanged{up});
+                });
+        };
+        const auto id = self->settings_.logic.id;
+        h.log = [id](std::string_view line) { log_line(id, line); };
+        const auto& c = self->settings_.controller;
+        if (c.kind == Endpoint::kTcp) {
+            error_code ec;
+            const auto address = asio::ip::make_address(c.host_or_device, ec);
+            if (ec) {
+                log_line(id, "controller address '" + c.host_or_device + "' is not an IP address");
+                return;
+            }
+            self->link_ = bridge::ControllerLink::connect_tcp(self->io_.get_executor(),
+                                                              {address, static_cast<unsigned short>(c.port_or_baud)}, {}, h);
+        } else {
+            self->link_ = bridge::ControllerLink::open_serial(self->io_.get_executor(), c.host_or_device,
+                                                              bridge::SerialOptions{c.port_or_baud}, {}, h);
+        }
+        self->link_->start();
+        bridge::ScannerReader::Options so;
+        so.log = h.log;
+        for (const auto& scanner : self->settings_.scanners) {
+            auto reader = bridge::ScannerReader::open_serial(self->io_.get_executor(), scanner.host_or_device,
+                                                             scanner.port_or_baud, so, [weak](std::string payload) {
+                                                                 if (auto s = weak.lock()) s->post_payload(std::move(payload));
+                                                             });
+            reader->start();
+            self->scanners_.push_back(reader);
+        }
+        if (self->settings_.plate_feed) {
+            self->plate_feed_ = bridge::ScannerReader::open_serial(
+                self->io_.get_executor(), self->settings_.plate_feed->host_or_device, self->settings_.plate_feed->port_or_baud,
+                so, [weak](std::string line) {
+                    if (auto s = weak.lock()) s->post_plate(std::move(line));
+                });
+            self->plate_feed_->start();
+        }
+        self->housekeeping();
+    });
+}
+
+void LaneController::stop() {
+    asio::post(strand_, [self = shared_from_this()] {
+        if (self->stopped_) return;
+        self->stopped_ = true;
+        if (self->link_ && self->link_->state() == bridge::LinkState::kUp) self->link_->send(bridge::close_barrier());
+        for (auto& s : self->scanners_) s->stop();
+        if (self->plate_feed_) self->plate_feed_->stop();
+        if (self->link_) self->link_->stop();
+        self->deadline_timer_.cancel();
+        self->housekeeping_timer_.cancel();
+    });
+}
+
+void LaneController::post_payload(std::string payload) {
+    asio::post(strand_, [self = shared_from_this(), p = std::move(payload), t = steady_clock::now()]() mutable {
+        self->on_payload(std::move(p), t);
+    });
+}
+
+void LaneController::post_plate(std::string plate_text) {
+    asio::post(strand_, [self = shared_from_this(), p = std::move(plate_text)] { self->on_plate_line(p); });
+}
+
+void LaneController::post_override(bool open, std::string operator_name, std::string reason) {
+    asio::post(strand_, [self = shared_from_this(), open, o = std::move(operator_name), r = std::move(reason)] {
+        self->handle(lane::Override{open, o, r});
+    });
+}
+
+LaneSnapshot LaneController::snapshot() const {
+    std::lock_guard lock(snapshot_mutex_);
+    return snapshot_;
+}
+
+void LaneController::on_payload(std::string payload, steady_clock::time_point arrived) {
+    if (stopped_) return;
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        ++snapshot_.scanner_lines;
+    }
+    const auto now = wall_now();
+    const auto& checked = checker_.check(payload, now);
+    if (!checked.repeat || state_.phase != lane::Phase::kAwaitingInputs) pending_arrival_ = arrived;
+    handle(lane::CredentialChecked{std::move(payload), checked});
+}
+
+void LaneController::on_plate_line(const std::string& line) {
+    if (stopped_) return;
+    auto plate = credential::parse_plate(line);
+    if (!plate) {
+        log_line(settings_.logic.id, "plate feed: " + plate.error().message);
+        return;
+    }
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        snapshot_.last_plate = plate->text;
+    }
+    // A truck with no pass shown: a freight pass bound to its plate may open the lane alone.
+    if (settings_.logic.plate_only_freight && (state_.phase == lane::Phase::kIdle || state_.phase == lane::Phase::kDenied)) {
+        if (auto payload = checker_.cache().freight_payload(*plate)) {
+            pending_arrival_ = steady_clock::now();
+            const auto& checked = checker_.check(*payload, wall_now());
+            handle(lane::FreightPlateMatched{*payload, checked, *plate});
+            return;
+        }
+    }
+    handle(lane::PlateRead{*plate});
+}
+
+void LaneController::on_temperature(decision::TemperatureReading reading, bool face_seen) {
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        if (reading.quality == decision::ReadingQuality::kOk) snapshot_.last_temperature = reading.value;
+    }
+    if (reading.quality == decision::ReadingQuality::kSensorFault) {
+        handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
+        return;
+    }
+    if (state_.thermal_fault) handle(lane::SensorChanged{lane::SensorChanged::kThermal, false});
+    if (!face_seen) return;  // nobody in front of the sensor: not a measurement
+    const auto now = steady_clock::now();
+    const bool waiting = state_.phase == lane::Phase::kAwaitingInputs;
+    const bool early = state_.phase == lane::Phase::kIdle || state_.phase == lane::Phase::kDenied;
+    if (!waiting && !early) return;
+    // A re-measure is a new measurement after a pause, not the next frame of the same one.
+    if (waiting && now - last_measure_ < kMeasureInterval) return;
+    last_measure_ = now;
+    handle(lane::TemperatureMeasured{reading});
+}
+
+void LaneController::on_firmware(const proto::FromFirmware& e) {
+    if (stopped_) return;
+    switch (e.body_case()) {
+        case proto::FromFirmware::kPresence:
+            if (e.presence().loop() == 0) handle(lane::LoopChanged{e.presence().occupied()});
+            break;
+        case proto::FromFirmware::kBarrier:
+            handle(lane::BarrierMoved{e.barrier().position() == proto::BARRIER_POSITION_CLOSED});
+            break;
+        case proto::FromFirmware::kThermalFrame: {
+            last_thermal_data_ = steady_clock::now();
+            const auto& f = e.thermal_frame();
+            vision::ThermalFrame frame;
+            if (f.status() != proto::SENSOR_STATUS_OK) {
+                frame.status = vision::SensorStatus::kFault;
+            } else if (f.width() == vision::kThermalWidth && f.height() == vision::kThermalHeight &&
+                       static_cast<std::size_t>(f.celsius_size()) == frame.celsius.size()) {
+                std::copy(f.celsius().begin(), f.celsius().end(), frame.celsius.begin());
+            } else {
+                frame.status = vision::SensorStatus::kFault;
+            }
+            // A sensor that keeps sending the very same pixels is stuck.
+            const bool frozen = frame.status == vision::SensorStatus::kOk && last_frame_.size() == frame.celsius.size() &&
+                                std::equal(last_frame_.begin(), last_frame_.end(), frame.celsius.begin());
+            last_frame_.assign(frame.celsius.begin(), frame.celsius.end());
+            if (frozen) frame.status = vision::SensorStatus::kFault;
+            const auto r = vision::analyse_thermal(frame);
+            {
+                std::lock_guard lock(snapshot_mutex_);
+                ++snapshot_.frames_analysed;
+            }
+            on_temperature({r.core.value_or(Celsius{0}), to_quality(r.quality)}, r.quality != vision::ThermalQuality::kNoFace);
+            break;
+        }
+        case proto::FromFirmware::kSpot: {
+            last_thermal_data_ = steady_clock::now();
+            const auto status = e.spot().status() == proto::SENSOR_STATUS_OK ? vision::SensorStatus::kOk : vision::SensorStatus::kFault;
+            const auto r = vision::assess_spot(Celsius{e.spot().celsius()}, status);
+            on_temperature({r.core.value_or(Celsius{0}), to_quality(r.quality)}, r.quality != vision::ThermalQuality::kNoFace &&
+                                                                                      r.quality != vision::ThermalQuality::kTooFar);
+            break;
+        }
+        case proto::FromFirmware::kStatus:
+            // The firmware restarted or the link came back: show again what the lane shows.
+            if (!shown_.first.empty()) send_display(shown_.first, shown_.second);
+            if (e.status().thermal_status() != proto::SENSOR_STATUS_OK && settings_.thermal != ThermalMode::kOff)
+                handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
+            break;
+        case proto::FromFirmware::kTamper:
+            if (e.tamper().active() && sink_)
+                sink_(LaneReport{LaneReport::Kind::kAlert, settings_.logic.id, wall_now(), {}, {}, "TAMPER",
+                                 "设备箱被打开或传感器被遮挡", "Cabinet opened or sensor obstructed"});
+            break;
+        case proto::FromFirmware::kFault:
+            if (sink_)
+                sink_(LaneReport{LaneReport::Kind::kAlert, settings_.logic.id, wall_now(), {}, {},
+                                 e.fault().active() ? "FIRMWARE_FAULT" : "FIRMWARE_FAULT_CLEARED",
+                                 "车道控制器故障：" + e.fault().detail(), "Lane controller fault: " + e.fault().detail()});
+            break;
+        default:
+            break;
+    }
+}
+
+void LaneController::handle(const lane::LaneEvent& event) {
+    if (stopped_) return;
+    auto step = lane::on_event(state_, event, settings_.logic, policy_, wall_now());
+    state_ = std::move(step.next);
+    for (const auto& c : step.commands) execute(c);
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        snapshot_.phase = state_.phase;
+        snapshot_.link_up = state_.link_up;
+        snapshot_.thermal_fault = state_.thermal_fault;
+        snapshot_.plate_reader_fault = state_.plate_reader_fault;
+        snapshot_.last_decision = state_.last_decision;
+    }
+    arm_deadline();
+}
+
+void LaneController::send_display(const std::string& zh, const std::string& en) {
+    shown_ = {zh, en};
+    if (link_ && link_->state() == bridge::LinkState::kUp) link_->send(bridge::show_text({zh, en}));
+}
+
+void LaneController::execute(const lane::Command& command) {
+    const auto up = link_ && link_->state() == bridge::LinkState::kUp;
+    if (std::holds_alternative<lane::OpenBarrier>(command)) {
+        if (up) {
+            const auto auto_close = static_cast<std::uint32_t>(duration_cast<milliseconds>(settings_.logic.open_timeout).count());
+            link_->send(bridge::open_barrier(auto_close, true));
+        }
+        std::lock_guard lock(snapshot_mutex_);
+        ++snapshot_.opens;
+    } else if (std::holds_alternative<lane::CloseBarrier>(command)) {
+        if (up) link_->send(bridge::close_barrier());
+    } else if (const auto* t = std::get_if<lane::ShowText>(&command)) {
+        send_display(t->zh, t->en);
+    } else if (const auto* l = std::get_if<lane::SetLight>(&command)) {
+        if (up) link_->send(bridge::set_indicators(to_light(l->colour)));
+    } else if (const auto* d = std::get_if<lane::PublishDecision>(&command)) {
+        LaneReport r{LaneReport::Kind::kDecision, settings_.logic.id, wall_now(), d->decision, d->pass};
+        r.opened = d->decision.verdict == decision::Verdict::kOpen;
+        if (r.opened && pending_arrival_)
+            r.scan_to_barrier_ms = duration<double, std::milli>(steady_clock::now() - *pending_arrival_).count();
+        pending_arrival_.reset();
+        {
+            std::lock_guard lock(snapshot_mutex_);
+            ++snapshot_.decisions;
+        }
+        if (sink_) sink_(r);
+    } else if (const auto* p = std::get_if<lane::RecordPassage>(&command)) {
+        const decision::Passage passage{wall_now(), settings_.logic.lane.direction};
+        checker_.note_passage(p->pass, passage);
+        // Synced write: off the network threads. A failure is an alarm, never a silent drop.
+        asio::post(blocking_, [self = shared_from_this(), id = p->pass.id, passage] {
+            if (auto ok = self->checker_.cache().record_passage(id, passage); !ok && self->sink_)
+                asio::post(self->strand_, [self, why = ok.error().message] {
+                    self->sink_(LaneReport{LaneReport::Kind::kAlert, self->settings_.logic.id, self->wall_now(), {}, {},
+                                           "STORAGE_FAULT", "通行记录写入失败：" + why, "Passage record not written: " + why});
+                });
+        });
+        if (sink_) sink_(LaneReport{LaneReport::Kind::kPassage, settings_.logic.id, wall_now(), {}, p->pass});
+    } else if (const auto* a = std::get_if<lane::RaiseAlert>(&command)) {
+        if (sink_) sink_(LaneReport{LaneReport::Kind::kAlert, settings_.logic.id, wall_now(), {}, {}, a->code, a->zh, a->en});
+    } else if (const auto* o = std::get_if<lane::RecordOverride>(&command)) {
+        LaneReport r{LaneReport::Kind::kOverride, settings_.logic.id, wall_now(), {}, {}, o->operator_name, o->reason, o->reason};
+        r.opened = o->open;
+        if (sink_) sink_(r);
+    }
+}
+
+void LaneController::arm_deadline() {
+    const auto deadline = lane::next_deadline(state_, settings_.logic);
+    if (!deadline) {
+        deadline_timer_.cancel();
+        return;
+    }
+    // Wall time has one-second resolution: wake a little after the deadline's second.
+    const auto wait = *deadline - wall_now();
+    deadline_timer_.expires_after(wait < Seconds{0} ? milliseconds{0} : duration_cast<milliseconds>(wait) + milliseconds{20});
+    deadline_timer_.async_wait([self = shared_from_this()](error_code ec) {
+        if (ec == asio::error::operation_aborted || self->stopped_) return;
+        self->handle(lane::Tick{});
+    });
+}
+
+void LaneController::housekeeping() {
+    if (stopped_) return;
+    if (state_.link_up && settings_.thermal != ThermalMode::kOff && !state_.thermal_fault &&
+        steady_clock::now() - last_thermal_data_ > kThermalSilence)
+        handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
+    housekeeping_timer_.expires_after(milliseconds{500});
+    housekeeping_timer_.async_wait([self = shared_from_this()](error_code ec) {
+        if (ec == asio::error::operation_aborted) return;
+        self->housekeeping();
+    });
+}
+
+}  // namespace gw::daemon

@@ -1,0 +1,125 @@
+#pragma once
+// The impure shell around one lane's pure logic (gateway/lane): it owns the lane state,
+// turns bridge events, scanner lines, plate-feed lines and thermal frames into LaneEvents,
+// runs the pass checker, carries the resulting commands out over the firmware bridge, and
+// reports every decision, passage, override and alert.
+//
+// Threading: the home executor is strand_ (on the gateway's network io_context). Every
+// LaneEvent is handled there, in order. The synced RocksDB write of a passage runs on the
+// blocking pool. post_payload(), post_plate(), post_override(), start(), stop() and
+// snapshot() are safe from any thread.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/check/pass_checker.h"
+#include "gateway/core/asio.h"
+#include "gateway/daemon/config.h"
+#include "gateway/lane/lane_logic.h"
+
+namespace gw::bridge {
+class ControllerLink;
+class ScannerReader;
+}  // namespace gw::bridge
+namespace gw::proto {
+class FromFirmware;
+}
+
+namespace gw::daemon {
+
+/// What a lane tells the rest of the gateway (console, outbox, log, the demo's printer).
+struct LaneReport {
+    enum class Kind { kDecision, kPassage, kOverride, kAlert };
+    Kind kind = Kind::kDecision;
+    std::string lane_id;
+    TimePoint at{};
+    std::optional<decision::Decision> decision;
+    std::optional<credential::Pass> pass;
+    std::string code;              ///< alert code (TAILGATING, LINK_LOST, ...) or the operator (override)
+    std::string zh, en;            ///< alert text, or the override's reason in zh
+    bool opened = false;           ///< decision: the barrier was told to open; override: open
+    std::optional<double> scan_to_barrier_ms;  ///< decision that opened: payload arrival -> OPEN sent
+};
+/// Called on the lane's strand: must not block (post heavier work elsewhere).
+using ReportSink = std::function<void(const LaneReport&)>;
+
+struct LaneSnapshot {
+    std::string id;
+    lane::Phase phase = lane::Phase::kIdle;
+    bool link_up = false;
+    bool thermal_fault = false;
+    bool plate_reader_fault = false;
+    std::optional<decision::Decision> last_decision;
+    std::optional<Celsius> last_temperature;
+    std::optional<std::string> last_plate;
+    std::uint64_t decisions = 0, opens = 0, frames_analysed = 0, scanner_lines = 0;
+};
+
+class LaneController : public std::enable_shared_from_this<LaneController> {
+public:
+    /// How often a person is measured again while the lane waits (a re-measure needs a pause).
+    static constexpr auto kMeasureInterval = std::chrono::milliseconds{1500};
+    /// No thermal data for this long while the link is up: the sensor is treated as faulted.
+    static constexpr auto kThermalSilence = std::chrono::seconds{3};
+
+    static std::shared_ptr<LaneController> create(asio::io_context& io, asio::thread_pool& blocking,
+                                                  LaneSettings settings, store::Cache& cache,
+                                                  const credential::TrustConfig& trust, const decision::Policy& policy,
+                                                  ReportSink sink);
+    ~LaneController();
+
+    void start();
+    /// Closes the barrier (best effort) and stops every link; the firmware's watchdog closes it anyway.
+    void stop();
+
+    void post_payload(std::string payload);
+    void post_plate(std::string plate_text);
+    void post_override(bool open, std::string operator_name, std::string reason);
+
+    LaneSnapshot snapshot() const;
+    const std::string& id() const { return settings_.logic.id; }
+
+private:
+    LaneController(asio::io_context& io, asio::thread_pool& blocking, LaneSettings settings, store::Cache& cache,
+                   const credential::TrustConfig& trust, const decision::Policy& policy, ReportSink sink);
+
+    void handle(const lane::LaneEvent& event);
+    void execute(const lane::Command& command);
+    void on_firmware(const proto::FromFirmware& event);
+    void on_payload(std::string payload, std::chrono::steady_clock::time_point arrived);
+    void on_plate_line(const std::string& line);
+    void on_temperature(decision::TemperatureReading reading, bool face_seen);
+    void arm_deadline();
+    void housekeeping();
+    void send_display(const std::string& zh, const std::string& en);
+    TimePoint wall_now() const;
+
+    asio::io_context& io_;
+    asio::thread_pool& blocking_;
+    asio::strand<asio::io_context::executor_type> strand_;
+    LaneSettings settings_;
+    decision::Policy policy_;
+    check::PassChecker checker_;
+    ReportSink sink_;
+    lane::LaneState state_;
+    std::shared_ptr<bridge::ControllerLink> link_;
+    std::vector<std::shared_ptr<bridge::ScannerReader>> scanners_;
+    std::shared_ptr<bridge::ScannerReader> plate_feed_;
+    asio::steady_timer deadline_timer_;
+    asio::steady_timer housekeeping_timer_;
+    std::chrono::steady_clock::time_point last_measure_{};
+    std::chrono::steady_clock::time_point last_thermal_data_{};
+    std::optional<std::chrono::steady_clock::time_point> pending_arrival_;
+    std::vector<float> last_frame_;
+    std::pair<std::string, std::string> shown_;
+    bool stopped_ = false;
+
+    mutable std::mutex snapshot_mutex_;
+    LaneSnapshot snapshot_;  // guarded by snapshot_mutex_
+};
+
+}  // namespace gw::daemon

@@ -1,0 +1,151 @@
+#include "gateway/sim/scenarios.h"
+
+#include <thread>
+
+namespace gw::sim {
+namespace {
+
+using namespace std::chrono;
+using bridge::LinkState;
+
+const std::string& payload_of(const demo::DemoWorld& w, std::string_view scenario) {
+    for (const auto& s : w.scenarios)
+        if (s.name == scenario) return s.payload;
+    throw std::logic_error("no demo scenario " + std::string(scenario));
+}
+
+template <class Pred>
+bool wait_for(Pred&& pred, milliseconds timeout) {
+    const auto end = steady_clock::now() + timeout;
+    while (steady_clock::now() < end) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(microseconds{200});
+    }
+    return pred();
+}
+
+bool lane_ready(const SimLane& l) {
+    const auto s = l.controller->snapshot();
+    return s.link == LinkState::kUp && s.barrier == proto::BARRIER_POSITION_CLOSED && !s.vehicle_present;
+}
+
+}  // namespace
+
+std::vector<SimScenario> checkpoint_scenarios(const demo::DemoWorld& w) {
+    using Act = SimScenario::Act;
+    return {
+        {"commuter-on-foot", "两书一证步行通勤", "walk-1", payload_of(w, "valid-commuter-walk"), {}, 36.5f, true, "放行"},
+        {"passback", "同一证件随即再次通行", "walk-1", payload_of(w, "valid-commuter-walk"), {}, 36.5f, false, "防回传"},
+        {"commuter-by-car", "两书一证驾车通勤", "car-1", payload_of(w, "valid-commuter-car"), "沪A12345", 36.6f, true, "放行"},
+        {"plate-mismatch", "车牌与通行证不符", "car-2", payload_of(w, "valid-commuter-car"), "沪B54321", 36.6f, false,
+         "车牌与通行证不符"},
+        {"truck-by-plate", "货车凭绑定车牌的货通证通行", "truck-1", "", "浙F12345", 36.4f, true, "放行"},
+        {"fever", "发热（复测后）", "walk-1", payload_of(w, "valid-work-commute-rotated-key"), {}, 38.4f, false, "复测体温异常"},
+        {"revoked", "通行证已撤销", "walk-1", payload_of(w, "revoked-pass"), {}, 36.5f, false, "撤销"},
+        {"forged", "伪造签发机关", "walk-1", payload_of(w, "forged-root"), {}, 36.5f, false, "签发机关未获信任"},
+        {"expired", "通行证已过期", "walk-1", payload_of(w, "expired-pass"), {}, 36.5f, false, "过期"},
+        {"wrong-lane", "货通证走人行通道", "walk-1", payload_of(w, "valid-freight-truck"), {}, 36.5f, false, "此通道不受理"},
+        {"tailgating", "放行后第二辆车紧跟", "car-2", payload_of(w, "valid-commuter-car"), "沪A12345", 36.6f, true, "请停车",
+         Act::kTailgate},
+        {"thermal-unplugged", "测温设备被拔出", "walk-1", payload_of(w, "quarantine-release-answers-listing"), {}, 36.5f, false,
+         "设备故障", Act::kUnplugThermal},
+        {"bridge-link-cut", "车道控制器通信中断", "car-1", payload_of(w, "valid-commuter-car"), "沪A12345", 36.6f, false, "",
+         Act::kCutLink},
+    };
+}
+
+bool wait_linked(SimCheckpoint& sim, milliseconds timeout) {
+    return wait_for([&] {
+        for (const auto& l : sim.lanes())
+            if (l.controller->snapshot().link != LinkState::kUp) return false;
+        return true;
+    }, timeout);
+}
+
+SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& sc, milliseconds timeout) {
+    SimOutcome out;
+    SimLane* lane = sim.lane(sc.lane);
+    if (!lane) {
+        out.note = "no lane " + sc.lane;
+        return out;
+    }
+    auto& emu = *lane->controller;
+    if (!wait_for([&] { return lane_ready(*lane); }, timeout)) {
+        out.note = "lane not ready (link down, barrier open or vehicle present)";
+        return out;
+    }
+    emu.set_body_temperature(sc.body_celsius);
+    if (sc.act == SimScenario::Act::kUnplugThermal) {
+        emu.unplug_thermal();
+        std::this_thread::sleep_for(milliseconds{800});  // a frame or two with the sensor gone
+    }
+    if (sc.act == SimScenario::Act::kCutLink) {
+        emu.cut_link();
+        wait_for([&] { return emu.snapshot().link == LinkState::kDown; }, seconds{3});
+    }
+    const auto opens_before = emu.snapshot().open_count;
+    const auto display_before = emu.display_text();
+    emu.vehicle_arrives();  // a person or a vehicle steps onto the lane's loop
+    std::this_thread::sleep_for(milliseconds{30});
+    if (sc.plate) sim.show_plate(*lane, *sc.plate);
+    if (!sc.payload.empty()) {
+        std::this_thread::sleep_for(milliseconds{30});  // the plate is read as the car rolls up
+        sim.scan(*lane, sc.payload);
+    }
+    const auto t0 = steady_clock::now();
+    const auto opened = [&] { return emu.snapshot().open_count > opens_before; };
+
+    if (sc.act == SimScenario::Act::kCutLink) {
+        // The gateway cannot reach the lane: nothing may open, the firmware shows manual.
+        std::this_thread::sleep_for(milliseconds{1500});
+        out.opened = opened();
+        const auto snap = emu.snapshot();
+        out.display = emu.display_text();
+        out.right = !out.opened && snap.failsafe;
+        if (!out.right) out.note = out.opened ? "opened without a link" : "firmware did not fail safe";
+        emu.vehicle_leaves();
+        emu.restore_link();
+        wait_for([&] { return emu.snapshot().link == LinkState::kUp; }, seconds{5});
+        return out;
+    }
+
+    if (sc.expect_open) {
+        out.opened = wait_for(opened, timeout);
+        if (out.opened) {
+            out.scan_to_open_ms = duration<double, std::milli>(steady_clock::now() - t0).count();
+            wait_for([&] { return emu.snapshot().barrier == proto::BARRIER_POSITION_OPEN; }, seconds{3});
+            emu.vehicle_leaves();  // through the barrier and off the loop
+            if (sc.act == SimScenario::Act::kTailgate) {
+                // The next car right behind, without a pass, while the barrier closes.
+                wait_for([&] { return emu.snapshot().barrier != proto::BARRIER_POSITION_OPEN; }, seconds{2});
+                emu.vehicle_arrives();
+                wait_for([&] { return emu.display_text().find(sc.expect_text) != std::string::npos; }, timeout);
+                emu.vehicle_leaves();
+            }
+            wait_for([&] { return emu.snapshot().barrier == proto::BARRIER_POSITION_CLOSED; }, seconds{5});
+        }
+        out.display = emu.display_text();
+        out.right = out.opened && (sc.act != SimScenario::Act::kTailgate || out.display.find(sc.expect_text) != std::string::npos);
+        if (!out.opened) out.note = "did not open";
+        else if (!out.right) out.note = "tailgating not flagged";
+    } else {
+        const bool shown = wait_for([&] {
+            const auto d = emu.display_text();
+            return d != display_before && d.find(sc.expect_text) != std::string::npos;
+        }, timeout);
+        std::this_thread::sleep_for(milliseconds{50});
+        out.opened = opened();
+        out.display = emu.display_text();
+        out.right = shown && !out.opened;
+        emu.vehicle_leaves();  // turned away
+        if (!shown) out.note = "display never showed '" + sc.expect_text + "'";
+        if (out.opened) out.note = "opened";
+    }
+    if (sc.act == SimScenario::Act::kUnplugThermal) {
+        emu.replug_thermal();
+        std::this_thread::sleep_for(milliseconds{800});
+    }
+    return out;
+}
+
+}  // namespace gw::sim

@@ -1,0 +1,46 @@
+#pragma once
+// People and vehicles at the simulated checkpoint, each with the outcome a correct gateway
+// must produce, judged from outside as a lane sees it: did the barrier open, what does the
+// lane display say. run_scenario() blocks its caller (not an io thread) until the outcome
+// is known or the timeout passes.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/sim/sim_checkpoint.h"
+
+namespace gw::sim {
+
+struct SimScenario {
+    enum class Act { kNone, kTailgate, kUnplugThermal, kCutLink };
+    std::string name;
+    std::string title_zh;
+    std::string lane;
+    std::string payload;               ///< empty: no pass shown (a truck known by its plate)
+    std::optional<std::string> plate;  ///< what the lane's ANPR camera reads
+    float body_celsius = 36.5f;
+    bool expect_open = false;
+    std::string expect_text;           ///< part of the lane display once decided (Chinese)
+    Act act = Act::kNone;
+};
+
+/// valid commuters, passback, plate mismatch, a truck by plate, fever, revoked, forged,
+/// expired, wrong lane, tailgating, sensor unplugged, bridge link cut.
+std::vector<SimScenario> checkpoint_scenarios(const demo::DemoWorld& world);
+
+struct SimOutcome {
+    bool right = false;
+    bool opened = false;
+    std::string display;
+    std::optional<double> scan_to_open_ms;  ///< scanner line written -> barrier moving, seen at the controller
+    std::string note;                       ///< why it is wrong
+};
+
+SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& scenario,
+                        std::chrono::milliseconds timeout = std::chrono::seconds{8});
+
+/// Waits until every lane's controller is linked to a gateway (or the timeout passes).
+bool wait_linked(SimCheckpoint& sim, std::chrono::milliseconds timeout);
+
+}  // namespace gw::sim

@@ -1,0 +1,111 @@
+#include "gateway/sim/sim_checkpoint.h"
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "gateway/store/record.h"
+
+namespace gw::sim {
+namespace {
+
+void write_text(const std::filesystem::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+std::string records_text(const store::RecordBatch& b) {
+    std::string out = "# demo registry data (simulated checkpoint)\nregistry " + b.registry;
+    for (auto p : b.provinces) out += " " + std::to_string(p);
+    out += "\nas-of " + format_time(b.as_of) + "\n";
+    for (const auto& r : b.records) out += store::format_record(r) + "\n";
+    return out;
+}
+
+void write_line(int fd, std::string_view text) {
+    std::string line(text);
+    line += "\r\n";
+    const char* p = line.data();
+    std::size_t left = line.size();
+    while (left) {
+        const auto n = ::write(fd, p, left);
+        if (n <= 0) return;  // the gateway side went away: nothing to deliver to
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& io, const std::filesystem::path& dir,
+                                                             TimePoint now, SimOptions options) {
+    std::unique_ptr<SimCheckpoint> sim(new SimCheckpoint());
+    sim->world_ = demo::demo_world_at(now);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    write_text(dir / "trust.conf", sim->world_.trust_conf());
+    write_text(dir / "shanghai.records", records_text(sim->world_.registry_batch("shanghai", {31}, now - std::chrono::hours{1})));
+    write_text(dir / "zhejiang.records", records_text(sim->world_.registry_batch("zhejiang", {33}, now - std::chrono::hours{1})));
+
+    struct Spec { const char* id; decision::LaneKind kind; const char* direction; };
+    const Spec specs[] = {{"car-1", decision::LaneKind::kCar, "to-zhejiang"},
+                          {"car-2", decision::LaneKind::kCar, "to-shanghai"},
+                          {"truck-1", decision::LaneKind::kTruck, "to-zhejiang"},
+                          {"walk-1", decision::LaneKind::kPedestrian, "to-zhejiang"}};
+    std::string conf = "# Simulated Jinshan–Pinghu checkpoint, written by the lane simulator.\n"
+                       "[checkpoint]\nname = sim-jinshan-pinghu\ntitle = 金山—平湖联合检查站（模拟）\n"
+                       "state-dir = state\ntrust = trust.conf\nthreads = 2\n\n"
+                       "[policy]\n# short, so that rounds of the simulation do not run into each other\n"
+                       "passback-window = 15s\n\n"
+                       "[registry shanghai]\nprovinces = 31\nrecords = shanghai.records\n\n"
+                       "[registry zhejiang]\nprovinces = 33\nrecords = zhejiang.records\n";
+    bridge::emulator::EmulatorOptions eo;
+    eo.log = [](std::string_view) {};  // the emulators' own chatter would drown the demo
+    for (int copy = 1; copy <= options.copies; ++copy) {
+        for (const auto& spec : specs) {
+            SimLane lane;
+            lane.id = copy == 1 ? spec.id : std::string(spec.id) + "-" + std::to_string(copy);
+            lane.kind = spec.kind;
+            lane.direction = spec.direction;
+            auto emu = bridge::emulator::FirmwareEmulator::listen_tcp(io.get_executor(), {asio::ip::make_address("127.0.0.1"), 0}, eo);
+            if (!emu) return unexpected(emu.error());
+            lane.controller = *emu;
+            lane.controller->start();
+            auto scanner = bridge::emulator::PtyPair::open();
+            if (!scanner) return unexpected(scanner.error());
+            lane.scanner = std::make_unique<bridge::emulator::PtyPair>(std::move(*scanner));
+            conf += "\n[lane " + lane.id + "]\ntype = " + std::string(decision::lane_kind_name(spec.kind)) +
+                    "\ndirection = " + spec.direction + "\ncontroller = tcp:127.0.0.1:" +
+                    std::to_string(lane.controller->tcp_port()) + "\nscanners = serial:" + lane.scanner->slave_path() + "\n";
+            if (spec.kind != decision::LaneKind::kPedestrian) {
+                auto plate = bridge::emulator::PtyPair::open();
+                if (!plate) return unexpected(plate.error());
+                lane.plate_feed = std::make_unique<bridge::emulator::PtyPair>(std::move(*plate));
+                conf += "plate-feed = serial:" + lane.plate_feed->slave_path() + "\n";
+            }
+            if (options.fast) conf += "input-timeout = 3s\nopen-timeout = 10s\ndenied-display = 1s\n";
+            sim->lanes_.push_back(std::move(lane));
+        }
+    }
+    sim->config_path_ = dir / "gatewayd.conf";
+    write_text(sim->config_path_, conf);
+    return sim;
+}
+
+SimCheckpoint::~SimCheckpoint() { stop(); }
+
+SimLane* SimCheckpoint::lane(const std::string& id) {
+    for (auto& l : lanes_)
+        if (l.id == id) return &l;
+    return nullptr;
+}
+
+void SimCheckpoint::scan(const SimLane& lane, std::string_view payload) { write_line(lane.scanner->master(), payload); }
+
+void SimCheckpoint::show_plate(const SimLane& lane, std::string_view plate) {
+    if (lane.plate_feed) write_line(lane.plate_feed->master(), plate);
+}
+
+void SimCheckpoint::stop() {
+    for (auto& l : lanes_)
+        if (l.controller) l.controller->stop();
+}
+
+}  // namespace gw::sim

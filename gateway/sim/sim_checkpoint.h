@@ -1,0 +1,63 @@
+#pragma once
+// A whole checkpoint's hardware, simulated on one machine: for every lane an emulated lane
+// controller (the real bridge protocol over loopback TCP), a serial QR scanner and, for
+// vehicle lanes, an ANPR plate feed (both pseudo-terminals), plus the files a gatewayd needs
+// (trust roots, registry records, its configuration) for the demo world of today.
+//
+// Used by gatewayd's embedded default, by lanesim (against a gatewayd process) and by
+// gwbench lane. Script methods are thread-safe.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firmware_bridge/emulator/emulator.h"
+#include "firmware_bridge/emulator/pty.h"
+#include "gateway/core/asio.h"
+#include "gateway/demo/demo_world.h"
+
+namespace gw::sim {
+
+struct SimLane {
+    std::string id;
+    decision::LaneKind kind = decision::LaneKind::kCar;
+    std::string direction;
+    std::shared_ptr<bridge::emulator::FirmwareEmulator> controller;
+    std::unique_ptr<bridge::emulator::PtyPair> scanner;
+    std::unique_ptr<bridge::emulator::PtyPair> plate_feed;  ///< vehicle lanes only
+};
+
+struct SimOptions {
+    int copies = 1;  ///< 1: the four lanes of Jinshan–Pinghu; 2: eight lanes, and so on
+    /// Short lane timeouts so that a scenario round takes seconds, not minutes.
+    bool fast = true;
+};
+
+class SimCheckpoint {
+public:
+    /// Builds today's demo world, starts the emulated devices on `io` and writes trust.conf,
+    /// shanghai.records, zhejiang.records and gatewayd.conf into `dir`.
+    static Result<std::unique_ptr<SimCheckpoint>> create(asio::io_context& io, const std::filesystem::path& dir,
+                                                         TimePoint now, SimOptions options = {});
+    ~SimCheckpoint();
+
+    const std::filesystem::path& config_path() const { return config_path_; }
+    const demo::DemoWorld& world() const { return world_; }
+    std::vector<SimLane>& lanes() { return lanes_; }
+    SimLane* lane(const std::string& id);
+
+    /// A person holds a code to the lane's scanner: the payload and CR LF on the serial line.
+    void scan(const SimLane& lane, std::string_view payload);
+    /// The lane's ANPR camera reports a plate.
+    void show_plate(const SimLane& lane, std::string_view plate);
+    void stop();
+
+private:
+    SimCheckpoint() = default;
+    demo::DemoWorld world_;
+    std::vector<SimLane> lanes_;
+    std::filesystem::path config_path_;
+};
+
+}  // namespace gw::sim

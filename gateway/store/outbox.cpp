@@ -1,0 +1,136 @@
+#include "gateway/store/outbox.h"
+
+#include <algorithm>
+
+namespace gw::store {
+namespace {
+
+const std::string kStream = "events";
+
+std::string ack_key(const std::string& dest) { return "ack/" + dest; }
+
+Bytes encode_u64(std::uint64_t v) {
+    Bytes b(8);
+    for (int i = 7; i >= 0; --i, v >>= 8) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v & 0xFF);
+    return b;
+}
+std::optional<std::uint64_t> decode_u64(const Bytes& b) {
+    if (b.size() != 8) return std::nullopt;
+    std::uint64_t v = 0;
+    for (auto x : b) v = v << 8 | x;
+    return v;
+}
+
+}  // namespace
+
+std::string_view level_name(OutboxLevel level) {
+    switch (level) {
+    case OutboxLevel::kOk: return "ok";
+    case OutboxLevel::kWarn: return "warn";
+    case OutboxLevel::kFull: return "full";
+    }
+    return "?";
+}
+
+Outbox::Outbox(std::unique_ptr<LogStore> log, std::vector<std::string> destinations, OutboxOptions options)
+    : log_(std::move(log)), destinations_(std::move(destinations)), options_(options) {}
+
+Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& dir, std::vector<std::string> destinations,
+                                             OutboxOptions options) {
+    auto log = LogStore::open(dir, LogStoreOptions{options.sync_writes, 8u << 20});
+    if (!log) return unexpected(log.error());
+    std::unique_ptr<Outbox> box(new Outbox(std::move(*log), std::move(destinations), options));
+    const auto info = box->log_->info(kStream);
+    // A destination without a stored acknowledgement is owed everything still held.
+    const std::uint64_t owed_from = info.count ? info.first - 1 : info.last;
+    for (const auto& dest : box->destinations_) {
+        const auto stored = box->log_->meta(ack_key(dest));
+        std::optional<std::uint64_t> acked;
+        if (stored) {
+            acked = decode_u64(*stored);
+            if (!acked) return failure("outbox " + dir.string() + ": damaged acknowledgement of '" + dest + "'");
+        }
+        box->acked_[dest] = acked ? std::max(*acked, owed_from) : owed_from;
+    }
+    return box;
+}
+
+std::uint64_t Outbox::held_bytes() const {
+    const auto info = log_->info(kStream);
+    return info.bytes + info.count * kRecordOverhead;
+}
+
+OutboxLevel Outbox::level_for(std::uint64_t bytes) const {
+    if (bytes >= options_.budget_bytes) return OutboxLevel::kFull;
+    if (static_cast<double>(bytes) >= options_.warn_fraction * static_cast<double>(options_.budget_bytes))
+        return OutboxLevel::kWarn;
+    return OutboxLevel::kOk;
+}
+
+Result<OutboxLevel> Outbox::append(std::uint64_t seq, ByteView data) {
+    std::lock_guard lock(mutex_);
+    const auto last = log_->info(kStream).last;
+    if (seq != last + 1)
+        return failure("outbox: record " + std::to_string(seq) + " does not follow " + std::to_string(last));
+    const auto after = held_bytes() + data.size() + kRecordOverhead;
+    if (after > options_.budget_bytes)
+        return failure("事件缓存已满，本次通行记录未保存 / outbox full (" + std::to_string(options_.budget_bytes) +
+                       "-byte budget): the passage record was not stored");
+    LogBatch batch;
+    batch.append(kStream, seq, Bytes(data.begin(), data.end()));
+    if (auto ok = log_->write(batch); !ok) return unexpected(ok.error());
+    return level_for(after);
+}
+
+std::uint64_t Outbox::last_seq() const { return log_->info(kStream).last; }
+
+std::optional<Bytes> Outbox::get(std::uint64_t seq) const { return log_->get(kStream, seq); }
+
+std::vector<LogRecord> Outbox::read(std::uint64_t from, std::size_t max_records, std::size_t max_bytes) const {
+    return log_->read(kStream, from, max_records, max_bytes);
+}
+
+std::vector<LogRecord> Outbox::pending(const std::string& dest, std::size_t max_records, std::size_t max_bytes) const {
+    std::uint64_t from = 0;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = acked_.find(dest);
+        if (it == acked_.end()) return {};
+        from = it->second + 1;
+    }
+    return log_->read(kStream, from, max_records, max_bytes);
+}
+
+Result<void> Outbox::acknowledge(const std::string& dest, std::uint64_t through) {
+    std::lock_guard lock(mutex_);
+    const auto it = acked_.find(dest);
+    if (it == acked_.end()) return failure("outbox: unknown destination '" + dest + "'");
+    const auto info = log_->info(kStream);
+    through = std::min(through, info.last);
+    if (through <= it->second) return {};
+    // The newest record always stays: the next one is chained to it (passage_log.h).
+    std::uint64_t everyone = std::min(through, info.last - 1);
+    for (const auto& [name, acked] : acked_)
+        if (name != dest) everyone = std::min(everyone, acked);
+    LogBatch batch;
+    batch.put(ack_key(dest), encode_u64(through));
+    if (info.count && everyone >= info.first) batch.trim(kStream, everyone);
+    if (auto ok = log_->write(batch); !ok) return ok;
+    it->second = through;
+    return {};
+}
+
+OutboxStatus Outbox::status() const {
+    std::lock_guard lock(mutex_);
+    OutboxStatus s;
+    const auto info = log_->info(kStream);
+    s.last_seq = info.last;
+    s.held_records = info.count;
+    s.held_bytes = held_bytes();
+    s.budget_bytes = options_.budget_bytes;
+    s.level = level_for(s.held_bytes);
+    s.acknowledged = acked_;
+    return s;
+}
+
+}  // namespace gw::store

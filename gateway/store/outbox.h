@@ -1,0 +1,88 @@
+#pragma once
+// The gateway's durable outbox: numbered records (serialized passage events) kept until every
+// destination registry acknowledged them, within a disk budget.
+//
+//   append(seq, bytes)     synced before it returns: what it acknowledged survives power loss
+//   pending(dest, ...)     what `dest` has not acknowledged yet, oldest first
+//   acknowledge(dest, n)   dest holds everything up to n; records every destination holds go,
+//                          except the newest, which stays as the anchor the next one chains to
+//
+// Budget: the bytes of the records held (plus kRecordOverhead each) may not pass
+// budget_bytes. From warn_fraction of it on, status() and append() report kWarn (the alarm);
+// an append that would pass the budget is refused with an error, never dropped silently:
+// the caller must treat the decision as not recorded.
+//
+// With no destinations nothing is dropped: records stay until the budget is full.
+// The record contents are opaque here; the passage-event chain (gateway/sync/passage_log.h)
+// is built on top. Its own RocksDB directory (a LogStore, stream "events").
+//
+// Thread-safe; every call blocks on the disk: never call it from a network thread.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "gateway/store/log_store.h"
+
+namespace gw::store {
+
+struct OutboxOptions {
+    std::uint64_t budget_bytes = 512ull << 20;
+    double warn_fraction = 0.8;
+    bool sync_writes = true;
+};
+
+/// Accounting overhead per record (key, sequence, RocksDB framing), counted against the budget.
+constexpr std::uint64_t kRecordOverhead = 32;
+
+enum class OutboxLevel { kOk, kWarn, kFull };
+std::string_view level_name(OutboxLevel level);  ///< "ok", "warn", "full"
+
+struct OutboxStatus {
+    std::uint64_t last_seq = 0;         ///< Newest record appended (0: none ever).
+    std::uint64_t held_records = 0;     ///< Records not yet acknowledged by every destination.
+    std::uint64_t held_bytes = 0;       ///< Their budgeted size.
+    std::uint64_t budget_bytes = 0;
+    OutboxLevel level = OutboxLevel::kOk;
+    std::map<std::string, std::uint64_t> acknowledged;  ///< Per destination: held by it through this seq.
+};
+
+class Outbox {
+public:
+    /// Opens or creates the outbox in `dir` for these destinations. A destination seen for
+    /// the first time is owed every record still held.
+    static Result<std::unique_ptr<Outbox>> open(const std::filesystem::path& dir, std::vector<std::string> destinations,
+                                                OutboxOptions options = {});
+
+    /// Appends record `seq`, which must be last_seq() + 1. Refuses with an error (nothing
+    /// written) when the budget would be passed; otherwise returns the level after it.
+    Result<OutboxLevel> append(std::uint64_t seq, ByteView data);
+
+    std::uint64_t last_seq() const;
+    std::optional<Bytes> get(std::uint64_t seq) const;
+    /// Held records with seq >= from, oldest first (limits as in pending()).
+    std::vector<LogRecord> read(std::uint64_t from, std::size_t max_records, std::size_t max_bytes) const;
+    /// The records after `dest`'s acknowledgement, oldest first: at most max_records and,
+    /// beyond the first, max_bytes.
+    std::vector<LogRecord> pending(const std::string& dest, std::size_t max_records, std::size_t max_bytes) const;
+    /// `dest` holds every record through `through` (clamped to last_seq()); never moves back.
+    /// Then drops the records every destination holds.
+    Result<void> acknowledge(const std::string& dest, std::uint64_t through);
+    OutboxStatus status() const;
+
+private:
+    Outbox(std::unique_ptr<LogStore> log, std::vector<std::string> destinations, OutboxOptions options);
+    OutboxLevel level_for(std::uint64_t bytes) const;
+    std::uint64_t held_bytes() const;
+
+    std::unique_ptr<LogStore> log_;
+    std::vector<std::string> destinations_;
+    OutboxOptions options_;
+    mutable std::mutex mutex_;                  // append() and acknowledge(): one at a time
+    std::map<std::string, std::uint64_t> acked_;  // guarded by mutex_
+};
+
+}  // namespace gw::store

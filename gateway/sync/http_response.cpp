@@ -1,0 +1,37 @@
+#include "gateway/sync/http_response.h"
+
+#include "gateway/core/asio.h"
+#include "gateway/sync/http_limits.h"
+
+namespace gw::sync {
+
+std::string_view failure_name(HttpFailure f) {
+    switch (f) {
+    case HttpFailure::kNetwork: return "network";
+    case HttpFailure::kTimeout: return "timeout";
+    case HttpFailure::kTooLarge: return "too-large";
+    case HttpFailure::kTls: return "tls";
+    case HttpFailure::kProtocol: return "protocol";
+    }
+    return "?";
+}
+
+expected<HttpResponse, HttpError> parse_http_response(std::string_view raw, std::size_t max_body) {
+    namespace http = boost::beast::http;
+    http::response_parser<http::string_body> parser;
+    limit_parser(parser, max_body);
+    parser.eager(true);
+    error_code ec;
+    std::size_t used = 0;
+    while (!ec && !parser.is_done() && used < raw.size())
+        used += parser.put(boost::asio::buffer(raw.data() + used, raw.size() - used), ec);
+    if (ec == http::error::need_more) ec = {};
+    // The connection ends after `raw`: a body delimited by the end of the stream ends here too.
+    if (!ec && !parser.is_done() && parser.is_header_done()) parser.put_eof(ec);
+    if (ec) return unexpected(http_error(ec, "response"));
+    if (!parser.is_done()) return unexpected(HttpError{HttpFailure::kProtocol, "response: incomplete"});
+    const auto& res = parser.get();
+    return HttpResponse{res.result_int(), res.body(), res.keep_alive()};
+}
+
+}  // namespace gw::sync

@@ -1,0 +1,74 @@
+#pragma once
+// Every decision becomes a passage event, numbered and hash-chained (each event carries the
+// SHA-256 of the one before), written durably to the outbox before record() returns: a
+// decision is done only once its event is on disk. A gap or an edited event breaks the
+// chain, which verify_chain() here and every registry on upload detect.
+//
+// A full outbox refuses the event with an error (the caller must not count the decision as
+// done: the lane goes to manual handling); the level in the answer is the disk-budget alarm.
+//
+// Thread-safe: record() may be called from any lane's strand; it blocks for one synced
+// RocksDB write (about 0.3 ms), so never from a network thread.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/credential/pass.h"
+#include "gateway/decision/decision.h"
+#include "gateway/store/outbox.h"
+#include "gateway/sync/passage_event.h"
+
+namespace gw::sync {
+
+/// What the lane knows about one decision.
+struct Passage {
+    TimePoint at{};
+    std::string lane;
+    std::string direction;
+    std::optional<credential::Pass> pass;  ///< None when no pass could be read.
+    decision::Decision decision;
+    std::optional<credential::PlateNumber> plate;
+    std::string operator_note;
+};
+
+/// The event for a passage (without gateway, seq and prev_hash, which the log assigns).
+PassageEvent make_event(const Passage& p);
+
+struct Recorded {
+    std::uint64_t seq = 0;
+    store::OutboxLevel level = store::OutboxLevel::kOk;
+};
+
+class PassageLog {
+public:
+    /// Continues the chain from the outbox's newest event; fails if that event is unreadable
+    /// or belongs to another gateway.
+    static Result<std::unique_ptr<PassageLog>> open(store::Outbox& outbox, std::string gateway);
+
+    /// Assigns gateway, seq and prev_hash, writes the event durably, then calls the listener.
+    Result<Recorded> record(PassageEvent event);
+    Result<Recorded> record(const Passage& p) { return record(make_event(p)); }
+
+    /// Called after every recorded event, on the recording thread (uploaders wake on it).
+    void set_listener(std::function<void()> f);
+    std::uint64_t last_seq() const;
+
+    /// Checks the chain of every event the outbox still holds: numbering, gateway and hashes.
+    /// Returns how many events it checked, or the first break found.
+    Result<std::uint64_t> verify_chain() const;
+
+private:
+    PassageLog(store::Outbox& outbox, std::string gateway, std::uint64_t last, Hash last_hash);
+    store::Outbox& outbox_;
+    const std::string gateway_;
+    mutable std::mutex mutex_;
+    std::uint64_t last_seq_;  // guarded by mutex_
+    Hash last_hash_;          // guarded by mutex_
+    std::function<void()> listener_;
+};
+
+}  // namespace gw::sync
