@@ -70,6 +70,7 @@ std::shared_ptr<FirmwareEmulator> FirmwareEmulator::create(std::unique_ptr<Trans
             s->options_.log("emulator: " + command.error().message);
         } else {
             ++s->commands_;
+            if (s->options_.on_command) s->options_.on_command(*command);
             s->model_.on_command(*command, Clock::now());
         }
         s->after_step();

@@ -34,6 +34,9 @@ struct EmulatorOptions {
     ModelOptions model;
     LinkOptions link;     ///< link.silence_timeout is the firmware watchdog
     LogSink log = log_to_stderr;
+    /// Observer of every command as it arrives, before the model acts on it (benchmarks time
+    /// the gateway with it). Runs on the emulator's home executor: must not block.
+    std::function<void(const proto::ToFirmware&)> on_command;
 };
 
 /// Everything the accessors report, taken together.

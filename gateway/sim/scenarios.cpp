@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "gateway/credential/pass_codec.h"
+
 namespace gw::sim {
 namespace {
 
@@ -54,6 +56,15 @@ std::vector<SimScenario> checkpoint_scenarios(const demo::DemoWorld& w) {
     };
 }
 
+std::string fresh_payload(const demo::DemoWorld& w, std::string_view scenario, std::uint64_t n) {
+    auto decoded = credential::decode_payload(payload_of(w, scenario)).value();
+    decoded.pass.id.value = (decoded.pass.id.value ^ (n * 0x9E3779B97F4Aull)) & 0xFFFFFFFFFFFFull;
+    for (const auto& [name, cert] : w.certs)
+        if (cert.key_id == decoded.pass.key_id && cert.province == decoded.pass.province())
+            return credential::sign_pass(decoded.pass, w.keys.at(name).pair.secret_key).value();
+    throw std::logic_error("no issuer key for demo scenario " + std::string(scenario));
+}
+
 bool wait_linked(SimCheckpoint& sim, milliseconds timeout) {
     return wait_for([&] {
         for (const auto& l : sim.lanes())
@@ -86,7 +97,9 @@ SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& sc, milliseconds 
     const auto opens_before = emu.snapshot().open_count;
     const auto display_before = emu.display_text();
     emu.vehicle_arrives();  // a person or a vehicle steps onto the lane's loop
-    std::this_thread::sleep_for(milliseconds{30});
+    // ... and is measured by the thermal camera (4 frames a second) before showing the pass,
+    // so that scan-to-barrier is the pass's own path.
+    std::this_thread::sleep_for(milliseconds{400});
     if (sc.plate) sim.show_plate(*lane, *sc.plate);
     if (!sc.payload.empty()) {
         std::this_thread::sleep_for(milliseconds{30});  // the plate is read as the car rolls up

@@ -40,6 +40,10 @@ struct SimOutcome {
 SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& scenario,
                         std::chrono::milliseconds timeout = std::chrono::seconds{8});
 
+/// The demo scenario's pass again with another pass id (n), signed by the same issuer: a
+/// different person's pass, so that repeated runs meet no anti-passback.
+std::string fresh_payload(const demo::DemoWorld& world, std::string_view scenario, std::uint64_t n);
+
 /// Waits until every lane's controller is linked to a gateway (or the timeout passes).
 bool wait_linked(SimCheckpoint& sim, std::chrono::milliseconds timeout);
 

@@ -53,7 +53,7 @@ Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& i
                        "[checkpoint]\nname = sim-jinshan-pinghu\ntitle = 金山—平湖联合检查站（模拟）\n"
                        "state-dir = state\ntrust = trust.conf\nthreads = 2\n\n"
                        "[policy]\n# short, so that rounds of the simulation do not run into each other\n"
-                       "passback-window = 15s\n\n"
+                       "passback-window = " + options.passback_window + "\n\n"
                        "[registry shanghai]\nprovinces = 31\nrecords = shanghai.records\n\n"
                        "[registry zhejiang]\nprovinces = 33\nrecords = zhejiang.records\n";
     bridge::emulator::EmulatorOptions eo;
@@ -64,6 +64,11 @@ Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& i
             lane.id = copy == 1 ? spec.id : std::string(spec.id) + "-" + std::to_string(copy);
             lane.kind = spec.kind;
             lane.direction = spec.direction;
+            if (options.on_open)
+                eo.on_command = [cb = options.on_open, index = sim->lanes_.size()](const proto::ToFirmware& c) {
+                    if (c.has_barrier() && c.barrier().action() == proto::BARRIER_ACTION_OPEN)
+                        cb(index, std::chrono::steady_clock::now());
+                };
             auto emu = bridge::emulator::FirmwareEmulator::listen_tcp(io.get_executor(), {asio::ip::make_address("127.0.0.1"), 0}, eo);
             if (!emu) return unexpected(emu.error());
             lane.controller = *emu;

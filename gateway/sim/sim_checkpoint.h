@@ -6,7 +6,9 @@
 //
 // Used by gatewayd's embedded default, by lanesim (against a gatewayd process) and by
 // gwbench lane. Script methods are thread-safe.
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +34,11 @@ struct SimOptions {
     int copies = 1;  ///< 1: the four lanes of Jinshan–Pinghu; 2: eight lanes, and so on
     /// Short lane timeouts so that a scenario round takes seconds, not minutes.
     bool fast = true;
+    /// The checkpoint's anti-passback window (policy passback-window).
+    std::string passback_window = "15s";
+    /// Called on the device executor for every barrier-open command a lane's controller
+    /// receives, with the lane's index and the time it arrived.
+    std::function<void(std::size_t lane, std::chrono::steady_clock::time_point at)> on_open;
 };
 
 class SimCheckpoint {
