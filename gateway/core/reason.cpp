@@ -37,6 +37,8 @@ constexpr std::array kEntries{
     Entry{Reason::kDataAging, "DATA_AGING", "名单数据即将过期，请关注同步", "Registry data getting old"},
     Entry{Reason::kStaleData, "STALE_DATA", "名单数据过旧，需人工核验", "Registry data too old: check by hand"},
     Entry{Reason::kSensorFault, "SENSOR_FAULT", "设备故障，需人工核验", "Sensor fault: check by hand"},
+    Entry{Reason::kStorageFault, "STORAGE_FAULT", "通行记录无法保存（存储故障），需人工核验",
+          "Passages cannot be recorded (storage fault): check by hand"},
 };
 
 constexpr std::array<Reason, kEntries.size()> kAll = [] {

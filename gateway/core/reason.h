@@ -31,6 +31,7 @@ enum class Reason {
     kDataAging,           ///< Warning: the registry data behind this decision is getting old.
     kStaleData,           ///< The registry data is too old to decide automatically.
     kSensorFault,         ///< A sensor the lane needs reports a fault.
+    kStorageFault,        ///< The gateway cannot record passages (disk full or failing): staff decide.
 };
 
 enum class Lang { kZh, kEn };

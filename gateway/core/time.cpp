@@ -45,8 +45,8 @@ Result<TimePoint> parse_time(std::string_view text) {
             return failure("bad time '" + std::string(text) + "': expected @UNIX_SECONDS");
         // The years a date can be written in, as for the YYYY-MM-DD form: beyond them
         // format_time, day_of and `now - t` overflow (a records file's "as-of @-9223372036854775808").
-        constexpr auto kFirst = sys_days{year{0} / 1 / 1} - kChinaOffset;
-        constexpr auto kLast = sys_days{year{10000} / 1 / 1} - kChinaOffset - seconds{1};
+        constexpr sys_seconds kFirst = sys_days{year{0} / 1 / 1} - kChinaOffset;
+        constexpr sys_seconds kLast = sys_days{year{10000} / 1 / 1} - kChinaOffset - seconds{1};
         if (v < kFirst.time_since_epoch().count() || v > kLast.time_since_epoch().count())
             return failure("bad time '" + std::string(text) + "': outside the years 0000-9999");
         return TimePoint{seconds{v}};
@@ -111,6 +111,14 @@ std::string format_day(std::uint32_t day) {
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                   static_cast<unsigned>(ymd.day()));
     return buf;
+}
+
+std::optional<milliseconds> clock_jump(system_clock::time_point wall_before, steady_clock::time_point steady_before,
+                                      system_clock::time_point wall_now, steady_clock::time_point steady_now,
+                                      milliseconds tolerance) {
+    const auto jump = duration_cast<milliseconds>((wall_now - wall_before) - (steady_now - steady_before));
+    if (jump > tolerance || jump < -tolerance) return jump;
+    return std::nullopt;
 }
 
 Result<Seconds> parse_duration(std::string_view text) {

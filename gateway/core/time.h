@@ -6,6 +6,7 @@
 // Time (UTC+08:00), the zone every checkpoint of this product runs in.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,15 @@ Result<std::uint32_t> parse_day(std::string_view text);
 std::string format_time(TimePoint t);
 /// "2020-03-01".
 std::string format_day(std::uint32_t day);
+
+/// How far the wall clock jumped between two observations, judged against the monotonic
+/// clock over the same interval; nullopt when the difference is under `tolerance`.
+/// Positive: the wall clock moved forward by more than time passed.
+std::optional<std::chrono::milliseconds> clock_jump(std::chrono::system_clock::time_point wall_before,
+                                                    std::chrono::steady_clock::time_point steady_before,
+                                                    std::chrono::system_clock::time_point wall_now,
+                                                    std::chrono::steady_clock::time_point steady_now,
+                                                    std::chrono::milliseconds tolerance);
 
 /// Parses "90s", "15m", "36h", "7d" or a bare number of seconds.
 Result<Seconds> parse_duration(std::string_view text);

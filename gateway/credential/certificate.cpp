@@ -77,6 +77,10 @@ Result<IssuerCert> parse_certificate(ByteView signed_bytes) {
     c.not_before = TimePoint{Seconds{pc.not_before()}};
     c.not_after = TimePoint{Seconds{pc.not_after()}};
     if (c.not_after <= c.not_before) return bad("validity window is empty");
+    // Shown to people and written into logs and .cert comments: one line of text only.
+    for (unsigned char ch : pc.issuer_name())
+        if (ch < 0x20 || ch == 0x7f) return bad("issuer name holds control characters");
+    if (pc.issuer_name().size() > 200) return bad("issuer name longer than 200 bytes");
     c.name = pc.issuer_name();
     c.tbs.assign(sc.certificate().begin(), sc.certificate().end());
     std::copy(sc.signature().begin(), sc.signature().end(), c.signature.begin());

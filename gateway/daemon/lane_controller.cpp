@@ -329,12 +329,13 @@ void LaneController::execute(const lane::Command& command) {
         const decision::Passage passage{wall_now(), settings_.logic.lane.direction};
         checker_.note_passage(p->pass, passage);
         // Synced write: off the network threads. A failure is an alarm, never a silent drop.
+        // Until a write succeeds again the lane opens nothing by itself (STORAGE_FAULT).
         asio::post(blocking_, [self = shared_from_this(), id = p->pass.id, passage] {
-            if (auto ok = self->checker_.cache().record_passage(id, passage); !ok && self->sink_)
-                asio::post(self->strand_, [self, why = ok.error().message] {
-                    self->sink_(LaneReport{LaneReport::Kind::kAlert, self->settings_.logic.id, self->wall_now(), {}, {},
-                                           "STORAGE_FAULT", "通行记录写入失败：" + why, "Passage record not written: " + why});
-                });
+            auto ok = self->checker_.cache().record_passage(id, passage);
+            asio::post(self->strand_, [self, failed = !ok, why = ok ? std::string() : ok.error().message] {
+                if (failed) self->alert("PASSAGE_NOT_RECORDED", "通行记录写入失败：" + why, "Passage record not written: " + why);
+                self->handle(lane::StorageChanged{failed});
+            });
         });
         if (sink_) sink_(LaneReport{LaneReport::Kind::kPassage, settings_.logic.id, wall_now(), {}, p->pass});
     } else if (const auto* a = std::get_if<lane::RaiseAlert>(&command)) {
@@ -361,8 +362,42 @@ void LaneController::arm_deadline() {
     });
 }
 
+void LaneController::alert(std::string code, std::string zh, std::string en) {
+    if (sink_) sink_(LaneReport{LaneReport::Kind::kAlert, settings_.logic.id, wall_now(), {}, {}, std::move(code), std::move(zh), std::move(en)});
+}
+
 void LaneController::housekeeping() {
     if (stopped_) return;
+    // Devices that went away: a scanner or the plate camera unplugged or its port failing.
+    scanner_open_.resize(scanners_.size(), true);
+    for (std::size_t i = 0; i < scanners_.size(); ++i) {
+        const bool open = scanners_[i]->is_open();
+        if (open != scanner_open_[i]) {
+            scanner_open_[i] = open;
+            const auto& dev = settings_.scanners[i].host_or_device;
+            if (open) alert("SCANNER_BACK", "扫码器已恢复：" + dev, "Scanner back: " + dev);
+            else alert("SCANNER_LOST", "扫码器断开：" + dev + "（请使用其他扫码器或人工核验）",
+                       "Scanner lost: " + dev + " (use another scanner or check by hand)");
+        }
+    }
+    if (plate_feed_) {
+        const bool open = plate_feed_->is_open();
+        if (open != plate_feed_open_) {
+            plate_feed_open_ = open;
+            // The lane logic raises PLATE_READER_FAULT and hands vehicles to the staff.
+            handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, !open});
+        }
+    }
+    // The wall clock decides validity: a step in it is reported, and decisions use the new time.
+    const auto wall = std::chrono::system_clock::now();
+    const auto steady = steady_clock::now();
+    if (wall_seen_ != std::chrono::system_clock::time_point{})
+        if (const auto jump = clock_jump(wall_seen_, steady_seen_, wall, steady, kClockTolerance)) {
+            const auto s = std::to_string(jump->count() / 1000.0);
+            alert("CLOCK_JUMP", "系统时间跳变 " + s + " 秒：请核对时间同步", "Clock jumped by " + s + " s: check time sync");
+        }
+    wall_seen_ = wall;
+    steady_seen_ = steady;
     if (state_.link_up && settings_.thermal != ThermalMode::kOff && !state_.thermal_fault &&
         steady_clock::now() - last_thermal_data_ > kThermalSilence)
         handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});

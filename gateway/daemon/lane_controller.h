@@ -65,6 +65,8 @@ public:
     static constexpr auto kMeasureInterval = std::chrono::milliseconds{1500};
     /// No thermal data for this long while the link is up: the sensor is treated as faulted.
     static constexpr auto kThermalSilence = std::chrono::seconds{3};
+    /// A wall-clock step larger than this (NTP fix, RTC reset) is reported as CLOCK_JUMP.
+    static constexpr auto kClockTolerance = std::chrono::seconds{2};
 
     static std::shared_ptr<LaneController> create(asio::io_context& io, asio::thread_pool& blocking,
                                                   LaneSettings settings, store::Cache& cache,
@@ -95,6 +97,7 @@ private:
     void on_temperature(decision::TemperatureReading reading, bool face_seen);
     void arm_deadline();
     void housekeeping();
+    void alert(std::string code, std::string zh, std::string en);
     void send_display(const std::string& zh, const std::string& en);
     TimePoint wall_now() const;
 
@@ -117,6 +120,10 @@ private:
     std::vector<float> last_frame_;
     std::pair<std::string, std::string> shown_;
     bool stopped_ = false;
+    std::vector<bool> scanner_open_;           // last seen state of each scanner port
+    bool plate_feed_open_ = true;
+    std::chrono::system_clock::time_point wall_seen_{};
+    std::chrono::steady_clock::time_point steady_seen_{};
 
     mutable std::mutex snapshot_mutex_;
     LaneSnapshot snapshot_;  // guarded by snapshot_mutex_

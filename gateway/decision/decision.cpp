@@ -128,6 +128,9 @@ Decision decide(const expected<credential::VerifiedPass, credential::Refusal>& c
         t.add(Reason::kPassback, Verdict::kDeny);
     if (lane.needs_temperature) check_temperature(t, policy, readings);
 
+    // No automatic opening that cannot be recorded: the staff decide and note it by hand.
+    if (facts.storage_fault) t.add(Reason::kStorageFault, Verdict::kManual);
+
     // How old the data behind all this is.
     const auto& limits = policy.stale_limits(pass.type);
     if (!facts.data_age || *facts.data_age >= limits.manual_after)

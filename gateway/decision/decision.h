@@ -46,6 +46,7 @@ struct Facts {
     std::optional<std::uint32_t> shared_list_day;  ///< CST day the holder was listed.
     std::optional<Passage> last_passage;           ///< Last time this pass opened a lane here.
     std::optional<Seconds> data_age;               ///< Age of the registry data for the pass's province; none: never synced.
+    bool storage_fault = false;                    ///< The gateway cannot record passages right now.
 };
 
 enum class ReadingQuality { kOk, kRemeasure, kSensorFault };

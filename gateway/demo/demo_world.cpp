@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "gateway/core/codec.h"
+#include "gateway/credential/id_number.h"
 #include "gateway/credential/pass_codec.h"
 
 namespace gw::demo {
@@ -98,7 +99,7 @@ DemoWorld demo_world_at(TimePoint now) {
 
         // Passes. Valid 2020-02-20 .. 2020-06-30 unless a case needs otherwise.
         const auto holder = [&](const char* name, const char* id_number) {
-            const std::string id = id_number;
+            const std::string id = must(parse_id_number(id_number));
             return must(make_holder(name, id.substr(14), HolderToken{holder_token(w.token_key, id)}));
         };
         const auto base = [&](PassType type, std::uint16_t key_id, std::uint64_t id) {
@@ -126,11 +127,11 @@ DemoWorld demo_world_at(TimePoint now) {
             return must(sign_pass(p, w.keys.at(issuer).pair.secret_key));
         };
 
-        Pass car = commuter(7, 0x1a2b3c4d5e01, "张三明", "31011619850312421X", kEmployer, 1001);
+        Pass car = commuter(7, 0x1a2b3c4d5e01, "张三明", "310116198503124212", kEmployer, 1001);
         car.plates.push_back(must(parse_plate("沪A12345")));
         const auto p_car = signed_by("pinghu-7", car);
 
-        Pass walker = commuter(1, 0x1a2b3c4d5e02, "李四", "310116199002023344", kShanghaiFirm, 2001);
+        Pass walker = commuter(1, 0x1a2b3c4d5e02, "李四", "310116199002023346", kShanghaiFirm, 2001);
         walker.issued_by_home = true;
         walker.issuing_region = walker.home_region;
         walker.enterprise = must(parse_uscc(kShanghaiFirm));
@@ -141,7 +142,7 @@ DemoWorld demo_world_at(TimePoint now) {
         work.work_region = must(parse_region("330482"));
         work.issuing_region = work.work_region;
         work.enterprise = must(parse_uscc(kEmployer));
-        work.holder = holder("王小红", "330482199107075526");
+        work.holder = holder("王小红", "330482199107075525");
         const auto p_work = signed_by("pinghu-8", work);
 
         Pass freight = base(kFreight, 7, 0x1a2b3c4d5e04);
@@ -154,29 +155,29 @@ DemoWorld demo_world_at(TimePoint now) {
         release.issuing_region = must(parse_region("310116"));
         release.valid_from_day = day(-7);  // 2020-02-24
         release.valid_days = 30;
-        release.holder = holder("赵六", "310116197708081234");
+        release.holder = holder("赵六", "310116197708081231");
         const auto p_release = signed_by("jinshan-1", release);
 
-        const auto p_revoked = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e06, "钱七", "330482198001011117", kEmployer, 1006));
-        const auto p_letter = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e07, "孙八", "330482198202022227", kEmployer, 1007));
-        const auto p_suspended = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e08, "周九", "330482198303033337", kSuspended, 1008));
-        const auto p_listed = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e09, "吴十", "330482198404044447", kEmployer, 1009));
-        Pass expired = commuter(7, 0x1a2b3c4d5e0a, "郑一", "330482198505055557", kEmployer, 1010);
+        const auto p_revoked = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e06, "钱七", "330482198001011115", kEmployer, 1006));
+        const auto p_letter = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e07, "孙八", "330482198202022224", kEmployer, 1007));
+        const auto p_suspended = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e08, "周九", "330482198303033336", kSuspended, 1008));
+        const auto p_listed = signed_by("pinghu-7", commuter(7, 0x1a2b3c4d5e09, "吴十", "330482198404044448", kEmployer, 1009));
+        Pass expired = commuter(7, 0x1a2b3c4d5e0a, "郑一", "33048219850505555X", kEmployer, 1010);
         expired.valid_from_day = day(-30);  // 2020-02-01
         expired.valid_days = 29;            // through 2020-02-29
         const auto p_expired = signed_by("pinghu-7", expired);
-        Pass early = commuter(7, 0x1a2b3c4d5e0b, "冯二", "330482198606066667", kEmployer, 1011);
+        Pass early = commuter(7, 0x1a2b3c4d5e0b, "冯二", "330482198606066661", kEmployer, 1011);
         early.valid_from_day = day(8);  // 2020-03-10
         const auto p_early = signed_by("pinghu-7", early);
-        const auto p_out_of_scope = signed_by("jiashan-9", commuter(9, 0x1a2b3c4d5e0c, "陈三", "330482198707077777", kEmployer, 1012));
-        const auto p_old_issuer = signed_by("jiaxing-3", commuter(3, 0x1a2b3c4d5e0d, "褚四", "330482198808088887", kEmployer, 1013));
+        const auto p_out_of_scope = signed_by("jiashan-9", commuter(9, 0x1a2b3c4d5e0c, "陈三", "330482198707077773", kEmployer, 1012));
+        const auto p_old_issuer = signed_by("jiaxing-3", commuter(3, 0x1a2b3c4d5e0d, "褚四", "330482198808088885", kEmployer, 1013));
         Pass haiyan = commuter(6, 0x1a2b3c4d5e0e, "卫五", "330482198909099997", kEmployer, 1014);
         haiyan.work_region = must(parse_region("330424"));
         haiyan.issuing_region = haiyan.work_region;
         const auto p_issuer_revoked = signed_by("haiyan-6", haiyan);
-        const auto p_forged = signed_by("rogue-5", commuter(5, 0x1a2b3c4d5e0f, "蒋六", "330482199010101017", kEmployer, 1015));
+        const auto p_forged = signed_by("rogue-5", commuter(5, 0x1a2b3c4d5e0f, "蒋六", "330482199010101010", kEmployer, 1015));
         // The rogue key claims a genuine issuer's key id.
-        const auto p_bad_sig = signed_by("rogue-5", commuter(7, 0x1a2b3c4d5e10, "沈七", "330482199111111117", kEmployer, 1016));
+        const auto p_bad_sig = signed_by("rogue-5", commuter(7, 0x1a2b3c4d5e10, "沈七", "330482199111111111", kEmployer, 1016));
 
         // Lanes of the checkpoint, heading into Zhejiang.
         const decision::Lane car_lane{LaneKind::kCar, "to-zhejiang", true, true};
@@ -188,7 +189,7 @@ DemoWorld demo_world_at(TimePoint now) {
         const auto add = [&](std::string name, std::string zh, std::string payload, decision::Lane lane,
                              decision::Readings readings, Verdict verdict, std::vector<Reason> reasons) -> Scenario& {
             s.push_back(Scenario{std::move(name), std::move(zh), std::move(payload), std::move(lane), std::move(readings),
-                                 now, std::nullopt, "", verdict, std::move(reasons)});
+                                 now, std::nullopt, "", false, verdict, std::move(reasons)});
             return s.back();
         };
         decision::Readings car_ok{{normal(36.5f)}, plate("沪A12345"), false, false};
@@ -254,6 +255,8 @@ DemoWorld demo_world_at(TimePoint now) {
         add("stale-data-degrades-by-type", "同一时刻货通证仍自动放行", p_freight, truck_lane, freight_ok, Verdict::kOpen,
             {Reason::kOk, Reason::kDataAging})
             .at = now + hours{48};
+        add("storage-fault", "存储故障时不自动放行", p_work, walk_lane, walk_ok, Verdict::kManual, {Reason::kStorageFault})
+            .storage_fault = true;
         add("several-reasons-at-once", "多项不符同时列出", p_expired, car_lane,
             {{normal(37.9f), normal(38.4f)}, plate("沪B54321"), false, false}, Verdict::kDeny,
             {Reason::kExpired, Reason::kPlateMismatch, Reason::kFever});
@@ -275,8 +278,8 @@ store::RecordBatch DemoWorld::registry_batch(const std::string& registry, std::v
     b.records.push_back(store::RevokeLetter{store::LetterKind::kPersonal, must(parse_region("330482")), 1007});
     b.records.push_back(store::RevokeIssuerKey{33, 6});
     b.records.push_back(store::EnterpriseStatus{must(parse_uscc(kSuspended)), true});
-    b.records.push_back(store::SharedListEntry{HolderToken{holder_token(token_key, "330482198404044447")}, listed_day});
-    b.records.push_back(store::SharedListEntry{HolderToken{holder_token(token_key, "310116197708081234")}, release_listed_day});
+    b.records.push_back(store::SharedListEntry{HolderToken{holder_token(token_key, "330482198404044448")}, listed_day});
+    b.records.push_back(store::SharedListEntry{HolderToken{holder_token(token_key, "310116197708081231")}, release_listed_day});
     for (const auto& sc : scenarios)
         if (sc.name == "valid-freight-truck") {
             auto decoded = must(decode_payload(sc.payload));
@@ -316,7 +319,10 @@ decision::Decision run_scenario(check::PassChecker& checker, const Scenario& sc)
             if (!ok) throw std::runtime_error(ok.error().message);
         }
     }
-    return checker.evaluate(sc.payload, sc.lane, sc.readings, sc.at);
+    if (!sc.storage_fault) return checker.evaluate(sc.payload, sc.lane, sc.readings, sc.at);
+    auto checked = checker.check(sc.payload, sc.at);
+    checked.facts.storage_fault = true;
+    return checker.decide(checked, sc.lane, sc.readings, sc.at);
 }
 
 bool matches(const Scenario& sc, const decision::Decision& d) {

@@ -42,6 +42,7 @@ struct Scenario {
     TimePoint at{};                         ///< When the pass is scanned.
     std::optional<Seconds> passed_before;  ///< The same pass opened a lane here this long before,
     std::string passed_direction;           ///< heading this way ("" = the lane's own direction).
+    bool storage_fault = false;             ///< the gateway's disk is full or failing
     decision::Verdict verdict = decision::Verdict::kOpen;
     std::vector<Reason> reasons;            ///< Exactly these, in any order.
 };

@@ -31,6 +31,7 @@ struct Ctx {
     // Runs the pure decision on the pending credential and acts on the verdict.
     void decide_pending() {
         auto& p = *s.pending;
+        p.checked.facts.storage_fault = s.storage_fault;
         const auto d = decision::decide(p.checked.credential, p.checked.facts, cfg.lane, policy, p.readings, now);
         s.last_decision = d;
         const auto pass = p.checked.credential ? std::optional(p.checked.credential->pass) : std::nullopt;
@@ -162,6 +163,13 @@ struct Ctx {
                 s.pending->readings.plate_reader_fault = true;
             decide_pending();
         }
+    }
+    void on(const StorageChanged& e) {
+        if (s.storage_fault == e.faulted) return;
+        s.storage_fault = e.faulted;
+        if (e.faulted)
+            cmds.push_back(RaiseAlert{"STORAGE_FAULT", "存储故障：通行记录无法保存，请人工处置并手工登记",
+                                      "Storage fault: passages cannot be recorded; decide and log by hand"});
     }
     void on(const Tick&) {
         if (s.phase == Phase::kAwaitingInputs && s.pending && now >= s.pending->deadline) {

@@ -62,6 +62,7 @@ struct LaneState {
     bool link_up = false;                             ///< false until the bridge reports up: a restart starts closed
     bool thermal_fault = false;
     bool plate_reader_fault = false;
+    bool storage_fault = false;                       ///< passages cannot be recorded: no automatic opening
     bool presence = false;                            ///< loop detector
     bool closing_after_passage = false;               ///< closing behind a passage: an arrival now is tailgating
     /// Readings that came before the credential (a car's plate is read as it rolls up).
@@ -78,11 +79,12 @@ struct LoopChanged { bool present; };
 struct BarrierMoved { bool closed; };  ///< the firmware reports the barrier fully closed (or not)
 struct LinkChanged { bool up; };
 struct SensorChanged { enum Sensor { kThermal, kPlateReader } sensor; bool faulted; };
+struct StorageChanged { bool faulted; };  ///< passages can (not) be written durably
 struct Tick {};
 struct Override { bool open; std::string operator_name; std::string reason; };
 
 using LaneEvent = std::variant<CredentialChecked, TemperatureMeasured, PlateRead, FreightPlateMatched, LoopChanged,
-                               BarrierMoved, LinkChanged, SensorChanged, Tick, Override>;
+                               BarrierMoved, LinkChanged, SensorChanged, StorageChanged, Tick, Override>;
 
 // Commands.
 struct OpenBarrier {};

@@ -102,11 +102,16 @@ SimLane* SimCheckpoint::lane(const std::string& id) {
     return nullptr;
 }
 
-void SimCheckpoint::scan(const SimLane& lane, std::string_view payload) { write_line(lane.scanner->master(), payload); }
+void SimCheckpoint::scan(const SimLane& lane, std::string_view payload) {
+    if (lane.scanner) write_line(lane.scanner->master(), payload);
+}
 
 void SimCheckpoint::show_plate(const SimLane& lane, std::string_view plate) {
     if (lane.plate_feed) write_line(lane.plate_feed->master(), plate);
 }
+
+void SimCheckpoint::unplug_scanner(SimLane& lane) { lane.scanner.reset(); }
+void SimCheckpoint::unplug_plate_camera(SimLane& lane) { lane.plate_feed.reset(); }
 
 void SimCheckpoint::stop() {
     for (auto& l : lanes_)

@@ -58,6 +58,9 @@ public:
     void scan(const SimLane& lane, std::string_view payload);
     /// The lane's ANPR camera reports a plate.
     void show_plate(const SimLane& lane, std::string_view plate);
+    /// The scanner's or the plate camera's cable is pulled: its serial device disappears.
+    void unplug_scanner(SimLane& lane);
+    void unplug_plate_camera(SimLane& lane);
     void stop();
 
 private:

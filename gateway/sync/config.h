@@ -37,6 +37,7 @@ struct RegistryEndpoint {
     Millis poll_interval{2000};
     Millis long_poll{25000};
     Millis request_timeout{10000};
+    Millis retry_after{1000};         ///< First wait after a failure or refusal; doubles up to kMaxBackoff.
     Millis snapshot_timeout{300000};  ///< A snapshot of a million entries is tens of megabytes.
     Limits limits;
 };

@@ -15,15 +15,16 @@ struct Cursor {
     std::uint64_t seq = 0;            ///< Last entry applied.
     std::uint64_t segment_count = 0;  ///< Segments applied: the next one to fetch has this index.
     Hash segment_hash{};              ///< Hash of segment segment_count-1 (zeros before any).
-    TimePoint head_issued_at{};       ///< Newest head accepted: an older one is a rollback.
-    Hash head_hash{};                 ///< That head's hash: another head of the same time is refused.
+    std::uint64_t head_version = 0;   ///< Newest head accepted: a lower version is a rollback.
+    TimePoint head_issued_at{};       ///< Its issue time: an earlier one is a rollback too.
+    Hash head_hash{};                 ///< Its hash: another head with the same version is refused.
     TimePoint as_of{};                ///< When the registry produced the data applied so far.
 
-    bool empty() const { return segment_count == 0 && seq == 0 && head_issued_at == TimePoint{}; }
+    bool empty() const { return head_version == 0; }
     friend bool operator==(const Cursor&, const Cursor&) = default;
 };
 
-/// Fixed-size binary form ("GWC1" + fields, big-endian).
+/// Fixed-size binary form ("GWC2" + fields, big-endian).
 std::string encode_cursor(const Cursor& c);
 /// Refuses anything but exactly what encode_cursor writes.
 Result<Cursor> decode_cursor(std::string_view bytes);

@@ -17,6 +17,16 @@ void limit_parser(Parser& parser, std::size_t max_body) {
     parser.body_limit(max_body);
 }
 
+// Beast 1.74 loses the body_limit error of a Content-Length over the limit when the header
+// and the start of the body arrive in one buffer and the parser is eager (as http::read makes
+// it): the body would then be read whatever its length. So the header is read on its own
+// first and its Content-Length checked here.
+template <class Parser>
+bool declared_too_large(const Parser& parser, std::size_t max_body) {
+    const auto length = parser.content_length();
+    return length && *length > max_body;
+}
+
 inline HttpError http_error(const error_code& ec, std::string_view what) {
     namespace http = boost::beast::http;
     HttpFailure kind = HttpFailure::kNetwork;

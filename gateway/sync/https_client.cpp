@@ -151,6 +151,7 @@ asio::awaitable<expected<HttpResponse, HttpError>> HttpsClient::attempt(bool is_
     req.set(http::field::host, base_.host);
     req.set(http::field::user_agent, "gw-gateway/1");
     req.keep_alive(true);
+    if (!bearer_.empty()) req.set(http::field::authorization, "Bearer " + bearer_);
     if (is_post) {
         req.set(http::field::content_type, content_type);
         req.body() = std::move(body);
@@ -161,7 +162,10 @@ asio::awaitable<expected<HttpResponse, HttpError>> HttpsClient::attempt(bool is_
 
     http::response_parser<http::string_body> parser;
     limit_parser(parser, max_body);
-    co_await http::async_read(c.stream, c.buffer, parser, redirect_error(use_awaitable, ec));
+    co_await http::async_read_header(c.stream, c.buffer, parser, redirect_error(use_awaitable, ec));
+    if (!ec && declared_too_large(parser, max_body)) ec = http::error::body_limit;
+    if (!ec) co_await http::async_read(c.stream, c.buffer, parser, redirect_error(use_awaitable, ec));
+    if (!ec && parser.get().body().size() > max_body) ec = http::error::body_limit;
     if (ec) co_return fail(ec, "read " + std::string(req.target()));
     auto& res = parser.get();
     HttpResponse out{res.result_int(), std::move(res.body()), res.keep_alive()};

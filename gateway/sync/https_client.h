@@ -57,6 +57,8 @@ public:
     asio::awaitable<expected<HttpResponse, HttpError>> post(std::string target, std::string body,
                                                             std::string content_type, std::size_t max_body,
                                                             Millis deadline);
+    /// Sends "Authorization: Bearer <token>" with every request (registryd's admin API).
+    void set_bearer(std::string token) { bearer_ = std::move(token); }
     /// Drops the connection; a request in flight ends with an error.
     void close();
     const Url& base() const { return base_; }
@@ -73,6 +75,7 @@ private:
     std::shared_ptr<asio::ssl::context> tls_;
     Url base_;
     std::unique_ptr<Connection> conn_;
+    std::string bearer_;
 };
 
 }  // namespace gw::sync

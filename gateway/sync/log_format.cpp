@@ -29,6 +29,10 @@ bool copy_exact(const std::string& from, std::array<std::uint8_t, N>& to) {
 }
 
 TimePoint from_unix(std::int64_t s) { return TimePoint{Seconds{s}}; }
+// Times a log may carry: 1970 to the end of 9999. Beyond them arithmetic on them (expiry,
+// skew, ages) and formatting them could overflow.
+constexpr std::int64_t kMaxUnix = 253402300799;
+bool sane(std::int64_t s) { return s >= 0 && s <= kMaxUnix; }
 std::int64_t to_unix(TimePoint t) { return t.time_since_epoch().count(); }
 
 // Unknown fields at the top of a message are refused: they could only come from a newer
@@ -237,6 +241,7 @@ Result<RegistryCert> parse_registry_cert(ByteView signed_bytes) {
         out.provinces.push_back(p);
     }
     if (!is_province(c.root_province())) return failure("bad root province");
+    if (!sane(c.not_before()) || !sane(c.not_after())) return failure("validity outside the years 1970-9999");
     if (c.not_after() <= c.not_before()) return failure("validity window is empty");
     out.registry = c.registry();
     out.not_before = from_unix(c.not_before());
@@ -257,6 +262,7 @@ Result<Signed<Head>> parse_signed_head(ByteView bytes) {
     if (auto ok = envelope(o, o.head(), "head", out.cert_bytes, out.cert, out.signature); !ok) return unexpected(ok.error());
     proto::Head h;
     if (!parse_strict(h, view(o.head()))) return failure("head: not a Head");
+    if (!sane(h.issued_at()) || !sane(h.expires_at())) return failure("head: times outside the years 1970-9999");
     auto& b = out.body;
     b.registry = h.registry();
     b.segment_count = h.segment_count();
@@ -265,6 +271,8 @@ Result<Signed<Head>> parse_signed_head(ByteView bytes) {
     b.expires_at = from_unix(h.expires_at());
     b.snapshot_seq = h.snapshot_seq();
     b.snapshot_segment_count = h.snapshot_segment_count();
+    b.version = h.version();
+    if (b.version == 0) return failure("head: version 0");
     if (!copy_exact(h.latest_segment_hash(), b.latest_segment_hash)) return failure("head: segment hash is not 32 bytes");
     if (!copy_exact(h.snapshot_hash(), b.snapshot_hash)) return failure("head: snapshot hash is not 32 bytes");
     if (b.expires_at <= b.issued_at) return failure("head: expires before it is issued");
@@ -289,11 +297,12 @@ Result<Signed<Segment>> parse_signed_segment(ByteView bytes, std::size_t max_ent
         return unexpected(ok.error());
     proto::Segment s;
     if (!parse_strict(s, view(o.segment()))) return failure("segment: not a Segment");
+    if (!sane(s.created_at())) return failure("segment: time outside the years 1970-9999");
     auto& b = out.body;
     if (s.entries().empty()) return failure("segment: no entries");
     if (static_cast<std::size_t>(s.entries_size()) > max_entries)
-        return failure("segment: " + std::to_string(s.entries_size()) + " entries, over the limit of " +
-                       std::to_string(max_entries));
+        return failure("segment: " + std::string(kTooManyEntries) + ": " + std::to_string(s.entries_size()) +
+                       ", the limit is " + std::to_string(max_entries));
     b.registry = s.registry();
     b.index = s.index();
     b.first_seq = s.first_seq();
@@ -318,9 +327,10 @@ Result<Signed<Snapshot>> parse_signed_snapshot(ByteView bytes, std::size_t max_e
         return unexpected(ok.error());
     proto::Snapshot s;
     if (!parse_strict(s, view(o.snapshot()))) return failure("snapshot: not a Snapshot");
+    if (!sane(s.created_at())) return failure("snapshot: time outside the years 1970-9999");
     if (static_cast<std::size_t>(s.entries_size()) > max_entries)
-        return failure("snapshot: " + std::to_string(s.entries_size()) + " entries, over the limit of " +
-                       std::to_string(max_entries));
+        return failure("snapshot: " + std::string(kTooManyEntries) + ": " + std::to_string(s.entries_size()) +
+                       ", the limit is " + std::to_string(max_entries));
     auto& b = out.body;
     b.registry = s.registry();
     b.seq = s.seq();
@@ -370,6 +380,7 @@ SignedBytes sign_head(const Head& head, const SecretKey& key, ByteView cert) {
     h.set_snapshot_seq(head.snapshot_seq);
     h.set_snapshot_segment_count(head.snapshot_segment_count);
     h.set_snapshot_hash(std::string(head.snapshot_hash.begin(), head.snapshot_hash.end()));
+    h.set_version(head.version);
     return finish(h.SerializeAsString(), kHeadContext, false, key, cert, [](std::string body, std::string sig, std::string c) {
         proto::SignedHead o;
         o.set_head(std::move(body));

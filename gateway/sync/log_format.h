@@ -81,6 +81,7 @@ struct Head {
     std::uint64_t snapshot_seq = 0;
     std::uint64_t snapshot_segment_count = 0;
     Hash snapshot_hash{};
+    std::uint64_t version = 0;  ///< Rises with every head signed: two heads never share one.
 };
 
 struct Snapshot {
@@ -105,7 +106,9 @@ struct Signed {
 };
 
 Result<Signed<Head>> parse_signed_head(ByteView bytes);
-/// max_entries bounds the work a hostile segment can cause before it is refused.
+/// max_entries bounds the work a hostile segment can cause before it is refused; the error
+/// message then contains kTooManyEntries.
+constexpr std::string_view kTooManyEntries = "too many entries";
 Result<Signed<Segment>> parse_signed_segment(ByteView bytes, std::size_t max_entries);
 Result<Signed<Snapshot>> parse_signed_snapshot(ByteView bytes, std::size_t max_entries);
 /// Ed25519 of `s.message` under the certificate's key.

@@ -48,6 +48,7 @@ Result<PassageEvent> parse_event(ByteView bytes) {
         if (s->size() > kMaxText) return failure("event text field over 256 bytes");
     if (p.reasons_size() > kMaxReasons) return failure("event with over 32 reasons");
     if (p.data_age_s() < -1) return failure("event with a negative data age");
+    if (p.at() < 0 || p.at() > 253402300799) return failure("event time outside the years 1970-9999");
     PassageEvent e;
     e.gateway = p.gateway();
     e.seq = p.seq();

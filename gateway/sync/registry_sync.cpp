@@ -1,5 +1,7 @@
 #include "gateway/sync/registry_sync.h"
 
+#include "gateway/sync/apply.h"
+
 #include <algorithm>
 
 namespace gw::sync {
@@ -9,12 +11,6 @@ using asio::redirect_error;
 using asio::use_awaitable;
 
 Bytes to_bytes(std::string& s) { return Bytes(s.begin(), s.end()); }
-
-// What the blocking pool hands back to the strand: the verdict and, if the write failed, why.
-struct Applied {
-    SyncResult<Update> update{unexpected(SyncRefusal{})};
-    std::string write_error;
-};
 
 }  // namespace
 
@@ -85,18 +81,16 @@ asio::awaitable<void> RegistrySync::sleep(Millis d) {
 asio::awaitable<void> RegistrySync::run() {
     const auto& name = endpoint_.trust.name;
     auto stored = co_await asio::co_spawn(
-        blocking_, [this]() -> asio::awaitable<std::optional<std::string>> { co_return cache_.cursor(endpoint_.trust.name); },
+        blocking_, [this]() -> asio::awaitable<Result<Cursor>> { co_return stored_cursor(cache_, endpoint_.trust.name); },
         use_awaitable);
-    if (stored) {
-        if (auto c = decode_cursor(*stored)) cursor_ = *c;
-        // A damaged cursor cannot be trusted for chaining: start over from the snapshot.
-        else if (log_) log_("registry " + name + ": " + c.error().message + "; starting from the registry's snapshot");
-    }
+    if (stored) cursor_ = *stored;
+    // A damaged cursor cannot be trusted for chaining: start over from the snapshot.
+    else if (log_) log_("registry " + name + ": " + stored.error().message + "; starting from the registry's snapshot");
     {
         std::lock_guard lock(status_mutex_);
         status_.cursor = cursor_;
     }
-    Millis backoff = endpoint_.poll_interval;
+    Millis backoff = endpoint_.retry_after;
     while (!stopped_) {
         const auto started = std::chrono::steady_clock::now();
         const auto outcome = co_await round();
@@ -105,10 +99,10 @@ asio::awaitable<void> RegistrySync::run() {
         case Outcome::kApplied:
         case Outcome::kMore:
             // Straight back: more segments wait, or the long poll is the waiting.
-            backoff = endpoint_.poll_interval;
+            backoff = endpoint_.retry_after;
             break;
         case Outcome::kUnchanged: {
-            backoff = endpoint_.poll_interval;
+            backoff = endpoint_.retry_after;
             // A long poll already waited; a plain file server answered at once: space requests out.
             const auto spent = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started);
             co_await sleep(endpoint_.poll_interval - spent);
@@ -178,19 +172,13 @@ asio::awaitable<RegistrySync::Outcome> RegistrySync::round() {
     auto applied = co_await asio::co_spawn(
         blocking_,
         [this, &fetched, now, cursor = cursor_]() -> asio::awaitable<Applied> {
-            Applied a;
-            a.update = verify_update(endpoint_.trust, cursor, fetched, now, endpoint_.limits);
-            if (a.update && a.update->changed) {
-                if (auto ok = cache_.apply(a.update->batch, encode_cursor(a.update->cursor)); !ok)
-                    a.write_error = ok.error().message;
-                else if (on_applied_)
-                    on_applied_(*a.update);
-            }
+            auto a = verify_and_apply(cache_, endpoint_.trust, cursor, fetched, now, endpoint_.limits);
+            if (a.ok() && a.update->changed && on_applied_) on_applied_(*a.update);
             co_return a;
         },
         use_awaitable);
     if (!applied.update) co_return refuse(std::move(applied.update.error()));
-    if (!applied.write_error.empty()) co_return fail("cache write: " + applied.write_error);
+    if (applied.write_error) co_return fail("cache write: " + applied.write_error->message);
     const auto& update = *applied.update;
     if (!update.changed) co_return Outcome::kUnchanged;
     cursor_ = update.cursor;

@@ -7,6 +7,12 @@ namespace {
 
 unexpected<SyncRefusal> refuse(SyncReason r, std::string detail) { return unexpected(SyncRefusal{r, std::move(detail)}); }
 
+// A parse error is MALFORMED, unless the message was refused for its size alone.
+unexpected<SyncRefusal> refuse_parse(const Error& e) {
+    const bool size = e.message.find(kTooManyEntries) != std::string::npos;
+    return refuse(size ? SyncReason::kTooLarge : SyncReason::kMalformed, e.message);
+}
+
 std::string at_text(TimePoint t) { return format_time(t); }
 
 // The certificate must come from the configured root, name this registry and only provinces
@@ -109,11 +115,14 @@ SyncResult<VerifiedHead> verify_head(const RegistryTrust& trust, const Cursor& c
         return refuse(SyncReason::kHeadExpired, "head issued at " + at_text(h.issued_at) + " is older than the validity limit");
 
     if (!cursor.empty()) {
+        if (h.version < cursor.head_version)
+            return refuse(SyncReason::kRollback, "head version " + std::to_string(h.version) + ", already accepted " +
+                                                     std::to_string(cursor.head_version));
+        if (h.version == cursor.head_version && parsed->hash != cursor.head_hash)
+            return refuse(SyncReason::kRollback, "a different head with the version of the accepted one");
         if (h.issued_at < cursor.head_issued_at)
             return refuse(SyncReason::kRollback, "head issued at " + at_text(h.issued_at) + ", already accepted one of " +
                                                      at_text(cursor.head_issued_at));
-        if (h.issued_at == cursor.head_issued_at && parsed->hash != cursor.head_hash)
-            return refuse(SyncReason::kRollback, "a different head with the issue time of the accepted one");
         if (h.segment_count < cursor.segment_count || h.latest_seq < cursor.seq)
             return refuse(SyncReason::kRollback, "head has " + std::to_string(h.latest_seq) + " entries, already applied " +
                                                      std::to_string(cursor.seq));
@@ -161,7 +170,7 @@ SyncResult<Update> verify_update(const RegistryTrust& trust, const Cursor& curso
         if (bytes.size() > limits.max_snapshot_bytes)
             return refuse(SyncReason::kTooLarge, "snapshot of " + std::to_string(bytes.size()) + " bytes");
         auto snap = parse_signed_snapshot(bytes, limits.max_snapshot_entries);
-        if (!snap) return refuse(SyncReason::kMalformed, snap.error().message);
+        if (!snap) return refuse_parse(snap.error());
         const auto& s = snap->body;
         if (s.registry != trust.name) return refuse(SyncReason::kWrongRegistry, "snapshot of registry '" + s.registry + "'");
         if (snap->hash != h.snapshot_hash || s.seq != h.snapshot_seq || s.segment_count != h.snapshot_segment_count)
@@ -176,7 +185,7 @@ SyncResult<Update> verify_update(const RegistryTrust& trust, const Cursor& curso
 
     for (const auto& bytes : fetched.segments) {
         auto seg = parse_signed_segment(bytes, limits.max_entries_per_segment);
-        if (!seg) return refuse(SyncReason::kMalformed, seg.error().message);
+        if (!seg) return refuse_parse(seg.error());
         const auto& s = seg->body;
         const auto what = "segment " + std::to_string(s.index);
         if (s.registry != trust.name) return refuse(SyncReason::kWrongRegistry, what + " of registry '" + s.registry + "'");
@@ -201,6 +210,7 @@ SyncResult<Update> verify_update(const RegistryTrust& trust, const Cursor& curso
     out.cursor.seq = chain.seq;
     out.cursor.segment_count = chain.segment_count;
     out.cursor.segment_hash = chain.hash;
+    out.cursor.head_version = h.version;
     out.cursor.head_issued_at = h.issued_at;
     out.cursor.head_hash = head.hash;
     // "As of" is when the registry produced what the gateway now holds: the head's issue time

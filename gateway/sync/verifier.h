@@ -12,8 +12,8 @@
 //   UNCERTIFIED_KEY   signed by a key the registry's root did not certify (for this registry,
 //                     for these provinces, at this time)
 //   BAD_SIGNATURE     a signature that does not verify
-//   ROLLBACK          a head older than one already accepted, a shorter log, or a different
-//                     head with the same issue time
+//   ROLLBACK          a head older than one already accepted (lower version, earlier issue
+//                     time), a shorter log, or a different head with the same version
 //   HEAD_EXPIRED      a head past its expiry, or older than max_head_validity (freeze)
 //   HEAD_FROM_FUTURE  a head issued past now + max_clock_skew
 //   MIXED_HEADS       segments or a snapshot that are not the ones this head names

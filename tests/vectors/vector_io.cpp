@@ -50,7 +50,8 @@ std::string make_vectors_text() {
         const auto d = demo::run_scenario(checker, sc);
         if (!demo::matches(sc, d)) throw std::runtime_error("vectors: scenario " + sc.name + " does not decide as expected");
         if (sc.payload.ends_with(' ')) throw std::runtime_error("vectors: payload of " + sc.name + " ends with a space");
-        const auto& f = checker.check(sc.payload, sc.at).facts;
+        auto f = checker.check(sc.payload, sc.at).facts;
+        f.storage_fault = sc.storage_fault;
         out += "\n[vector " + sc.name + "]\n# " + sc.title_zh + "\npayload = " + sc.payload + "\nat = " + format_time(sc.at) +
                "\nlane = " + std::string(decision::lane_kind_name(sc.lane.kind)) + "\ndirection = " + sc.lane.direction +
                "\nneeds-temperature = " + (sc.lane.needs_temperature ? "true" : "false") +
@@ -68,6 +69,7 @@ std::string make_vectors_text() {
         flag(f.enterprise_letter_revoked, "enterprise-letter-revoked");
         flag(f.issuer_key_revoked, "issuer-key-revoked");
         flag(f.enterprise_suspended, "enterprise-suspended");
+        flag(f.storage_fault, "storage-fault");
         if (!facts.empty()) out += "facts = " + facts + "\n";
         if (f.shared_list_day) out += "shared-list-day = " + format_day(*f.shared_list_day) + "\n";
         if (f.last_passage)
@@ -122,6 +124,7 @@ Result<Vector> read_vector(const ConfFile& file, const ConfSection& section) {
         else if (f == "enterprise-letter-revoked") v.facts.enterprise_letter_revoked = true;
         else if (f == "issuer-key-revoked") v.facts.issuer_key_revoked = true;
         else if (f == "enterprise-suspended") v.facts.enterprise_suspended = true;
+        else if (f == "storage-fault") v.facts.storage_fault = true;
         else return unexpected(r.error(*r.find("facts"), "unknown fact '" + f + "'"));
     }
     if (const auto* e = r.find("shared-list-day")) v.facts.shared_list_day = parse_day(e->value).value();

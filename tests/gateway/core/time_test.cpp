@@ -40,3 +40,12 @@ TEST_CASE("durations take s, m, h and d") {
     CHECK_FALSE(parse_duration("-5m"));
     CHECK_FALSE(parse_duration("9999999999999999999d"));
 }
+
+TEST_CASE("a wall-clock jump is told from time simply passing") {
+    using namespace std::chrono;
+    const auto w0 = system_clock::now();
+    const auto s0 = steady_clock::now();
+    CHECK_FALSE(clock_jump(w0, s0, w0 + seconds{10}, s0 + seconds{10}, seconds{2}));
+    CHECK(clock_jump(w0, s0, w0 + hours{1}, s0 + seconds{1}, seconds{2}) == milliseconds{3599000});
+    CHECK(clock_jump(w0, s0, w0 - minutes{5}, s0 + seconds{1}, seconds{2}) == milliseconds{-301000});
+}

@@ -62,6 +62,10 @@ TEST_CASE("certificates with impossible fields do not parse") {
     c.not_after = c.not_before;
     CHECK(parse_certificate(sign_certificate(c, world().keys.at("zhejiang-root").pair.secret_key)).error().message ==
           "bad issuer certificate: validity window is empty");
+    c = world().certs.at("pinghu-7");
+    c.name = "平湖\n伪造的日志行";
+    CHECK(parse_certificate(sign_certificate(c, world().keys.at("zhejiang-root").pair.secret_key)).error().message ==
+          "bad issuer certificate: issuer name holds control characters");
     const Bytes junk{1, 2, 3, 4, 5};
     CHECK_FALSE(parse_certificate(junk));
 }

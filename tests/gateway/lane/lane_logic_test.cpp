@@ -235,3 +235,17 @@ TEST_CASE("the next deadline is the one the phase waits for") {
     l.scan("valid-commuter-walk");
     CHECK(next_deadline(l.state, l.cfg) == l.now + l.cfg.input_timeout);
 }
+
+TEST_CASE("while passages cannot be recorded nothing opens automatically") {
+    Lane l(LaneKind::kPedestrian);
+    l.send(StorageChanged{true});
+    CHECK(has<RaiseAlert>(l.last));
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    CHECK(l.phase() == Phase::kManual);
+    CHECK(l.state.last_decision->has(Reason::kStorageFault));
+    CHECK(l.opens() == 0);
+    l.send(StorageChanged{false}).send(Tick{}, l.cfg.input_timeout);
+    l.scan("valid-commuter-car");  // another pass once storage works again (a car pass on foot: no plate needed here)
+    l.temperature(36.5f);
+    CHECK(l.phase() == Phase::kOpen);
+}

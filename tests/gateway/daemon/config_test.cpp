@@ -1,0 +1,100 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "gateway/daemon/config.h"
+#include "gateway/demo/demo_world.h"
+#include "tests/temp_dir.h"
+
+using namespace gw;
+using namespace gw::daemon;
+using gw::testing::TempDir;
+
+namespace {
+
+struct ConfigDir {
+    TempDir dir;
+    ConfigDir() { std::ofstream(dir.path / "trust.conf") << demo::demo_world().trust_conf(); }
+    Result<GatewayConfig> load(const std::string& text) {
+        std::ofstream(dir.path / "g.conf") << text;
+        return load_config(dir.path / "g.conf");
+    }
+    std::string err(const std::string& text) {
+        auto r = load(text);
+        return r ? std::string("(loaded)") : r.error().message;
+    }
+    std::string at(int line) const { return (dir.path / "g.conf").string() + ":" + std::to_string(line) + ": "; }
+};
+
+const char* kHead = "[checkpoint]\nname = test\nstate-dir = state\ntrust = trust.conf\n";
+
+}  // namespace
+
+TEST_CASE("the example merged checkpoint configuration is valid") {
+    const auto c = load_config(std::string(GW_SOURCE_DIR) + "/config/jinshan-pinghu.conf");
+    if (!c) FAIL(c.error().message);
+    CHECK(c->lanes.size() == 4);
+    CHECK(c->trust.roots.size() == 2);
+    int cars = 0, trucks = 0, walks = 0;
+    for (const auto& l : c->lanes) {
+        cars += l.logic.lane.kind == decision::LaneKind::kCar;
+        trucks += l.logic.lane.kind == decision::LaneKind::kTruck;
+        walks += l.logic.lane.kind == decision::LaneKind::kPedestrian;
+    }
+    CHECK(cars == 2);
+    CHECK(trucks == 1);
+    CHECK(walks == 1);
+}
+
+TEST_CASE("a minimal configuration gets the documented defaults") {
+    ConfigDir d;
+    auto c = d.load(std::string(kHead) + "[lane walk-1]\ntype = pedestrian\ndirection = to-zhejiang\ncontroller = tcp:127.0.0.1:7001\n");
+    if (!c) FAIL(c.error().message);
+    const auto& l = c->lanes.front();
+    CHECK(l.logic.lane.needs_temperature);
+    CHECK_FALSE(l.logic.lane.needs_plate);
+    CHECK(l.logic.input_timeout == Seconds{8});
+    CHECK(c->state_dir == d.dir.path / "state");
+    CHECK(c->policy.fever_threshold.value == doctest::Approx(37.3));
+}
+
+TEST_CASE("configuration errors name the file, the line and the key") {
+    ConfigDir d;
+    const std::string lane = "[lane car-1]\ntype = car\ndirection = to-zhejiang\n";
+    CHECK(d.err(std::string(kHead) + lane + "controller = udp:1.2.3.4:5\nplate-feed = serial:/dev/ttyUSB1\n") ==
+          d.at(8) + "[lane car-1] key 'controller': bad endpoint 'udp:1.2.3.4:5': expected tcp:HOST:PORT or serial:/dev/ttyX[@BAUD]");
+    CHECK(d.err(std::string(kHead) + lane + "controller = tcp:10.0.0.2:99999\n") ==
+          d.at(8) + "[lane car-1] key 'controller': bad endpoint 'tcp:10.0.0.2:99999': port must be 1..65535");
+    CHECK(d.err(std::string(kHead) + lane + "controller = tcp:10.0.0.2:7001\n") ==
+          d.at(5) + "[lane car-1] needs a plate but has no plate-feed: the lane could never open");
+    CHECK(d.err(std::string(kHead) + "[lane w]\ntype = bicycle\n") ==
+          d.at(6) + "[lane w] key 'type': unknown lane type 'bicycle': expected pedestrian, car or truck");
+    CHECK(d.err(std::string(kHead) + "[lane w]\ntype = pedestrian\ndirection = x\ncontroller = tcp:1.2.3.4:5\ncolour = red\n") ==
+          d.at(9) + "[lane w] key 'colour': unknown key");
+    CHECK(d.err(std::string(kHead) + "[policy]\nfever-threshold = 41\n") == d.at(6) + "[policy] key 'fever-threshold': out of range 35..40");
+    CHECK(d.err("[checkpoint]\nname = x\nstate-dir = s\ntrust = missing.conf\n") ==
+          d.at(4) + "[checkpoint] key 'trust': " + (d.dir.path / "missing.conf").string() + ": cannot open");
+    CHECK(d.err(std::string(kHead)) == (d.dir.path / "g.conf").string() + ": no [lane ID] section: nothing to run");
+    CHECK(d.err(std::string(kHead) + "[lanes x]\n") == d.at(5) + "[lanes x] unknown section [lanes]");
+    CHECK(d.err(std::string(kHead) + "[registry sh]\nprovinces = 31, 99\n") ==
+          d.at(6) + "[registry sh] key 'provinces': '99' is not a GB/T 2260 province code");
+}
+
+TEST_CASE("two lanes cannot share a device") {
+    ConfigDir d;
+    const auto walk = [](const char* id) {
+        return std::string("[lane ") + id + "]\ntype = pedestrian\ndirection = d\ncontroller = tcp:127.0.0.1:7001\n";
+    };
+    CHECK(d.err(std::string(kHead) + walk("a") + walk("b")).find("uses tcp:127.0.0.1:7001 already used") != std::string::npos);
+}
+
+TEST_CASE("endpoints are TCP host and port or a serial device with an optional baud rate") {
+    CHECK(parse_endpoint("tcp:192.168.1.20:7001", 9600).value().port_or_baud == 7001);
+    const auto s = parse_endpoint("serial:/dev/ttyUSB0@115200", 9600).value();
+    CHECK(s.kind == Endpoint::kSerial);
+    CHECK(s.port_or_baud == 115200);
+    CHECK(parse_endpoint("serial:/dev/ttyS1", 9600).value().port_or_baud == 9600);
+    CHECK_FALSE(parse_endpoint("serial:ttyS1", 9600));
+    CHECK_FALSE(parse_endpoint("serial:/dev/ttyS1@12", 9600));
+    CHECK_FALSE(parse_endpoint("tcp::7001", 9600));
+}

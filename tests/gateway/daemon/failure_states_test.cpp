@@ -1,0 +1,195 @@
+// The failure-state table of the README, one test a row, on a real simulated checkpoint:
+// emulated lane controllers over loopback TCP, scanners and plate cameras on ptys.
+#include <doctest/doctest.h>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+#include "gateway/daemon/gateway.h"
+#include "gateway/sim/scenarios.h"
+#include "tests/temp_dir.h"
+#include "tools/common/process.h"
+
+using namespace gw;
+using namespace std::chrono;
+using gw::testing::TempDir;
+
+namespace {
+
+template <class Pred>
+bool eventually(Pred&& pred, milliseconds timeout = seconds{8}) {
+    const auto end = steady_clock::now() + timeout;
+    while (steady_clock::now() < end) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(milliseconds{5});
+    }
+    return pred();
+}
+
+// A simulated checkpoint with an in-process gateway whose reports are collected.
+struct Checkpoint {
+    TempDir dir;
+    asio::io_context devices;
+    asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(devices);
+    std::thread device_thread{[this] { devices.run(); }};
+    std::unique_ptr<sim::SimCheckpoint> sim;
+    std::unique_ptr<daemon::Gateway> gateway;
+    std::mutex m;
+    std::vector<daemon::LaneReport> reports;
+
+    Checkpoint() {
+        sim = sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
+        start_gateway();
+    }
+    void start_gateway() {
+        auto config = daemon::load_config(sim->config_path()).value();
+        gateway = daemon::Gateway::open(std::move(config), [this](const daemon::LaneReport& r) {
+                      std::lock_guard lock(m);
+                      reports.push_back(r);
+                  }).value();
+        gateway->start();
+        REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    }
+    ~Checkpoint() {
+        if (gateway) {
+            gateway->stop();
+            gateway->join();
+        }
+        sim->stop();
+        guard.reset();
+        devices.stop();
+        device_thread.join();
+    }
+    bool alerted(const std::string& code, const std::string& lane) {
+        return eventually([&] {
+            std::lock_guard lock(m);
+            for (const auto& r : reports)
+                if (r.kind == daemon::LaneReport::Kind::kAlert && r.code == code && r.lane_id == lane) return true;
+            return false;
+        });
+    }
+    std::optional<decision::Decision> last_decision(const std::string& lane) {
+        std::lock_guard lock(m);
+        for (auto it = reports.rbegin(); it != reports.rend(); ++it)
+            if (it->kind == daemon::LaneReport::Kind::kDecision && it->lane_id == lane) return it->decision;
+        return std::nullopt;
+    }
+    sim::SimLane& lane(const char* id) { return *sim->lane(id); }
+    const std::string& payload(const char* scenario) {
+        for (const auto& s : sim->world().scenarios)
+            if (s.name == scenario) return s.payload;
+        throw std::logic_error("no scenario");
+    }
+};
+
+}  // namespace
+
+TEST_CASE("thermal sensor offline: THERMAL_FAULT is raised and every passage goes to the staff") {
+    Checkpoint cp;
+    auto& walk = cp.lane("walk-1");
+    walk.controller->unplug_thermal();
+    CHECK(cp.alerted("THERMAL_FAULT", "walk-1"));
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    REQUIRE(eventually([&] { return cp.last_decision("walk-1").has_value(); }));
+    CHECK(cp.last_decision("walk-1")->verdict == decision::Verdict::kManual);
+    CHECK(cp.last_decision("walk-1")->has(Reason::kSensorFault));
+    CHECK(walk.controller->open_count() == 0);
+}
+
+TEST_CASE("scanner lost: SCANNER_LOST is raised and the lane stays closed and in service") {
+    Checkpoint cp;
+    auto& walk = cp.lane("walk-1");
+    cp.sim->unplug_scanner(walk);
+    CHECK(cp.alerted("SCANNER_LOST", "walk-1"));
+    CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
+    CHECK(cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kIdle);
+}
+
+TEST_CASE("plate camera lost: vehicle lanes hand every car to the staff") {
+    Checkpoint cp;
+    auto& car = cp.lane("car-1");
+    cp.sim->unplug_plate_camera(car);
+    CHECK(cp.alerted("PLATE_READER_FAULT", "car-1"));
+    car.controller->vehicle_arrives();
+    std::this_thread::sleep_for(milliseconds{400});
+    cp.sim->scan(car, cp.payload("valid-commuter-car"));
+    REQUIRE(eventually([&] { return cp.last_decision("car-1").has_value(); }));
+    CHECK(cp.last_decision("car-1")->verdict == decision::Verdict::kManual);
+    CHECK(cp.last_decision("car-1")->has(Reason::kSensorFault));
+    CHECK(car.controller->open_count() == 0);
+}
+
+TEST_CASE("bridge link lost: LINK_LOST, the lane faults, the firmware closes and shows manual") {
+    Checkpoint cp;
+    auto& car = cp.lane("car-1");
+    car.controller->cut_link();
+    CHECK(cp.alerted("LINK_LOST", "car-1"));
+    CHECK(eventually([&] { return car.controller->failsafe(); }));
+    CHECK(cp.gateway->lane("car-1")->snapshot().phase == lane::Phase::kFaulted);
+    car.controller->restore_link();
+    CHECK(eventually([&] { return cp.gateway->lane("car-1")->snapshot().phase == lane::Phase::kIdle; }));
+}
+
+TEST_CASE("power restored: after a hard kill the gateway comes back closed with its cache and decides again") {
+    TempDir dir;
+    asio::io_context devices;
+    auto guard = asio::make_work_guard(devices);
+    std::thread device_thread([&] { devices.run(); });
+    auto sim = sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
+    const auto exe = std::filesystem::path(GW_BINARY_DIR) / "bin" / "gatewayd";
+    pid_t child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log1");
+    REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    auto& walk = *sim->lane("walk-1");
+    ::kill(child, SIGKILL);  // power cut: no shutdown at all
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    CHECK(eventually([&] { return walk.controller->failsafe(); }));
+    CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
+    // Power back: the same state directory (the RocksDB cache) and configuration.
+    child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log2");
+    REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
+    const auto out = sim::run_scenario(*sim, sim::checkpoint_scenarios(sim->world()).front());
+    CHECK(out.right);
+    CHECK(tools::terminate_child(child, 5000));
+    sim->stop();
+    guard.reset();
+    devices.stop();
+    device_thread.join();
+}
+
+TEST_CASE("disk full: a passage write fails with one line naming the problem, never silently") {
+    TempDir dir;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        // The child fills its own file-size budget: RocksDB's writes then fail as on a full disk.
+        int rc = 3;
+        {
+            auto cache = store::Cache::open(dir.path).value();
+            std::signal(SIGXFSZ, SIG_IGN);
+            rlimit lim{256 * 1024, 256 * 1024};
+            ::setrlimit(RLIMIT_FSIZE, &lim);
+            for (std::uint64_t i = 0; i < 200000; ++i) {
+                auto ok = cache->record_passage(credential::PassId{i}, decision::Passage{TimePoint{Seconds{1}}, std::string(200, 'd')});
+                if (!ok) {
+                    const bool one_line = ok.error().message.find('\n') == std::string::npos;
+                    std::fprintf(stderr, "disk-full test: write %llu failed: %s\n", static_cast<unsigned long long>(i),
+                                 ok.error().message.c_str());
+                    rc = one_line ? 0 : 4;
+                    break;
+                }
+            }
+        }
+        ::_exit(rc);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);  // 3: never failed, 4: a multi-line error
+}

@@ -1,0 +1,151 @@
+// The durable log store and the outbox built on it: numbered records, atomic batches, per
+// destination acknowledgements, trims, the disk budget and its alarm, and restarts.
+#include <doctest/doctest.h>
+
+#include "gateway/store/log_store.h"
+#include "gateway/store/outbox.h"
+#include "tests/temp_dir.h"
+
+namespace {
+
+using namespace gw;
+using namespace gw::store;
+
+Bytes bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+std::string text(const Bytes& b) { return std::string(b.begin(), b.end()); }
+
+}  // namespace
+
+TEST_CASE("a log store appends numbered records and reads them back in order, after a restart too") {
+    gw::testing::TempDir dir;
+    {
+        auto log = LogStore::open(dir.path).value();
+        LogBatch b;
+        b.append("a", 1, bytes("one"));
+        b.append("a", 2, bytes("two"));
+        b.append("b", 10, bytes("ten"));
+        b.put("note", bytes("hello"));
+        REQUIRE(log->write(b).has_value());
+        const auto info = log->info("a");
+        CHECK(info.first == 1);
+        CHECK(info.last == 2);
+        CHECK(info.count == 2);
+        CHECK(info.bytes == 6);
+        CHECK(log->info("b").first == 10);
+    }
+    auto log = LogStore::open(dir.path).value();
+    const auto a = log->read("a", 1, 10);
+    REQUIRE(a.size() == 2);
+    CHECK(a[1].seq == 2);
+    CHECK(text(a[1].data) == "two");
+    CHECK(log->read("a", 2, 10).size() == 1);
+    CHECK(log->read("a", 1, 10, 1).size() == 1);  // a byte budget still returns the first record
+    CHECK(text(*log->get("b", 10)) == "ten");
+    CHECK_FALSE(log->get("b", 11).has_value());
+    CHECK(text(*log->meta("note")) == "hello");
+    CHECK(log->streams("") == std::vector<std::string>{"a", "b"});
+    CHECK(log->meta_prefix("no").size() == 1);
+}
+
+TEST_CASE("a batch with a seq that does not rise is refused whole") {
+    gw::testing::TempDir dir;
+    auto log = LogStore::open(dir.path).value();
+    LogBatch first;
+    first.append("a", 5, bytes("five"));
+    REQUIRE(log->write(first).has_value());
+    LogBatch bad;
+    bad.append("b", 1, bytes("fine on its own"));
+    bad.put("k", bytes("v"));
+    bad.append("a", 5, bytes("again"));
+    CHECK_FALSE(log->write(bad).has_value());
+    CHECK(log->info("b").count == 0);
+    CHECK_FALSE(log->meta("k").has_value());
+    CHECK(text(*log->get("a", 5)) == "five");
+}
+
+TEST_CASE("a trim drops the oldest records but the stream's last seq stays") {
+    gw::testing::TempDir dir;
+    auto log = LogStore::open(dir.path).value();
+    LogBatch b;
+    for (std::uint64_t i = 1; i <= 5; ++i) b.append("s", i, bytes("r" + std::to_string(i)));
+    REQUIRE(log->write(b).has_value());
+    LogBatch t;
+    t.trim("s", 3);
+    REQUIRE(log->write(t).has_value());
+    auto info = log->info("s");
+    CHECK(info.first == 4);
+    CHECK(info.count == 2);
+    CHECK(info.bytes == 4);
+    CHECK_FALSE(log->get("s", 3).has_value());
+    LogBatch all;
+    all.trim("s", 5);
+    REQUIRE(log->write(all).has_value());
+    info = log->info("s");
+    CHECK(info.count == 0);
+    CHECK(info.first == 0);
+    CHECK(info.last == 5);
+    LogBatch again;
+    again.append("s", 5, bytes("reused"));
+    CHECK_FALSE(log->write(again).has_value());
+}
+
+TEST_CASE("the outbox keeps a record until every destination acknowledged it, and the newest always") {
+    gw::testing::TempDir dir;
+    auto box = Outbox::open(dir.path, {"shanghai", "zhejiang"}).value();
+    for (std::uint64_t i = 1; i <= 5; ++i) REQUIRE(box->append(i, bytes("event " + std::to_string(i))).has_value());
+    CHECK_FALSE(box->append(7, bytes("a gap")).has_value());
+    CHECK_FALSE(box->append(5, bytes("again")).has_value());
+    CHECK(box->pending("zhejiang", 10, 1 << 20).size() == 5);
+    REQUIRE(box->acknowledge("zhejiang", 3).has_value());
+    CHECK(box->pending("zhejiang", 10, 1 << 20).front().seq == 4);
+    CHECK(box->status().held_records == 5);  // shanghai holds none yet
+    REQUIRE(box->acknowledge("shanghai", 2).has_value());
+    CHECK(box->status().held_records == 3);
+    CHECK_FALSE(box->get(2).has_value());
+    REQUIRE(box->acknowledge("shanghai", 99).has_value());  // clamped to the newest
+    REQUIRE(box->acknowledge("zhejiang", 5).has_value());
+    CHECK(box->status().held_records == 1);
+    CHECK(box->get(5).has_value());
+    CHECK(box->status().acknowledged.at("shanghai") == 5);
+    REQUIRE(box->acknowledge("zhejiang", 1).has_value());  // never moves back
+    CHECK(box->status().acknowledged.at("zhejiang") == 5);
+    CHECK_FALSE(box->acknowledge("beijing", 1).has_value());
+}
+
+TEST_CASE("the outbox survives a restart with its records and acknowledgements; a new destination is owed what is held") {
+    gw::testing::TempDir dir;
+    {
+        auto box = Outbox::open(dir.path, {"zhejiang"}).value();
+        for (std::uint64_t i = 1; i <= 4; ++i) REQUIRE(box->append(i, bytes("e")).has_value());
+        REQUIRE(box->acknowledge("zhejiang", 2).has_value());
+    }
+    auto box = Outbox::open(dir.path, {"zhejiang", "shanghai"}).value();
+    CHECK(box->last_seq() == 4);
+    CHECK(box->status().acknowledged.at("zhejiang") == 2);
+    const auto owed = box->pending("shanghai", 10, 1 << 20);
+    REQUIRE(owed.size() == 2);
+    CHECK(owed.front().seq == 3);
+    REQUIRE(box->append(5, bytes("e")).has_value());
+}
+
+TEST_CASE("the disk budget warns first, then refuses an append, which writes nothing") {
+    gw::testing::TempDir dir;
+    OutboxOptions options;
+    options.budget_bytes = 10 * (100 + kRecordOverhead);
+    options.warn_fraction = 0.5;
+    auto box = Outbox::open(dir.path, {"zhejiang"}, options).value();
+    const Bytes event(100, 'x');
+    std::vector<OutboxLevel> levels;
+    for (std::uint64_t i = 1; i <= 10; ++i) levels.push_back(box->append(i, event).value());
+    CHECK(levels[3] == OutboxLevel::kOk);
+    CHECK(levels[4] == OutboxLevel::kWarn);
+    CHECK(levels[9] == OutboxLevel::kFull);
+    CHECK(box->status().level == OutboxLevel::kFull);
+    const auto refused = box->append(11, event);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().message.find("事件缓存已满") != std::string::npos);
+    CHECK(box->last_seq() == 10);
+    REQUIRE(box->acknowledge("zhejiang", 10).has_value());
+    CHECK(box->status().level == OutboxLevel::kOk);
+    CHECK(box->append(11, event).has_value());
+}

@@ -1,0 +1,127 @@
+// Passage events: every decision is numbered, chained to the one before by hash and written
+// durably; the chain continues across restarts; an edit or a gap shows; a full outbox refuses.
+#include <doctest/doctest.h>
+
+#include "gateway/credential/pass_codec.h"
+#include "gateway/sync/passage_log.h"
+#include "tests/gateway/sync/log_fixture.h"
+#include "tests/temp_dir.h"
+
+namespace {
+
+using namespace gw;
+using namespace gw::sync;
+
+Passage denial(int i) {
+    Passage p;
+    p.at = gw::testing::t0() + Seconds{i};
+    p.lane = "walk-1";
+    p.direction = "to-zhejiang";
+    p.pass = credential::decode_payload(demo::demo_world().scenarios[1].payload).value().pass;
+    p.decision.verdict = decision::Verdict::kDeny;
+    p.decision.reasons = {Reason::kRevoked};
+    p.decision.data_age = Seconds{120};
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("each decision becomes a numbered event chained to the one before") {
+    gw::testing::TempDir dir;
+    auto outbox = store::Outbox::open(dir.path, {"zhejiang"}).value();
+    auto log = PassageLog::open(*outbox, "gw-1").value();
+    int heard = 0;
+    log->set_listener([&] { ++heard; });
+    for (int i = 1; i <= 3; ++i) {
+        const auto r = log->record(denial(i));
+        REQUIRE(r.has_value());
+        CHECK(r->seq == static_cast<std::uint64_t>(i));
+        CHECK(r->level == store::OutboxLevel::kOk);
+    }
+    CHECK(heard == 3);
+    const auto first = parse_event(*outbox->get(1)).value();
+    const auto second = parse_event(*outbox->get(2)).value();
+    CHECK(first.prev_hash == Hash{});
+    CHECK(second.prev_hash == event_hash(*outbox->get(1)));
+    CHECK(second.gateway == "gw-1");
+    CHECK(second.verdict == "DENY");
+    CHECK(second.reasons == std::vector<std::string>{"REVOKED"});
+    CHECK(second.pass_type == 1);
+    CHECK(second.province == 31);
+    CHECK(second.data_age == Seconds{120});
+    CHECK(log->verify_chain().value() == 3);
+}
+
+TEST_CASE("the chain continues after a restart, also once every event was acknowledged") {
+    gw::testing::TempDir dir;
+    {
+        auto outbox = store::Outbox::open(dir.path, {"zhejiang"}).value();
+        auto log = PassageLog::open(*outbox, "gw-1").value();
+        for (int i = 1; i <= 4; ++i) REQUIRE(log->record(denial(i)).has_value());
+        REQUIRE(outbox->acknowledge("zhejiang", 4).has_value());
+        CHECK(outbox->status().held_records == 1);  // the anchor stays
+    }
+    auto outbox = store::Outbox::open(dir.path, {"zhejiang"}).value();
+    auto log = PassageLog::open(*outbox, "gw-1").value();
+    CHECK(log->last_seq() == 4);
+    const auto r = log->record(denial(5));
+    REQUIRE(r.has_value());
+    CHECK(r->seq == 5);
+    CHECK(parse_event(*outbox->get(5)).value().prev_hash == event_hash(*outbox->get(4)));
+    CHECK(log->verify_chain().value() == 2);
+    // Another gateway's name on the same outbox is refused: the chain is one gateway's.
+    CHECK_FALSE(PassageLog::open(*outbox, "gw-2").has_value());
+}
+
+TEST_CASE("an edited or renumbered event breaks the chain and verify_chain says where") {
+    gw::testing::TempDir dir;
+    auto outbox = store::Outbox::open(dir.path, {}).value();
+    auto log = PassageLog::open(*outbox, "gw-1").value();
+    for (int i = 1; i <= 2; ++i) REQUIRE(log->record(denial(i)).has_value());
+    auto e = parse_event(*outbox->get(2)).value();
+    SUBCASE("edited: the hash of event 2 is not what event 3 carries") {
+        e.seq = 3;
+        e.prev_hash = sha256(as_bytes("not event 2"));
+        REQUIRE(outbox->append(3, encode_event(e)).has_value());
+        const auto v = log->verify_chain();
+        REQUIRE_FALSE(v.has_value());
+        CHECK(v.error().message.find("event 3") != std::string::npos);
+    }
+    SUBCASE("renumbered") {
+        e.seq = 7;
+        e.prev_hash = event_hash(*outbox->get(2));
+        REQUIRE(outbox->append(3, encode_event(e)).has_value());
+        CHECK_FALSE(log->verify_chain().has_value());
+    }
+}
+
+TEST_CASE("a full outbox refuses the event with an error, after warning first; nothing is dropped") {
+    gw::testing::TempDir dir;
+    store::OutboxOptions options;
+    options.budget_bytes = 4000;
+    auto outbox = store::Outbox::open(dir.path, {"zhejiang"}, options).value();
+    auto log = PassageLog::open(*outbox, "gw-1").value();
+    std::vector<store::OutboxLevel> levels;
+    std::uint64_t recorded = 0;
+    for (int i = 1; i <= 100; ++i) {
+        const auto r = log->record(denial(i));
+        if (!r) {
+            CHECK(r.error().message.find("outbox full") != std::string::npos);
+            break;
+        }
+        levels.push_back(r->level);
+        recorded = r->seq;
+    }
+    REQUIRE(recorded > 5);
+    REQUIRE(recorded < 100);
+    CHECK(levels.front() == store::OutboxLevel::kOk);
+    CHECK(std::find(levels.begin(), levels.end(), store::OutboxLevel::kWarn) != levels.end());
+    CHECK(outbox->last_seq() == recorded);  // the refused event was not half-written
+    CHECK(log->last_seq() == recorded);
+    // Once the registry acknowledged them, there is room again, and the chain goes on.
+    REQUIRE(outbox->acknowledge("zhejiang", recorded).has_value());
+    const auto r = log->record(denial(200));
+    REQUIRE(r.has_value());
+    CHECK(r->seq == recorded + 1);
+    CHECK(log->verify_chain().has_value());
+}

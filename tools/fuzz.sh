@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang-14 (CMake preset "fuzz", into build-fuzz/) and runs
+# each for SECONDS (default 60) over a temporary copy of its corpus, so the committed corpus
+# only changes when someone merges into it on purpose.
+#
+#   tools/fuzz.sh [SECONDS] [NAME...]      e.g. tools/fuzz.sh 300 payload records
+#
+# NAME is a target as registered in tests/fuzz/CMakeLists.txt (gw_fuzz_target(NAME ...));
+# default: all of them. Exits 1 if any target crashes, hangs, leaks or trips a sanitizer; the
+# input that did it is kept in build-fuzz/fuzz-artifacts/ and belongs in tests/fuzz/corpus/NAME/
+# once the bug is fixed. JOBS sets the build parallelism (default: nproc); BUILD_DIR another
+# build directory than build-fuzz/.
+set -euo pipefail
+
+seconds=${1:-60}
+[[ $# -gt 0 ]] && shift
+if ! [[ $seconds =~ ^[0-9]+$ ]] || [[ $seconds -eq 0 ]]; then
+    echo "usage: tools/fuzz.sh [SECONDS] [NAME...]" >&2
+    exit 2
+fi
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+build=${BUILD_DIR:-build-fuzz}
+
+mapfile -t registered < <(sed -n 's/^gw_fuzz_target(\([A-Za-z0-9_]*\).*/\1/p' tests/fuzz/CMakeLists.txt)
+if [[ $# -gt 0 ]]; then
+    names=("$@")
+    for n in "${names[@]}"; do
+        if ! printf '%s\n' "${registered[@]}" | grep -qx "$n"; then
+            echo "fuzz.sh: no fuzz target '$n' in tests/fuzz/CMakeLists.txt (have: ${registered[*]})" >&2
+            exit 2
+        fi
+    done
+else
+    names=("${registered[@]}")
+fi
+
+cmake --preset fuzz -B "$build" >/dev/null
+cmake --build "$build" -j "${JOBS:-$(nproc)}" --target "${names[@]/#/fuzz_}"
+
+build=$(cd "$build" && pwd)
+artifacts="$build/fuzz-artifacts"
+logs="$build/fuzz-logs"
+mkdir -p "$artifacts" "$logs"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Undefined behaviour counts as a crash, not as a line in a log nobody reads.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+
+failed=()
+for n in "${names[@]}"; do
+    corpus="$work/$n"
+    mkdir -p "$corpus"
+    if [[ -d tests/fuzz/corpus/$n ]]; then cp -R "tests/fuzz/corpus/$n/." "$corpus/"; fi
+    log="$logs/$n.log"
+    echo "fuzz.sh: $n for ${seconds}s ($(find "$corpus" -type f | wc -l) seeds)"
+    if "$build/fuzz/fuzz_$n" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+        -artifact_prefix="$artifacts/$n-" "$corpus" >"$log" 2>&1; then
+        execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+        added=$(sed -n 's/^stat::new_units_added: *//p' "$log")
+        echo "fuzz.sh: $n ok: ${execs:-?} runs, ${added:-?} new inputs"
+    else
+        echo "fuzz.sh: $n FAILED (log: $log)" >&2
+        grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error:|artifact_prefix=.*Test unit written)' "$log" >&2 || tail -n 20 "$log" >&2
+        failed+=("$n")
+    fi
+done
+
+if [[ ${#failed[@]} -gt 0 ]]; then
+    echo "fuzz.sh: failed: ${failed[*]}; reproducers in $artifacts" >&2
+    exit 1
+fi
+echo "fuzz.sh: all ${#names[@]} targets ran ${seconds}s without a finding"

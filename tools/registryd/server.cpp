@@ -1,0 +1,481 @@
+#include "tools/registryd/server.h"
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/crypto.h>
+
+#include <atomic>
+#include <charconv>
+#include <map>
+
+#include "gateway/core/json.h"
+#include "gateway/sync/passage_event.h"
+#include "gateway/sync/registry_sync.h"
+#include "tools/registryd/requests.h"
+
+namespace gw::registryd {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using asio::redirect_error;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+constexpr std::size_t kMaxConnections = 4096;
+constexpr Millis kHandshakeTimeout{10000};
+constexpr Millis kWriteTimeout{120000};  // a snapshot of tens of megabytes to a slow gateway
+
+struct Response {
+    http::status status = http::status::ok;
+    std::string content_type = "application/json";
+    std::string body;
+};
+
+Response json(http::status s, const JsonWriter& w) { return {s, "application/json", w.str() + "\n"}; }
+Response error(http::status s, const std::string& zh, const std::string& message) {
+    JsonWriter w;
+    w.begin_object().field("error", zh + " / " + message).end_object();
+    return json(s, w);
+}
+Response binary(std::string body) { return {http::status::ok, "application/octet-stream", std::move(body)}; }
+std::string as_string(const Bytes& b) { return std::string(b.begin(), b.end()); }
+
+std::map<std::string, std::string> query_of(std::string_view target) {
+    std::map<std::string, std::string> out;
+    const auto q = target.find('?');
+    if (q == std::string_view::npos) return out;
+    auto rest = target.substr(q + 1);
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const auto pair = rest.substr(0, amp);
+        const auto eq = pair.find('=');
+        out[std::string(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    }
+    return out;
+}
+
+std::optional<std::uint64_t> number_of(std::string_view s) {
+    std::uint64_t v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+// The verified client certificate's common name: the gateway's name. Empty without one.
+std::string peer_name(SSL* ssl) {
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (!cert) return {};
+    std::string name;
+    if (SSL_get_verify_result(ssl) == X509_V_OK) {
+        char buf[256];
+        const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf, sizeof buf);
+        if (n > 0) name.assign(buf, static_cast<std::size_t>(n));
+    }
+    X509_free(cert);
+    return name;
+}
+
+std::string openssl_error() {
+    return error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()).message();
+}
+
+}  // namespace
+
+struct Server::Impl {
+    asio::io_context& io;
+    asio::thread_pool& pool;
+    Registry& registry;
+    ServerOptions options;
+    LogSink log;
+    ssl::context tls{ssl::context::tls_server};
+    tcp::acceptor acceptor;
+    asio::strand<asio::io_context::executor_type> strand;
+    asio::steady_timer refresh_timer, snapshot_timer;
+    std::atomic<bool> stopped{false};
+    std::atomic<std::size_t> connections{0};
+    std::mutex waiters_mutex;
+    std::set<std::shared_ptr<asio::steady_timer>> waiters;
+
+    Impl(asio::io_context& io_, asio::thread_pool& pool_, Registry& registry_, ServerOptions options_, LogSink log_)
+        : io(io_),
+          pool(pool_),
+          registry(registry_),
+          options(std::move(options_)),
+          log(std::move(log_)),
+          acceptor(io_),
+          strand(asio::make_strand(io_)),
+          refresh_timer(strand),
+          snapshot_timer(strand) {}
+
+    void note(const std::string& line) const {
+        if (log) log(line);
+    }
+
+    // Registry work blocks on the disk: it runs on the pool, the connection's strand waits.
+    template <class F>
+    asio::awaitable<Response> blocking(F f) {
+        co_return co_await asio::co_spawn(
+            pool, [f = std::move(f)]() mutable -> asio::awaitable<Response> { co_return f(); }, use_awaitable);
+    }
+
+    void wake_all() {
+        std::lock_guard lock(waiters_mutex);
+        for (const auto& t : waiters) asio::post(t->get_executor(), [t] { t->cancel(); });
+    }
+
+    bool admin_ok(const http::request<http::string_body>& req) const {
+        const auto field = req[http::field::authorization];
+        const std::string_view h(field.data(), field.size());
+        constexpr std::string_view kBearer = "Bearer ";
+        if (!h.starts_with(kBearer)) return false;
+        const auto token = h.substr(kBearer.size());
+        const auto& want = options.admin_token;
+        return token.size() == want.size() && CRYPTO_memcmp(token.data(), want.data(), want.size()) == 0;
+    }
+
+    asio::awaitable<Response> head(const std::map<std::string, std::string>& query) {
+        const auto wait_it = query.find("wait");
+        const auto have_it = query.find("have");
+        const auto wait = wait_it == query.end() ? std::optional<std::uint64_t>(0) : number_of(wait_it->second);
+        if (!wait) co_return error(http::status::bad_request, "请求无效", "bad 'wait'");
+        auto view = registry.head();
+        if (*wait > 0 && have_it != query.end() && have_it->second == sync::hash_hex(view.hash)) {
+            // Register first, then look again: a head signed in between wakes this timer.
+            auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+            timer->expires_after(std::min(Seconds{static_cast<std::int64_t>(*wait)}, options.max_long_poll));
+            {
+                std::lock_guard lock(waiters_mutex);
+                waiters.insert(timer);
+            }
+            if (sync::hash_hex(registry.head().hash) == have_it->second && !stopped) {
+                error_code ec;  // operation_aborted: a new head
+                co_await timer->async_wait(redirect_error(use_awaitable, ec));
+            }
+            {
+                std::lock_guard lock(waiters_mutex);
+                waiters.erase(timer);
+            }
+            view = registry.head();
+        }
+        co_return binary(as_string(*view.bytes));
+    }
+
+    asio::awaitable<Response> admin(const http::request<http::string_body>& req, std::string_view path,
+                                    const std::map<std::string, std::string>& query) {
+        const bool post = req.method() == http::verb::post;
+        const std::string body = req.body();
+        if (post && path == "records") {
+            co_return co_await blocking([this, body] {
+                const auto s = registry.summary();
+                auto records = parse_records_request(body, s.name, s.provinces);
+                if (!records) return error(http::status::bad_request, "记录无效", records.error().message);
+                auto appended = registry.append(std::move(*records), sync::system_now());
+                if (!appended) return error(http::status::unprocessable_entity, "记录未写入", appended.error().message);
+                JsonWriter w;
+                w.begin_object()
+                    .field("first_seq", appended->first_seq)
+                    .field("last_seq", appended->last_seq)
+                    .field("segments", appended->segments)
+                    .end_object();
+                return json(http::status::ok, w);
+            });
+        }
+        if (post && path == "issuers") {
+            co_return co_await blocking([this, body] {
+                auto request = parse_issuer_request(body);
+                if (!request) return error(http::status::bad_request, "签发机关无效", request.error().message);
+                auto info = registry.add_issuer(request->certificate, request->secret, sync::system_now());
+                if (!info) return error(http::status::unprocessable_entity, "签发机关未写入", info.error().message);
+                JsonWriter w;
+                w.begin_object()
+                    .field("province", info->province)
+                    .field("key_id", static_cast<unsigned>(info->key_id))
+                    .field("name", info->name)
+                    .field("can_issue", info->can_issue)
+                    .end_object();
+                return json(http::status::ok, w);
+            });
+        }
+        if (post && path == "issue") {
+            co_return co_await blocking([this, body] {
+                auto pass = parse_issue_request(body, registry.token_key());
+                if (!pass) return error(http::status::bad_request, "通行证申请无效", pass.error().message);
+                auto issued = registry.issue(std::move(*pass), sync::system_now());
+                if (!issued) return error(http::status::unprocessable_entity, "通行证未签发", issued.error().message);
+                JsonWriter w;
+                w.begin_object()
+                    .field("pass_id", issued->id.hex())
+                    .field("type", credential::type_name(issued->type))
+                    .field("payload", issued->payload)
+                    .end_object();
+                return json(http::status::ok, w);
+            });
+        }
+        if (post && path == "snapshot") {
+            co_return co_await blocking([this] {
+                auto seq = registry.make_snapshot(sync::system_now());
+                if (!seq) return error(http::status::internal_server_error, "快照失败", seq.error().message);
+                JsonWriter w;
+                w.begin_object().field("snapshot_seq", *seq).end_object();
+                return json(http::status::ok, w);
+            });
+        }
+        if (!post && path == "state") {
+            co_return co_await blocking([this] {
+                const auto s = registry.summary();
+                JsonWriter w;
+                w.begin_object().field("registry", s.name).key("provinces").begin_array();
+                for (auto p : s.provinces) w.value(p);
+                w.end_array()
+                    .field("latest_seq", s.latest_seq)
+                    .field("segments", s.segments)
+                    .field("head_version", s.head_version)
+                    .field("head_issued_at", format_time(s.head_issued_at))
+                    .field("snapshot_seq", s.snapshot_seq)
+                    .field("certificates", s.state.certificates)
+                    .field("revoked_passes", s.state.revoked_passes)
+                    .field("revoked_letters", s.state.revoked_letters)
+                    .field("revoked_keys", s.state.revoked_keys)
+                    .field("suspended", s.state.suspended)
+                    .field("listed", s.state.listed)
+                    .field("freight", s.state.freight)
+                    .field("issued", s.issued)
+                    .key("issuers")
+                    .begin_array();
+                for (const auto& i : s.issuers)
+                    w.begin_object()
+                        .field("province", i.province)
+                        .field("key_id", static_cast<unsigned>(i.key_id))
+                        .field("name", i.name)
+                        .field("can_issue", i.can_issue)
+                        .end_object();
+                w.end_array().key("gateways").begin_array();
+                for (const auto& g : registry.gateways()) w.value(g);
+                w.end_array().end_object();
+                return json(http::status::ok, w);
+            });
+        }
+        if (!post && path == "issued") {
+            co_return co_await blocking([this] {
+                JsonWriter w;
+                w.begin_array();
+                for (const auto& p : registry.issued(1000))
+                    w.begin_object()
+                        .field("pass_id", p.id.hex())
+                        .field("type", credential::type_name(p.type))
+                        .field("at", format_time(p.at))
+                        .field("payload", p.payload)
+                        .end_object();
+                w.end_array();
+                return json(http::status::ok, w);
+            });
+        }
+        if (!post && path == "events") {
+            const auto it = query.find("gateway");
+            const std::string gateway = it == query.end() ? "" : it->second;
+            co_return co_await blocking([this, gateway] {
+                const auto e = registry.events(gateway);
+                if (!e) return error(http::status::not_found, "无此网关的通行记录", "no events from gateway '" + gateway + "'");
+                JsonWriter w;
+                w.begin_object()
+                    .field("gateway", e->gateway)
+                    .field("first_seq", e->first)
+                    .field("last_seq", e->last)
+                    .field("count", e->count)
+                    .field("duplicates", e->duplicates)
+                    .end_object();
+                return json(http::status::ok, w);
+            });
+        }
+        co_return error(http::status::not_found, "无此接口", "no such admin endpoint");
+    }
+
+    asio::awaitable<Response> handle(const http::request<http::string_body>& req, const std::string& peer) {
+        const std::string_view target(req.target().data(), req.target().size());
+        const auto path = target.substr(0, target.find('?'));
+        const auto query = query_of(target);
+        constexpr std::string_view kAdmin = "/v1/admin/";
+        if (path.starts_with(kAdmin)) {
+            if (!admin_ok(req)) co_return error(http::status::unauthorized, "未授权", "admin token required");
+            co_return co_await admin(req, path.substr(kAdmin.size()), query);
+        }
+        if (peer.empty()) co_return error(http::status::forbidden, "需要网关证书", "a gateway client certificate is required");
+        const bool get = req.method() == http::verb::get;
+        if (get && path == "/v1/head") co_return co_await head(query);
+        if (get && path.starts_with("/v1/segments/")) {
+            const auto n = number_of(path.substr(13));
+            if (!n) co_return error(http::status::bad_request, "请求无效", "bad segment number");
+            co_return co_await blocking([this, index = *n] {
+                auto s = registry.segment(index);
+                return s ? binary(as_string(*s)) : error(http::status::not_found, "无此数据段", "no such segment");
+            });
+        }
+        if (get && path.starts_with("/v1/snapshots/")) {
+            const auto n = number_of(path.substr(14));
+            const auto s = n ? registry.snapshot(*n) : nullptr;
+            if (!s) co_return error(http::status::not_found, "无此快照", "no such snapshot");
+            co_return binary(as_string(*s));
+        }
+        if (req.method() == http::verb::post && path == "/v1/events") {
+            auto batch = sync::parse_batch(as_bytes(req.body()));
+            if (!batch) co_return error(http::status::bad_request, "通行记录无效", batch.error().message);
+            if (batch->gateway != peer)
+                co_return error(http::status::forbidden, "网关身份不符",
+                                "batch of gateway '" + batch->gateway + "' sent with the certificate of '" + peer + "'");
+            co_return co_await blocking([this, peer, b = std::move(*batch)] {
+                const auto ack = registry.ingest(peer, b);
+                const auto body = sync::encode_ack(ack);
+                return Response{ack.error.empty() ? http::status::ok : http::status::conflict, "application/x-protobuf",
+                                std::string(body.begin(), body.end())};
+            });
+        }
+        co_return error(http::status::not_found, "无此接口", "no such endpoint");
+    }
+
+    asio::awaitable<void> session(tcp::socket socket) {
+        struct Count {
+            std::atomic<std::size_t>& n;
+            ~Count() { --n; }
+        } count{connections};
+        beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
+        error_code ec;
+        auto& tcp_layer = beast::get_lowest_layer(stream);
+        tcp_layer.expires_after(kHandshakeTimeout);
+        co_await stream.async_handshake(ssl::stream_base::server, redirect_error(use_awaitable, ec));
+        if (ec) co_return;
+        const auto peer = peer_name(stream.native_handle());
+        beast::flat_buffer buffer;
+        while (!stopped) {
+            http::request_parser<http::string_body> parser;
+            parser.header_limit(16u << 10);
+            parser.body_limit(options.max_request_body);
+            tcp_layer.expires_after(options.idle_timeout);
+            // The header alone first: Beast 1.74 can lose the body limit's error when header and
+            // body arrive together (gateway/sync/http_limits.h), so the length is checked here.
+            co_await http::async_read_header(stream, buffer, parser, redirect_error(use_awaitable, ec));
+            if (ec) break;
+            if (const auto length = parser.content_length(); length && *length > options.max_request_body) break;
+            co_await http::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
+            if (ec || parser.get().body().size() > options.max_request_body) break;
+            const auto& req = parser.get();
+            // A long poll may hold the request well past the idle timeout.
+            tcp_layer.expires_never();
+            auto r = co_await handle(req, peer);
+            http::response<http::string_body> res{r.status, req.version()};
+            res.set(http::field::server, "registryd");
+            res.set(http::field::content_type, r.content_type);
+            res.set(http::field::cache_control, "no-store");
+            res.keep_alive(req.keep_alive() && !stopped);
+            res.body() = std::move(r.body);
+            res.prepare_payload();
+            tcp_layer.expires_after(kWriteTimeout);
+            co_await http::async_write(stream, res, redirect_error(use_awaitable, ec));
+            if (ec || !res.keep_alive()) break;
+        }
+        tcp_layer.expires_after(Millis{2000});
+        co_await stream.async_shutdown(redirect_error(use_awaitable, ec));
+    }
+
+    asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {
+        error_code ec;
+        while (!stopped) {
+            auto socket = co_await acceptor.async_accept(asio::make_strand(io), redirect_error(use_awaitable, ec));
+            if (ec) {
+                if (ec == asio::error::operation_aborted) break;
+                note("registryd: accept: " + ec.message());
+                continue;
+            }
+            if (connections.load() >= kMaxConnections) continue;  // the socket closes here
+            ++connections;
+            auto ex = socket.get_executor();
+            asio::co_spawn(ex, [self, s = std::move(socket)]() mutable { return self->session(std::move(s)); }, asio::detached);
+        }
+    }
+
+    // Re-signs the head every head_refresh ("nothing changed as of now"); snapshots when the log grew.
+    asio::awaitable<void> timer_loop(std::shared_ptr<Impl> self, asio::steady_timer& timer, Millis every, bool snapshot) {
+        error_code ec;
+        while (!stopped) {
+            timer.expires_after(every);
+            co_await timer.async_wait(redirect_error(use_awaitable, ec));
+            if (stopped) break;
+            // The body carries a failure's text, if any, back to this strand.
+            auto r = co_await blocking([this, snapshot] {
+                Result<void> ok;
+                if (!snapshot) ok = registry.refresh_head(sync::system_now());
+                else if (const auto s = registry.summary(); s.latest_seq > s.snapshot_seq)
+                    if (auto seq = registry.make_snapshot(sync::system_now()); !seq) ok = unexpected(seq.error());
+                return Response{http::status::ok, "", ok ? "" : ok.error().message};
+            });
+            if (!r.body.empty()) note(std::string("registryd: ") + (snapshot ? "snapshot: " : "head refresh: ") + r.body);
+        }
+    }
+};
+
+Server::Server(asio::io_context& io, asio::thread_pool& blocking, Registry& registry, ServerOptions options, LogSink log)
+    : impl_(std::make_unique<Impl>(io, blocking, registry, std::move(options), std::move(log))) {}
+
+Server::~Server() { impl_->registry.set_on_head({}); }
+
+Result<std::shared_ptr<Server>> Server::create(asio::io_context& io, asio::thread_pool& blocking, Registry& registry,
+                                               ServerOptions options, LogSink log) {
+    if (options.admin_token.size() < 16) return failure("registryd: the admin token must have at least 16 characters");
+    std::shared_ptr<Server> s(new Server(io, blocking, registry, std::move(options), std::move(log)));
+    auto& d = *s->impl_;
+    auto& tls = d.tls;
+    error_code ec;
+    tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    if (tls.use_certificate_chain_file(d.options.tls_cert, ec); ec)
+        return failure("TLS certificate " + d.options.tls_cert + ": " + openssl_error());
+    if (tls.use_private_key_file(d.options.tls_key, ssl::context::pem, ec); ec)
+        return failure("TLS key " + d.options.tls_key + ": " + openssl_error());
+    if (tls.load_verify_file(d.options.client_ca, ec); ec)
+        return failure("client CA " + d.options.client_ca + ": " + openssl_error());
+    if (auto* names = SSL_load_client_CA_file(d.options.client_ca.c_str())) SSL_CTX_set_client_CA_list(tls.native_handle(), names);
+    // Ask every client for a certificate; gateways present one, admin clients need not.
+    tls.set_verify_mode(ssl::verify_peer, ec);
+
+    const auto address = asio::ip::make_address(d.options.host, ec);
+    if (ec) return failure("registryd: bad listen address '" + d.options.host + "'");
+    const tcp::endpoint endpoint(address, d.options.port);
+    d.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) d.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) d.acceptor.bind(endpoint, ec);
+    if (!ec) d.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return failure("registryd: listen on " + d.options.host + ":" + std::to_string(d.options.port) + ": " + ec.message());
+    s->port_ = d.acceptor.local_endpoint().port();
+    registry.set_on_head([impl = s->impl_.get()] { impl->wake_all(); });
+    return s;
+}
+
+void Server::start() {
+    auto self = std::shared_ptr<Impl>(shared_from_this(), impl_.get());
+    asio::co_spawn(impl_->strand, impl_->accept_loop(self), asio::detached);
+    asio::co_spawn(impl_->strand, impl_->timer_loop(self, impl_->refresh_timer, impl_->options.head_refresh, false),
+                   asio::detached);
+    asio::co_spawn(impl_->strand, impl_->timer_loop(self, impl_->snapshot_timer, impl_->options.snapshot_interval, true),
+                   asio::detached);
+}
+
+void Server::stop() {
+    auto self = shared_from_this();
+    asio::post(impl_->strand, [self] {
+        auto& d = *self->impl_;
+        d.stopped = true;
+        error_code ignored;
+        d.acceptor.close(ignored);
+        d.refresh_timer.cancel();
+        d.snapshot_timer.cancel();
+        d.wake_all();
+    });
+}
+
+void Server::head_changed() { impl_->wake_all(); }
+
+}  // namespace gw::registryd
