@@ -6,17 +6,25 @@
 //                                 emulated lanes, scanners, plate cameras, today's demo
 //                                 passes and trust roots) decided live until Ctrl-C
 //   gatewayd --core-demo          the verification core alone on the demo scenarios
+//   gatewayd --add-user NAME --role admin|operator [--config FILE]
+//                                 create a console account (password from the terminal or stdin)
+#include <termios.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
 
 #include "gateway/check/pass_checker.h"
+#include "gateway/console/accounts.h"
+#include "gateway/console/hub.h"
+#include "gateway/console/server.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/gateway.h"
 #include "gateway/demo/demo_world.h"
@@ -28,6 +36,7 @@ namespace {
 using namespace gw;
 
 constexpr const char* kUsage = R"(usage: gatewayd [--config FILE | --check-config FILE | --core-demo] [--rounds N]
+       gatewayd --add-user NAME --role admin|operator [--config FILE | --console-dir DIR]
 
   (no option)          run a whole simulated checkpoint (the demo): emulated lane
                        controllers, QR scanners and plate cameras, today's demo passes;
@@ -35,6 +44,13 @@ constexpr const char* kUsage = R"(usage: gatewayd [--config FILE | --check-confi
   --config FILE        run the checkpoint FILE describes (see config/README.md)
   --check-config FILE  validate FILE and exit: 0 valid, 1 invalid (one line naming the problem)
   --core-demo          run the demo passes through the verification core and print each decision
+  --add-user NAME      create a console account with --role admin or operator; the password
+                       is read from the terminal (asked twice) or from stdin, never argv;
+                       the accounts file is [console] accounts of --config FILE, else the demo's
+  --console-listen A   the demo's console address (default 127.0.0.1:8443; port 0: any)
+  --console-dir DIR    where the demo's console keeps its accounts and certificate
+                       (default $XDG_STATE_HOME or ~/.local/state, then gatewayd-demo/console)
+  --no-console         run the demo without its console
 )";
 
 std::mutex print_mutex;
@@ -83,6 +99,118 @@ void print_report(const daemon::LaneReport& r) {
     std::fflush(stdout);
 }
 
+std::filesystem::path default_console_dir() {
+    if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return std::filesystem::path(x) / "gatewayd-demo" / "console";
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home && *home ? home : "/tmp") / ".local" / "state" / "gatewayd-demo" / "console";
+}
+
+daemon::ConsoleSettings demo_console_settings(const std::filesystem::path& dir) {
+    daemon::ConsoleSettings c;
+    c.host = "127.0.0.1";
+    c.cert = dir / "console.crt";
+    c.key = dir / "console.key";
+    c.accounts = dir / "accounts";
+    return c;
+}
+
+/// The console's view of a running gateway: lane snapshots, overrides, registry data, disk.
+console::Backend console_backend(daemon::Gateway& gateway) {
+    console::Backend b;
+    b.checkpoint = gateway.config().title;
+    b.snapshots = [&gateway] { return gateway.snapshots(); };
+    b.override_lane = [&gateway](const std::string& lane, bool open, const std::string& user, const std::string& reason) {
+        auto l = gateway.lane(lane);
+        if (!l) return false;
+        l->post_override(open, user, reason);
+        return true;
+    };
+    b.registries = [&gateway] {
+        std::vector<console::RegistryStatus> out;
+        for (const auto& r : gateway.cache().registries()) out.push_back({r.name, r.sequence, r.as_of, std::nullopt});
+        return out;
+    };
+    b.disk = [dir = gateway.config().state_dir] { return console::disk_status(dir); };
+    return b;
+}
+
+std::unique_ptr<console::ConsoleServer> start_console(const daemon::ConsoleSettings& settings, daemon::Gateway& gateway,
+                                                      console::Hub& hub) {
+    auto server = console::ConsoleServer::start(settings, console_backend(gateway), hub);
+    if (!server) {
+        std::fprintf(stderr, "gatewayd: console not started: %s\n", server.error().message.c_str());
+        return nullptr;
+    }
+    std::printf("console 控制台: %s  (certificate SHA-256 %s)\n", (*server)->url().c_str(), (*server)->fingerprint().c_str());
+    if ((*server)->admin_exists())
+        std::printf("  log in with a console account (accounts: %s)\n", (*server)->accounts_path().c_str());
+    else
+        std::printf("  no admin account yet, so nobody can log in: create one with\n"
+                    "    gatewayd --add-user NAME --role admin%s\n",
+                    settings.accounts == demo_console_settings(default_console_dir()).accounts
+                        ? ""
+                        : (" (accounts file " + settings.accounts.string() + ")").c_str());
+    std::fflush(stdout);
+    return std::move(*server);
+}
+
+std::string read_password() {
+    std::string line;
+    if (::isatty(STDIN_FILENO)) {
+        termios old{};
+        ::tcgetattr(STDIN_FILENO, &old);
+        termios quiet = old;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        std::string again;
+        std::fprintf(stderr, "password: ");
+        std::getline(std::cin, line);
+        std::fprintf(stderr, "\nagain: ");
+        std::getline(std::cin, again);
+        std::fprintf(stderr, "\n");
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        if (line != again) return {};
+    } else {
+        std::getline(std::cin, line);
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+int add_user(const std::string& name, const std::string& role_text, const std::string& config,
+             const std::filesystem::path& console_dir) {
+    const auto role = console::parse_role(role_text);
+    if (!role) {
+        std::fprintf(stderr, "gatewayd: --role must be admin or operator\n");
+        return 2;
+    }
+    std::filesystem::path accounts = demo_console_settings(console_dir).accounts;
+    if (!config.empty()) {
+        auto c = daemon::load_config(config);
+        if (!c) {
+            std::fprintf(stderr, "gatewayd: %s\n", c.error().message.c_str());
+            return 1;
+        }
+        if (!c->console) {
+            std::fprintf(stderr, "gatewayd: %s has no [console] section\n", config.c_str());
+            return 1;
+        }
+        accounts = c->console->accounts;
+    }
+    const auto password = read_password();
+    if (password.empty()) {
+        std::fprintf(stderr, "gatewayd: no password given (or the two did not match)\n");
+        return 1;
+    }
+    console::AccountStore store(accounts);
+    if (auto ok = store.add(name, *role, password); !ok) {
+        std::fprintf(stderr, "gatewayd: %s\n", ok.error().message.c_str());
+        return 1;
+    }
+    std::printf("added %s '%s' to %s\n", std::string(console::role_name(*role)).c_str(), name.c_str(), accounts.c_str());
+    return 0;
+}
+
 int check_config(const std::string& path) {
     auto c = daemon::load_config(path);
     if (!c) {
@@ -100,13 +228,23 @@ int run_config(const std::string& path) {
         std::fprintf(stderr, "gatewayd: %s\n", c.error().message.c_str());
         return 1;
     }
-    auto gw = daemon::Gateway::open(std::move(*c), print_report);
+    console::Hub hub;
+    const auto console_settings = c->console;
+    auto gw = daemon::Gateway::open(std::move(*c), daemon::fan_out({print_report, [&hub](const daemon::LaneReport& r) {
+                                                                        hub.publish(r);
+                                                                    }}));
     if (!gw) {
         std::fprintf(stderr, "gatewayd: %s\n", gw.error().message.c_str());
         return 1;
     }
     std::fprintf(stderr, "gatewayd: %s: %zu lanes, starting closed\n", (*gw)->config().name.c_str(), (*gw)->config().lanes.size());
+    std::unique_ptr<console::ConsoleServer> console_server;
+    if (console_settings) {
+        console_server = start_console(*console_settings, **gw, hub);
+        if (!console_server) return 1;
+    }
     (*gw)->run(true);
+    if (console_server) console_server->stop();
     std::fprintf(stderr, "gatewayd: stopped\n");
     return 0;
 }
@@ -114,7 +252,7 @@ int run_config(const std::string& path) {
 std::atomic<bool> interrupted{false};
 void on_signal(int) { interrupted = true; }
 
-int run_simulation(int rounds) {
+int run_simulation(int rounds, std::optional<daemon::ConsoleSettings> console_settings) {
     char tmpl[] = "/tmp/gatewayd-sim-XXXXXX";
     if (!::mkdtemp(tmpl)) {
         std::perror("gatewayd: mkdtemp");
@@ -131,10 +269,14 @@ int run_simulation(int rounds) {
         std::fprintf(stderr, "gatewayd: simulation: %s\n", sim.error().message.c_str());
         rc = 1;
     }
+    console::Hub hub;
     std::unique_ptr<daemon::Gateway> gateway;
+    std::unique_ptr<console::ConsoleServer> console_server;
     if (rc == 0) {
         auto config = daemon::load_config((*sim)->config_path());
-        auto gw = config ? daemon::Gateway::open(std::move(*config), print_report)
+        auto gw = config ? daemon::Gateway::open(std::move(*config), daemon::fan_out({print_report, [&hub](const daemon::LaneReport& r) {
+                                                                                          hub.publish(r);
+                                                                                      }}))
                          : Result<std::unique_ptr<daemon::Gateway>>(unexpected(config.error()));
         if (!gw) {
             std::fprintf(stderr, "gatewayd: %s\n", gw.error().message.c_str());
@@ -147,7 +289,9 @@ int run_simulation(int rounds) {
         std::printf("检查站网关 / Checkpoint gateway: simulated 金山—平湖联合检查站 (Jinshan–Pinghu), %s\n",
                     format_time(now).c_str());
         std::printf("lanes: car-1 (to Zhejiang), car-2 (to Shanghai), truck-1, walk-1; trust roots: Shanghai, Zhejiang\n");
-        std::printf("files: %s (gatewayd.conf, trust.conf, *.records); Ctrl-C to stop\n\n", dir.c_str());
+        std::printf("files: %s (gatewayd.conf, trust.conf, *.records); Ctrl-C to stop\n", dir.c_str());
+        if (console_settings) console_server = start_console(*console_settings, *gateway, hub);
+        std::printf("\n");
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);
         gateway->start();
@@ -174,6 +318,7 @@ int run_simulation(int rounds) {
             std::printf("\n=== round %d: %d/%d lane outcomes as expected\n", round, right, n);
             if (right != n) rc = 1;
         }
+        if (console_server) console_server->stop();
         gateway->stop();
         gateway->join();
     }
@@ -220,8 +365,10 @@ int run_core_demo() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string config, check;
-    bool core_demo = false;
+    std::string config, check, add_user_name, role;
+    std::string console_listen = "127.0.0.1:8443";
+    std::filesystem::path console_dir = default_console_dir();
+    bool core_demo = false, no_console = false;
     int rounds = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -234,6 +381,16 @@ int main(int argc, char** argv) {
             check = argv[++i];
         } else if (a == "--core-demo") {
             core_demo = true;
+        } else if (a == "--add-user" && i + 1 < argc) {
+            add_user_name = argv[++i];
+        } else if (a == "--role" && i + 1 < argc) {
+            role = argv[++i];
+        } else if (a == "--console-listen" && i + 1 < argc) {
+            console_listen = argv[++i];
+        } else if (a == "--console-dir" && i + 1 < argc) {
+            console_dir = argv[++i];
+        } else if (a == "--no-console") {
+            no_console = true;
         } else if (a == "--rounds" && i + 1 < argc) {
             rounds = std::atoi(argv[++i]);
             if (rounds <= 0) {
@@ -245,8 +402,17 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    if (!add_user_name.empty()) return add_user(add_user_name, role, config, console_dir);
     if (!check.empty()) return check_config(check);
     if (!config.empty()) return run_config(config);
     if (core_demo) return run_core_demo();
-    return run_simulation(rounds);
+    std::optional<daemon::ConsoleSettings> demo_console;
+    if (!no_console) {
+        demo_console = demo_console_settings(console_dir);
+        if (auto ok = daemon::parse_console_listen(console_listen, *demo_console); !ok) {
+            std::fprintf(stderr, "gatewayd: --console-listen: %s\n", ok.error().message.c_str());
+            return 2;
+        }
+    }
+    return run_simulation(rounds, demo_console);
 }

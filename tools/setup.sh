@@ -10,9 +10,14 @@ packages=(
   libboost-dev libssl-dev libsodium-dev libprotobuf-dev protobuf-compiler
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libzxing-dev
   librocksdb-dev doctest-dev
+  nginx openssl  # registry sync tests: nginx serves a registry's static export; openssl makes test certificates
   # libFuzzer targets (clang-14) and sanitizers
   clang-14 libclang-rt-14-dev llvm-14
+  # console tests: a real headless browser, promtool for /metrics, CJK fonts for screenshots
+  chromium chromium-driver prometheus fonts-wqy-microhei
 )
+# node and npm drive the browser (playwright-core); a node that is already there (with npm) will do.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,5 +29,11 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || as_root=(sudo)
   "${as_root[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# playwright-core for the console's browser test, pinned by tests/console/package-lock.json.
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$here/tests/console/node_modules/playwright-core" ]; then
+  echo "setup: npm ci in tests/console"
+  (cd "$here/tests/console" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: all build and test dependencies present"

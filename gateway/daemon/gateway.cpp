@@ -6,6 +6,13 @@
 
 namespace gw::daemon {
 
+ReportSink fan_out(std::vector<ReportSink> sinks) {
+    std::erase_if(sinks, [](const ReportSink& s) { return !s; });
+    return [sinks = std::move(sinks)](const LaneReport& r) {
+        for (const auto& s : sinks) s(r);
+    };
+}
+
 Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink sink) {
     auto cache = store::Cache::open(config.state_dir / "cache");
     if (!cache) return unexpected(cache.error());

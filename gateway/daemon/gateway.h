@@ -16,6 +16,11 @@
 
 namespace gw::daemon {
 
+/// One ReportSink that hands each report to every sink in `sinks`, in order, on the calling
+/// lane's strand (so each must not block, as for any ReportSink). Empty sinks are skipped.
+/// gatewayd uses it to feed both its printer and the console's hub.
+ReportSink fan_out(std::vector<ReportSink> sinks);
+
 class Gateway {
 public:
     /// Opens the cache in config.state_dir/cache and applies each registry's records file.

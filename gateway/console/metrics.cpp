@@ -1,0 +1,111 @@
+#include "gateway/console/metrics.h"
+
+#include <cstdio>
+
+#include "gateway/console/router.h"
+
+namespace gw::console {
+namespace {
+
+std::string num(double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.17g", v);
+    return b;
+}
+
+struct Out {
+    std::string s;
+    void head(std::string_view name, std::string_view type, std::string_view help) {
+        s += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " +
+             std::string(type) + "\n";
+    }
+    void line(std::string_view name, std::string_view labels, std::string v) {
+        s += std::string(name);
+        if (!labels.empty()) s += "{" + std::string(labels) + "}";
+        s += " " + v + "\n";
+    }
+};
+
+}  // namespace
+
+std::string metric_label(std::string_view v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\\') out += "\\\\";
+        else if (c == '"') out += "\\\"";
+        else if (c == '\n') out += "\\n";
+        else out.push_back(c);
+    }
+    return out;
+}
+
+std::string render_metrics(const MetricsInput& in) {
+    Out o;
+    o.head("gw_decisions_total", "counter", "Lane decisions by verdict (OPEN, WAIT, MANUAL, DENY).");
+    for (const auto* v : {"OPEN", "WAIT", "MANUAL", "DENY"}) {
+        const auto it = in.hub.decisions_by_verdict.find(v);
+        o.line("gw_decisions_total", "verdict=\"" + std::string(v) + "\"", std::to_string(it == in.hub.decisions_by_verdict.end() ? 0 : it->second));
+    }
+    o.head("gw_decision_reasons_total", "counter", "Reason codes carried by lane decisions, by lane and reason.");
+    for (const auto& [k, n] : in.hub.decisions_by_lane_reason)
+        o.line("gw_decision_reasons_total", "lane=\"" + metric_label(k.first) + "\",reason=\"" + metric_label(k.second) + "\"",
+               std::to_string(n));
+    o.head("gw_scan_to_barrier_seconds", "histogram", "From a payload reaching the lane to the barrier open command, for decisions that opened.");
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
+        o.line("gw_scan_to_barrier_seconds_bucket", "le=\"" + num(kLatencyBuckets[i]) + "\"", std::to_string(in.hub.latency_buckets[i]));
+    o.line("gw_scan_to_barrier_seconds_bucket", "le=\"+Inf\"", std::to_string(in.hub.latency_count));
+    o.line("gw_scan_to_barrier_seconds_sum", "", num(in.hub.latency_sum_s));
+    o.line("gw_scan_to_barrier_seconds_count", "", std::to_string(in.hub.latency_count));
+    o.head("gw_passages_total", "counter", "Passages completed (barrier closed behind the person or vehicle).");
+    o.line("gw_passages_total", "", std::to_string(in.hub.passages));
+    o.head("gw_overrides_total", "counter", "Manual overrides recorded by the lanes.");
+    o.line("gw_overrides_total", "", std::to_string(in.hub.overrides));
+    o.head("gw_alerts_total", "counter", "Alerts raised, by code.");
+    for (const auto& [code, n] : in.hub.alerts_by_code) o.line("gw_alerts_total", "code=\"" + metric_label(code) + "\"", std::to_string(n));
+
+    o.head("gw_lane_link_up", "gauge", "1 when the lane controller's bridge link is up.");
+    for (const auto& l : in.lanes) o.line("gw_lane_link_up", "lane=\"" + metric_label(l.id) + "\"", l.link_up ? "1" : "0");
+    o.head("gw_lane_sensor_fault", "gauge", "1 when a sensor the lane needs is faulted.");
+    for (const auto& l : in.lanes) {
+        o.line("gw_lane_sensor_fault", "lane=\"" + metric_label(l.id) + "\",sensor=\"thermal\"", l.thermal_fault ? "1" : "0");
+        o.line("gw_lane_sensor_fault", "lane=\"" + metric_label(l.id) + "\",sensor=\"plate\"", l.plate_reader_fault ? "1" : "0");
+    }
+    o.head("gw_thermal_frames_analysed_total", "counter", "Thermal frames analysed by each lane.");
+    for (const auto& l : in.lanes) o.line("gw_thermal_frames_analysed_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.frames_analysed));
+    o.head("gw_scanner_lines_total", "counter", "QR scanner lines received by each lane.");
+    for (const auto& l : in.lanes) o.line("gw_scanner_lines_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.scanner_lines));
+
+    o.head("gw_registry_data_age_seconds", "gauge", "Age of the newest data applied from each registry.");
+    for (const auto& r : in.registries)
+        o.line("gw_registry_data_age_seconds", "registry=\"" + metric_label(r.name) + "\"", std::to_string((in.now - r.as_of).count()));
+    o.head("gw_registry_version", "gauge", "Sequence number of the registry data applied.");
+    for (const auto& r : in.registries) o.line("gw_registry_version", "registry=\"" + metric_label(r.name) + "\"", std::to_string(r.version));
+    if (in.outbox_backlog) {
+        o.head("gw_outbox_backlog_events", "gauge", "Passage events waiting in the outbox for upload.");
+        o.line("gw_outbox_backlog_events", "", std::to_string(*in.outbox_backlog));
+    }
+    if (in.disk) {
+        o.head("gw_state_disk_available_bytes", "gauge", "Free space on the file system of the state directory.");
+        o.line("gw_state_disk_available_bytes", "", std::to_string(in.disk->available_bytes));
+        o.head("gw_state_disk_size_bytes", "gauge", "Size of the file system of the state directory.");
+        o.line("gw_state_disk_size_bytes", "", std::to_string(in.disk->total_bytes));
+    }
+
+    o.head("gw_console_live_clients", "gauge", "Live console connections (WebSocket).");
+    o.line("gw_console_live_clients", "", std::to_string(in.hub.subscribers));
+    o.head("gw_console_resyncs_total", "counter", "Live clients too slow for their queue, sent a fresh snapshot instead.");
+    o.line("gw_console_resyncs_total", "", std::to_string(in.hub.resyncs));
+    o.head("gw_console_dropped_messages_total", "counter", "Live messages dropped for slow clients (replaced by a snapshot).");
+    o.line("gw_console_dropped_messages_total", "", std::to_string(in.hub.dropped_messages));
+    o.head("gw_console_sessions", "gauge", "Console sessions alive.");
+    o.line("gw_console_sessions", "", std::to_string(in.console.sessions));
+    o.head("gw_console_logins_total", "counter", "Console logins by result.");
+    o.line("gw_console_logins_total", "result=\"ok\"", std::to_string(in.console.logins));
+    o.line("gw_console_logins_total", "result=\"refused\"", std::to_string(in.console.login_failures));
+    o.line("gw_console_logins_total", "result=\"throttled\"", std::to_string(in.console.login_throttled));
+    o.head("gw_console_csrf_refused_total", "counter", "State-changing requests refused for a missing or wrong CSRF token or origin.");
+    o.line("gw_console_csrf_refused_total", "", std::to_string(in.console.csrf_refused));
+    return o.s;
+}
+
+}  // namespace gw::console

@@ -1,0 +1,44 @@
+#pragma once
+// /metrics: the Prometheus text exposition format (version 0.0.4), checked in the tests
+// with `promtool check metrics`. Pure: everything is an argument.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/console/hub.h"
+
+namespace gw::console {
+
+struct RegistryStatus {
+    std::string name;
+    std::uint64_t version = 0;           ///< the registry's sequence number of the data applied
+    TimePoint as_of{};                   ///< when the registry produced that data
+    std::optional<std::uint64_t> lag;    ///< entries behind the registry's head, when the sync client knows
+};
+
+struct DiskStatus {
+    std::string path;
+    std::uint64_t total_bytes = 0, available_bytes = 0;
+};
+
+
+struct ConsoleStats {
+    std::size_t sessions = 0;
+    std::uint64_t logins = 0, login_failures = 0, login_throttled = 0, csrf_refused = 0;
+};
+
+struct MetricsInput {
+    const HubCounters& hub;
+    const std::vector<daemon::LaneSnapshot>& lanes;
+    const std::vector<RegistryStatus>& registries;
+    std::optional<DiskStatus> disk;
+    std::optional<std::uint64_t> outbox_backlog;
+    ConsoleStats console;
+    TimePoint now{};
+};
+
+std::string render_metrics(const MetricsInput& in);
+/// Escapes a label value: backslash, double quote and newline.
+std::string metric_label(std::string_view v);
+
+}  // namespace gw::console

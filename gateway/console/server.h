@@ -1,0 +1,50 @@
+#pragma once
+// The console's HTTPS and WebSocket server (Boost.Beast over OpenSSL).
+//
+// Threading: one io thread of its own (every connection's coroutine runs there, so the lanes'
+// io threads never wait for a browser) and one blocking thread for Argon2id and account
+// file writes. Lanes reach the console only through Hub::publish(). start() and stop() are
+// for the owning thread; the destructor stops and joins.
+//
+// Live clients (GET /api/live, WebSocket): the first message is a snapshot, then every hub
+// event; the lane tiles again every second; a client whose queue overflowed gets
+// {"type":"resync"} and a fresh snapshot. The stream closes when the session ends.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gateway/console/router.h"
+#include "gateway/daemon/config.h"
+
+namespace gw::console {
+
+/// statvfs() of `path`; nullopt when it fails.
+std::optional<DiskStatus> disk_status(const std::filesystem::path& path);
+
+class ConsoleServer {
+public:
+    /// Opens the accounts file, generates a self-signed certificate when none is configured
+    /// and none exists yet, binds the listen address and starts serving.
+    static Result<std::unique_ptr<ConsoleServer>> start(const daemon::ConsoleSettings& settings, Backend backend, Hub& hub);
+    ~ConsoleServer();
+    void stop();
+
+    /// "https://127.0.0.1:8443/" (the bound port, also when 0 was configured)
+    std::string url() const;
+    unsigned short port() const { return port_; }
+    bool admin_exists() const;
+    const std::string& fingerprint() const { return fingerprint_; }
+    const std::filesystem::path& accounts_path() const { return accounts_->path(); }
+
+private:
+    struct Impl;
+    ConsoleServer() = default;
+    std::unique_ptr<Impl> impl_;
+    std::unique_ptr<AccountStore> accounts_;
+    unsigned short port_ = 0;
+    std::string host_;
+    std::string fingerprint_;
+};
+
+}  // namespace gw::console

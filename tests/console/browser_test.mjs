@@ -1,0 +1,147 @@
+// Drives /usr/bin/chromium (headless, fresh profile) through the console: wrong password,
+// log in, watch a lane change, acknowledge an alert, override with a reason, switch to
+// English, a POST without the CSRF token, an operator calling an admin action, a session
+// that has ended. Every step leaves a screenshot. Usage: node browser_test.mjs URL SHOTS PROFILE
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+
+const [url, shots, profile] = process.argv.slice(2);
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  ignoreHTTPSErrors: true,  // the console's self-signed certificate, generated at first start
+  viewport: { width: 1280, height: 1000 },
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+const page = context.pages()[0] ?? (await context.newPage());
+let n = 0;
+const shot = async (name) => page.screenshot({ path: `${shots}/${String(++n).padStart(2, "0")}-${name}.png`, fullPage: true });
+const step = (s) => console.log(`step: ${s}`);
+const errors = [];
+// page.waitForFunction evaluates strings inside the page, which the console's CSP forbids
+// (script-src 'self', no 'unsafe-eval'): poll with page.evaluate (CDP, not subject to CSP).
+async function waitUntil(fn, arg, timeout = 15000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(fn, arg)) return;
+    if (Date.now() > end) throw new Error("timed out waiting for " + fn.toString().slice(0, 160));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+page.on("pageerror", (e) => errors.push(String(e)));
+
+try {
+  step("the page opens in Chinese with the security headers");
+  const res = await page.goto(url);
+  const h = res.headers();
+  assert.match(h["strict-transport-security"], /max-age=/);
+  assert.match(h["content-security-policy"], /default-src 'self'/);
+  assert.equal(h["x-frame-options"], "DENY");
+  assert.equal(h["x-content-type-options"], "nosniff");
+  await page.waitForSelector("#login:not([hidden])");
+  assert.equal(await page.title(), "检查站控制台");
+
+  step("a wrong password is refused");
+  await page.fill("#login-user", "admin1");
+  await page.fill("#login-password", "wrong password");
+  await page.click("#login-submit");
+  await waitUntil(() => document.getElementById("login-msg").textContent.includes("用户名或密码错误"));
+  assert.equal(await page.isHidden("#app"), true);
+  await shot("wrong-password");
+
+  step("log in");
+  await page.fill("#login-user", "admin1");
+  await page.fill("#login-password", "admin password 2020");
+  await page.click("#login-submit");
+  await page.waitForSelector("#app:not([hidden])");
+  await page.waitForSelector("#live.on", { timeout: 10000 });
+  await page.waitForSelector(".tile[data-lane='walk-1']");
+  await shot("logged-in");
+
+  step("watch a lane change as the simulated checkpoint drives passes through");
+  const before = await page.$$eval("#passages tbody tr", (rows) => rows.length);
+  const tilesBefore = await page.$$eval(".tile .verdict", (v) => v.map((x) => x.textContent).join("|"));
+  await waitUntil(([b, t]) => {
+    const rows = document.querySelectorAll("#passages tbody tr").length;
+    const tiles = [...document.querySelectorAll(".tile .verdict")].map((x) => x.textContent).join("|");
+    return rows > b && tiles !== t;
+  }, [before, tilesBefore], 60000);
+  await shot("lane-changed");
+
+  step("acknowledge an alert");
+  const alert = await page.waitForSelector("#alerts li:not(.acked) button.ack", { timeout: 90000 });
+  const id = await alert.evaluate((b) => b.closest("li").dataset.alert);
+  await alert.click();
+  await page.waitForSelector(`#alerts li.acked[data-alert='${id}']`, { timeout: 10000 });
+  assert.match(await page.textContent(`#alerts li[data-alert='${id}']`), /admin1/);
+  await shot("alert-acknowledged");
+
+  step("an override needs a reason, then opens the lane and is recorded with the operator's name");
+  await page.click(".tile[data-lane='car-1'] button.override");
+  await page.check("#override-open");
+  await page.click("#override-submit");
+  await waitUntil(() => document.getElementById("override-msg").textContent.includes("请填写原因"));
+  const noReason = await page.evaluate(async () => {
+    const csrf = (await (await fetch("/api/session")).json()).csrf;
+    const r = await fetch("/api/lanes/car-1/override", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify({ open: true, reason: "" }) });
+    return [r.status, (await r.json()).error];
+  });
+  assert.deepEqual(noReason, [400, "REASON_REQUIRED"]);
+  await page.fill("#override-reason", "救护车优先通行");
+  await shot("override-dialog");
+  await page.click("#override-submit");
+  await page.waitForSelector("#override-dialog", { state: "hidden" });
+  await page.waitForSelector("#passages tr[data-verdict='OVERRIDE-OPEN']", { timeout: 10000 });
+  assert.match(await page.textContent("#passages tr[data-verdict='OVERRIDE-OPEN']"), /admin1: 救护车优先通行/);
+  await shot("override-recorded");
+
+  step("switch to English");
+  await page.click("#lang-toggle");
+  assert.equal(await page.title(), "Checkpoint console");
+  assert.equal(await page.textContent("#lang-toggle"), "中文");
+  assert.equal(await page.textContent("h2 [data-i18n='alerts']"), "Alerts");
+  await waitUntil(() => [...document.querySelectorAll(".tile .phase")].every((p) => /^[a-z ]+$/.test(p.textContent)));
+  await shot("english");
+
+  step("a POST without the CSRF token is refused");
+  const noCsrf = await page.evaluate(async (alertId) => {
+    const r = await fetch(`/api/alerts/${alertId}/ack`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    return [r.status, (await r.json()).error];
+  }, id);
+  assert.deepEqual(noCsrf, [403, "CSRF"]);
+
+  step("an operator calling an admin action is refused");
+  await page.click("#logout");
+  await page.waitForSelector("#login:not([hidden])");
+  await page.fill("#login-user", "op1");
+  await page.fill("#login-password", "operator password 2020");
+  await page.click("#login-submit");
+  await page.waitForSelector("#app:not([hidden])");
+  const adminAction = await page.evaluate(async () => {
+    const csrf = (await (await fetch("/api/session")).json()).csrf;
+    const r = await fetch("/api/users", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify({ name: "mallory", role: "admin", password: "a long password 1" }) });
+    return [r.status, (await r.json()).error];
+  });
+  assert.deepEqual(adminAction, [403, "FORBIDDEN"]);
+  await shot("operator-view");
+
+  step("a session that has ended is refused and the page asks to log in again");
+  await context.clearCookies();
+  await page.click("#alerts li button.ack, .tile button.override").catch(() => {});
+  const ended = await page.evaluate(async () => (await fetch("/api/lanes")).status);
+  assert.equal(ended, 401);
+  await page.keyboard.press("Escape");
+  await page.reload();
+  await page.waitForSelector("#login:not([hidden])");
+  await shot("session-ended");
+
+  assert.deepEqual(errors, [], "no script errors in the page");
+  console.log("browser test: all steps passed");
+} catch (e) {
+  await shot("failure").catch(() => {});
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await context.close();
+}

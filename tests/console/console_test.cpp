@@ -1,0 +1,396 @@
+// gw::console without sockets: the router (login, sessions, CSRF, roles, overrides, alerts),
+// the accounts file, the JSON body parser, the hub's bounded queues, /metrics.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "gateway/console/accounts.h"
+#include "gateway/console/http_util.h"
+#include "gateway/console/hub.h"
+#include "gateway/console/json_body.h"
+#include "gateway/console/router.h"
+#include "gateway/daemon/config.h"
+#include "gateway/daemon/gateway.h"
+#include "tests/temp_dir.h"
+
+using namespace gw;
+using namespace gw::console;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kHost = "gw.test:8443";
+
+struct Overrides {
+    std::vector<std::tuple<std::string, bool, std::string, std::string>> calls;
+};
+
+struct Fixture {
+    testing::TempDir dir;
+    AccountStore accounts{dir.path / "accounts"};
+    Hub hub;
+    Overrides overrides;
+    std::unique_ptr<Router> router;
+    SteadyTime now = SteadyTime{} + 1000h;
+
+    explicit Fixture(bool with_users = true) {
+        if (with_users) {
+            REQUIRE(accounts.add("admin1", Role::kAdmin, "correct horse battery"));
+            REQUIRE(accounts.add("op1", Role::kOperator, "operator pass 123"));
+        }
+        Backend b;
+        b.checkpoint = "test";
+        b.snapshots = [] {
+            daemon::LaneSnapshot s;
+            s.id = "car-1";
+            s.link_up = true;
+            s.last_plate = "沪A12345";
+            s.last_temperature = Celsius{36.6f};
+            return std::vector<daemon::LaneSnapshot>{s};
+        };
+        b.override_lane = [this](const std::string& lane, bool open, const std::string& user, const std::string& reason) {
+            if (lane != "car-1") return false;
+            overrides.calls.emplace_back(lane, open, user, reason);
+            return true;
+        };
+        b.registries = [] { return std::vector<RegistryStatus>{{"zhejiang", 7, TimePoint{Seconds{1583020800}}, std::nullopt}}; };
+        b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gw", 1000, 400}); };
+        b.outbox_backlog = [] { return std::optional<std::uint64_t>(3); };
+        b.now = [] { return TimePoint{Seconds{1583024400}}; };
+        router = std::make_unique<Router>(b, hub, accounts, RouterOptions{{10min, 2h}, {10min, 20, 5}});
+    }
+
+    Request request(http::verb verb, std::string target, std::string body = {}) {
+        Request r{verb, target, 11};
+        r.set(http::field::host, kHost);
+        if (verb == http::verb::post) {
+            r.set(http::field::content_type, "application/json");
+            r.body() = std::move(body);
+        }
+        r.prepare_payload();
+        return r;
+    }
+    Response send(const Request& r, std::string peer = "10.0.0.9") { return router->handle(r, peer, now); }
+
+    struct Login {
+        std::string cookie, csrf;
+    };
+    Login login(const std::string& user, const std::string& password) {
+        auto res = send(request(http::verb::post, "/api/login", R"({"user":")" + user + R"(","password":")" + password + R"("})"));
+        REQUIRE(res.result() == http::status::ok);
+        const std::string set_cookie(res[http::field::set_cookie]);
+        const auto eq = set_cookie.find('='), semi = set_cookie.find(';');
+        auto body = res.body();
+        const auto at = body.find("\"csrf\":\"");
+        return {set_cookie.substr(eq + 1, semi - eq - 1), body.substr(at + 8, 64)};
+    }
+    Request with(Request r, const Login& l, bool csrf = true) {
+        r.set(http::field::cookie, "gw_session=" + l.cookie);
+        if (csrf) r.set("X-CSRF-Token", l.csrf);
+        return r;
+    }
+};
+
+std::string code_of(const Response& r) {
+    const auto at = r.body().find("\"error\":\"");
+    if (at == std::string::npos) return "";
+    return r.body().substr(at + 9, r.body().find('"', at + 9) - at - 9);
+}
+
+daemon::LaneReport fever_decision(const std::string& lane) {
+    daemon::LaneReport r;
+    r.kind = daemon::LaneReport::Kind::kDecision;
+    r.lane_id = lane;
+    r.at = TimePoint{Seconds{1583024000}};
+    r.decision = decision::Decision{decision::Verdict::kDeny, {Reason::kFever}, Seconds{60}};
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("a right password logs in with a Secure HttpOnly SameSite=Strict cookie and a CSRF token") {
+    Fixture f;
+    auto res = f.send(f.request(http::verb::post, "/api/login", R"({"user":"op1","password":"operator pass 123"})"));
+    CHECK(res.result() == http::status::ok);
+    const std::string cookie(res[http::field::set_cookie]);
+    CHECK(cookie.find("gw_session=") == 0);
+    CHECK(cookie.find("HttpOnly") != std::string::npos);
+    CHECK(cookie.find("Secure") != std::string::npos);
+    CHECK(cookie.find("SameSite=Strict") != std::string::npos);
+    CHECK(res.body().find("\"role\":\"operator\"") != std::string::npos);
+    CHECK(cookie.substr(11, 64).find_first_not_of("0123456789abcdef") == std::string::npos);
+}
+
+TEST_CASE("every response carries the security headers HSTS CSP X-Frame-Options nosniff and Referrer-Policy") {
+    Fixture f;
+    for (const auto* target : {"/", "/app.js", "/api/lanes", "/metrics", "/nowhere"}) {
+        const auto res = f.send(f.request(http::verb::get, target));
+        CAPTURE(target);
+        CHECK(std::string(res[http::field::strict_transport_security]).find("max-age=") == 0);
+        CHECK(std::string(res["Content-Security-Policy"]).find("default-src 'self'") == 0);
+        CHECK(std::string(res["Content-Security-Policy"]).find("frame-ancestors 'none'") != std::string::npos);
+        CHECK(res["X-Frame-Options"] == "DENY");
+        CHECK(res["X-Content-Type-Options"] == "nosniff");
+        CHECK(res["Referrer-Policy"] == "no-referrer");
+    }
+}
+
+TEST_CASE("a wrong password and an unknown user are refused alike") {
+    Fixture f;
+    auto wrong = f.send(f.request(http::verb::post, "/api/login", R"({"user":"op1","password":"not the password"})"));
+    CHECK(wrong.result() == http::status::unauthorized);
+    CHECK(code_of(wrong) == "BAD_LOGIN");
+    CHECK(wrong[http::field::set_cookie].empty());
+    auto unknown = f.send(f.request(http::verb::post, "/api/login", R"({"user":"nobody","password":"not the password"})"));
+    CHECK(unknown.result() == http::status::unauthorized);
+    CHECK(unknown.body() == wrong.body());
+}
+
+TEST_CASE("logins are throttled per account after five failures even with the right password") {
+    Fixture f;
+    for (int i = 0; i < 5; ++i)
+        CHECK(f.send(f.request(http::verb::post, "/api/login", R"({"user":"op1","password":"guess guess"})")).result() ==
+              http::status::unauthorized);
+    auto res = f.send(f.request(http::verb::post, "/api/login", R"({"user":"op1","password":"operator pass 123"})"));
+    CHECK(res.result() == http::status::too_many_requests);
+    CHECK(!res[http::field::retry_after].empty());
+    f.now += 11min;  // the window has passed
+    CHECK(f.send(f.request(http::verb::post, "/api/login", R"({"user":"op1","password":"operator pass 123"})")).result() ==
+          http::status::ok);
+}
+
+TEST_CASE("logins are throttled per client address across accounts") {
+    Fixture f;
+    for (int i = 0; i < 20; ++i)
+        f.send(f.request(http::verb::post, "/api/login", R"({"user":"u)" + std::to_string(i) + R"(","password":"x"})"), "10.9.9.9");
+    CHECK(f.send(f.request(http::verb::post, "/api/login", R"({"user":"admin1","password":"correct horse battery"})"), "10.9.9.9")
+              .result() == http::status::too_many_requests);
+    CHECK(f.send(f.request(http::verb::post, "/api/login", R"({"user":"admin1","password":"correct horse battery"})"), "10.1.1.1")
+              .result() == http::status::ok);
+}
+
+TEST_CASE("with no admin account the console refuses logins and says how to create one") {
+    Fixture f(false);
+    auto res = f.send(f.request(http::verb::post, "/api/login", R"({"user":"x","password":"whatever123"})"));
+    CHECK(res.result() == http::status::service_unavailable);
+    CHECK(code_of(res) == "NO_ADMIN");
+    CHECK(res.body().find("gatewayd --add-user") != std::string::npos);
+    CHECK(f.send(f.request(http::verb::get, "/api/status")).body().find("\"admin_exists\":false") != std::string::npos);
+}
+
+TEST_CASE("API reads need a session and an idle session or one past its absolute limit expires") {
+    Fixture f;
+    CHECK(code_of(f.send(f.request(http::verb::get, "/api/lanes"))) == "SESSION");
+    auto l = f.login("op1", "operator pass 123");
+    CHECK(f.send(f.with(f.request(http::verb::get, "/api/lanes"), l)).result() == http::status::ok);
+    f.now += 9min;
+    CHECK(f.send(f.with(f.request(http::verb::get, "/api/lanes"), l)).result() == http::status::ok);
+    f.now += 11min;  // idle longer than 10 min
+    auto res = f.send(f.with(f.request(http::verb::get, "/api/lanes"), l));
+    CHECK(res.result() == http::status::unauthorized);
+    CHECK(code_of(res) == "SESSION");
+    // Absolute limit: kept busy every 5 min, the session still ends after 2 h.
+    auto m = f.login("op1", "operator pass 123");
+    for (int i = 0; i < 23; ++i) {
+        f.now += 5min;
+        REQUIRE(f.send(f.with(f.request(http::verb::get, "/api/lanes"), m)).result() == http::status::ok);
+    }
+    f.now += 5min;
+    CHECK(f.send(f.with(f.request(http::verb::get, "/api/lanes"), m)).result() == http::status::unauthorized);
+}
+
+TEST_CASE("a POST without the CSRF token or with a wrong one or from another origin is refused") {
+    Fixture f;
+    auto l = f.login("op1", "operator pass 123");
+    const auto body = R"({"open":true,"reason":"救护车通行"})";
+    auto missing = f.send(f.with(f.request(http::verb::post, "/api/lanes/car-1/override", body), l, false));
+    CHECK(missing.result() == http::status::forbidden);
+    CHECK(code_of(missing) == "CSRF");
+    auto wrong = f.request(http::verb::post, "/api/lanes/car-1/override", body);
+    wrong.set(http::field::cookie, "gw_session=" + l.cookie);
+    wrong.set("X-CSRF-Token", std::string(64, 'a'));
+    CHECK(code_of(f.send(wrong)) == "CSRF");
+    auto cross = f.with(f.request(http::verb::post, "/api/lanes/car-1/override", body), l);
+    cross.set(http::field::origin, "https://evil.example");
+    CHECK(code_of(f.send(cross)) == "ORIGIN");
+    auto form = f.with(f.request(http::verb::post, "/api/lanes/car-1/override", body), l);
+    form.set(http::field::content_type, "application/x-www-form-urlencoded");
+    CHECK(f.send(form).result() == http::status::unsupported_media_type);
+    CHECK(f.overrides.calls.empty());
+}
+
+TEST_CASE("an override needs a reason and reaches the lane with the operator's name") {
+    Fixture f;
+    auto l = f.login("op1", "operator pass 123");
+    auto none = f.send(f.with(f.request(http::verb::post, "/api/lanes/car-1/override", R"({"open":true,"reason":"  "})"), l));
+    CHECK(code_of(none) == "REASON_REQUIRED");
+    auto absent = f.send(f.with(f.request(http::verb::post, "/api/lanes/car-1/override", R"({"open":true})"), l));
+    CHECK(code_of(absent) == "REASON_REQUIRED");
+    auto lane = f.send(f.with(f.request(http::verb::post, "/api/lanes/car-9/override", R"({"open":true,"reason":"测试原因"})"), l));
+    CHECK(code_of(lane) == "NO_LANE");
+    auto ok = f.send(f.with(f.request(http::verb::post, "/api/lanes/car-1/override",
+                                      R"({"open":false,"reason":"\u53d1\u70ed\u8005\u5f85\u590d\u6838"})"), l));
+    CHECK(ok.result() == http::status::ok);
+    REQUIRE(f.overrides.calls.size() == 1);
+    CHECK(f.overrides.calls[0] == std::tuple<std::string, bool, std::string, std::string>{"car-1", false, "op1", "发热者待复核"});
+}
+
+TEST_CASE("an operator calling an admin action is refused while an admin may create accounts") {
+    Fixture f;
+    auto op = f.login("op1", "operator pass 123");
+    const auto body = R"({"name":"op2","role":"operator","password":"a new password 1"})";
+    auto refused = f.send(f.with(f.request(http::verb::post, "/api/users", body), op));
+    CHECK(refused.result() == http::status::forbidden);
+    CHECK(code_of(refused) == "FORBIDDEN");
+    CHECK(f.send(f.with(f.request(http::verb::get, "/api/users"), op)).result() == http::status::forbidden);
+    CHECK(!f.accounts.find("op2"));
+    auto admin = f.login("admin1", "correct horse battery");
+    CHECK(f.send(f.with(f.request(http::verb::post, "/api/users", body), admin)).result() == http::status::created);
+    CHECK(f.accounts.find("op2"));
+    f.login("op2", "a new password 1");
+}
+
+TEST_CASE("decisions with a fever raise an alert that an operator acknowledges") {
+    Fixture f;
+    f.hub.publish(fever_decision("car-1"));
+    auto l = f.login("op1", "operator pass 123");
+    auto alerts = f.send(f.with(f.request(http::verb::get, "/api/alerts"), l)).body();
+    CHECK(alerts.find("\"code\":\"FEVER\"") != std::string::npos);
+    CHECK(alerts.find("\"acked\":false") != std::string::npos);
+    const auto id = f.hub.alerts().at(0).id;
+    CHECK(f.send(f.with(f.request(http::verb::post, "/api/alerts/" + std::to_string(id) + "/ack", "{}"), l)).result() ==
+          http::status::ok);
+    CHECK(f.hub.alerts().at(0).acked);
+    CHECK(f.hub.alerts().at(0).acked_by == "op1");
+    CHECK(code_of(f.send(f.with(f.request(http::verb::post, "/api/alerts/999/ack", "{}"), l))) == "NO_ALERT");
+}
+
+TEST_CASE("recent passages are searchable and show holders and plates masked") {
+    Fixture f;
+    auto r = fever_decision("walk-1");
+    credential::Pass pass;
+    pass.holder = credential::make_holder("张三明", "421X", {1}).value();
+    pass.plates.push_back(credential::PlateNumber{"沪A12345"});
+    r.pass = pass;
+    f.hub.publish(r);
+    f.hub.publish(fever_decision("car-1"));
+    auto l = f.login("op1", "operator pass 123");
+    auto body = f.send(f.with(f.request(http::verb::get, "/api/passages?q=walk"), l)).body();
+    CHECK(body.find("张*明") != std::string::npos);
+    CHECK(body.find("张三明") == std::string::npos);
+    CHECK(body.find("沪A1**45") != std::string::npos);
+    CHECK(body.find("421X") == std::string::npos);
+    CHECK(body.find("car-1") == std::string::npos);
+    CHECK(f.send(f.with(f.request(http::verb::get, "/api/passages?q=FEVER"), l)).body().find("car-1") != std::string::npos);
+}
+
+TEST_CASE("a slow live client is cut back to a resync, never an unbounded queue") {
+    Hub hub;
+    int wakes = 0;
+    auto sub = hub.subscribe([&] { ++wakes; });
+    for (std::size_t i = 0; i < Hub::kQueueLimit + 50; ++i) hub.publish(fever_decision("car-1"));
+    bool resync = false;
+    const auto got = sub->take(resync);
+    CHECK(resync);
+    CHECK(got.size() < Hub::kQueueLimit);
+    CHECK(hub.counters().resyncs == 1);
+    CHECK(hub.counters().dropped_messages > 0);
+    hub.publish(fever_decision("car-1"));
+    CHECK(sub->take(resync).size() == 2);  // decision + its alert
+    CHECK(!resync);
+    CHECK(wakes > 0);
+}
+
+TEST_CASE("the fan-out hands each lane report to every sink") {
+    int a = 0, b = 0;
+    auto sink = daemon::fan_out({[&](const daemon::LaneReport&) { ++a; }, nullptr, [&](const daemon::LaneReport&) { ++b; }});
+    sink(fever_decision("car-1"));
+    CHECK(a == 1);
+    CHECK(b == 1);
+}
+
+TEST_CASE("the accounts file is written 0600 with Argon2id hashes and parsed back") {
+    testing::TempDir dir;
+    AccountStore store(dir.path / "accounts");
+    REQUIRE(store.add("li.ming", Role::kAdmin, "long enough password"));
+    struct stat st {};
+    REQUIRE(::stat((dir.path / "accounts").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    auto text = read_file(dir.path / "accounts").value();
+    CHECK(text.find("user li.ming admin $argon2id$") != std::string::npos);
+    CHECK(text.find("long enough password") == std::string::npos);
+    CHECK(!store.add("li.ming", Role::kOperator, "another password"));
+    CHECK(!store.add("bad name", Role::kOperator, "another password"));
+    CHECK(!store.add("short", Role::kOperator, "short"));
+    AccountStore again(dir.path / "accounts");
+    REQUIRE(again.reload());
+    REQUIRE(again.find("li.ming"));
+    CHECK(verify_password("long enough password", again.find("li.ming")->hash));
+    CHECK(!verify_password("long enough passworD", again.find("li.ming")->hash));
+    ::chmod((dir.path / "accounts").c_str(), 0644);
+    AccountStore loose(dir.path / "accounts");
+    CHECK(!loose.reload());
+}
+
+TEST_CASE("a broken accounts file is refused naming the line") {
+    CHECK(parse_accounts("# c\nuser a admin $argon2id$x\n", "f").value().size() == 1);
+    CHECK(parse_accounts("user a root $argon2id$x\n", "f").error().message == "f:1: role must be admin or operator");
+    CHECK(parse_accounts("\nuser a admin $2y$bcrypt\n", "f").error().message == "f:2: not an Argon2id hash");
+    CHECK(!parse_accounts("user a admin $argon2id$x\nuser a operator $argon2id$y\n", "f"));
+    CHECK(!parse_accounts("user a admin\n", "f"));
+}
+
+TEST_CASE("request bodies are one flat JSON object and nothing else") {
+    auto o = parse_json_object(R"( {"a":"x\"\u00e9\ud83d\ude00","b":true,"c":-1.5e3,"d":null} )").value();
+    CHECK(o.string("a") == "x\"é😀");
+    CHECK(o.boolean("b") == true);
+    CHECK(!o.string("b"));
+    for (const auto* bad : {"", "[]", "{\"a\":{}}", "{\"a\":1,}", "{\"a\":1}x", "{\"a\":01}", "{\"a\":\"\\ud800\"}",
+                            "{\"a\":1,\"a\":2}", "{\"a\":\"\x01\"}", "{'a':1}"})
+        CHECK_MESSAGE(!parse_json_object(bad), bad);
+}
+
+TEST_CASE("cookies and request targets and UTF-8 are parsed strictly") {
+    CHECK(find_cookie("a=1; gw_session=abc ; b=2", "gw_session") == "abc");
+    CHECK(!find_cookie("gw_session=a; gw_session=b", "gw_session"));
+    CHECK(!find_cookie("x=1", "gw_session"));
+    auto t = parse_target("/api/passages?q=%E6%B2%AA+A&limit=5").value();
+    CHECK(t.path == "/api/passages");
+    CHECK(t.param("q") == "沪 A");
+    CHECK(t.param("limit") == "5");
+    CHECK(!parse_target("/a?q=%E"));
+    CHECK(!parse_target("http://x/"));
+    CHECK(valid_utf8("沪A12345"));
+    CHECK(!valid_utf8("\xC0\xAF"));
+    CHECK(!valid_utf8("\xED\xA0\x80"));
+    CHECK(!valid_utf8("\xE6\xB2"));
+    CHECK(mask_plate("沪A12345") == "沪A1**45");
+    CHECK(mask_plate("浙F1234D5") == "浙F1***D5");
+}
+
+TEST_CASE("[console] keys are read and an unknown key or a bad address is refused naming the line") {
+    testing::TempDir dir;
+    std::ofstream(dir.path / "trust.conf")
+        << "[root t]\nprovince = 31\npublic-key = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\npass-types = commuter\n";
+    auto conf = [&](const std::string& console) {
+        return parse_conf("[checkpoint]\nname = t\nstate-dir = state\ntrust = trust.conf\n[lane car-1]\ntype = pedestrian\n"
+                          "direction = in\ncontroller = tcp:127.0.0.1:9000\n" + console, (dir.path / "g.conf").string()).value();
+    };
+    auto c = daemon::parse_config(conf("[console]\nlisten = [::1]:9443\nsession-idle = 5m\nsession-max = 8h\n"), dir.path);
+    REQUIRE(c);
+    REQUIRE(c->console);
+    CHECK(c->console->host == "::1");
+    CHECK(c->console->port == 9443);
+    CHECK(c->console->session_idle == Seconds{300});
+    CHECK(c->console->accounts == dir.path / "state" / "console" / "accounts");
+    CHECK(!c->console->cert_supplied);
+    auto bad = daemon::parse_config(conf("[console]\nlisten = gw.local:443\n"), dir.path);
+    REQUIRE(!bad);
+    CHECK(bad.error().message.find("key 'listen'") != std::string::npos);
+    CHECK(!daemon::parse_config(conf("[console]\nport = 1\n"), dir.path));
+    CHECK(!daemon::parse_config(conf("[console]\ncert = x.pem\n"), dir.path));
+    CHECK(!daemon::parse_config(conf("[console]\nsession-idle = 2h\nsession-max = 1h\n"), dir.path));
+    CHECK(!daemon::parse_config(conf(""), dir.path).value().console);
+}

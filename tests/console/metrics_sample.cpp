@@ -1,0 +1,46 @@
+// Prints /metrics for a hub that has seen decisions, alerts, overrides and passages on two
+// lanes (labels with quotes and backslashes included), for `promtool check metrics`.
+#include <cstdio>
+
+#include "gateway/console/router.h"
+
+using namespace gw;
+using namespace gw::console;
+
+int main() {
+    Hub hub;
+    AccountStore accounts("/nonexistent/accounts");
+    Backend b;
+    b.snapshots = [] {
+        daemon::LaneSnapshot a, c;
+        a.id = "car-1";
+        a.link_up = true;
+        a.frames_analysed = 120;
+        c.id = "walk \"1\"\\";
+        c.thermal_fault = true;
+        return std::vector<daemon::LaneSnapshot>{a, c};
+    };
+    b.registries = [] { return std::vector<RegistryStatus>{{"shanghai", 12, TimePoint{Seconds{1583020800}}, 3}}; };
+    b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gatewayd", 1 << 30, 1 << 29}); };
+    b.outbox_backlog = [] { return std::optional<std::uint64_t>(4); };
+    b.now = [] { return TimePoint{Seconds{1583024400}}; };
+    Router router(b, hub, accounts);
+    daemon::LaneReport r;
+    r.lane_id = "car-1";
+    r.decision = decision::Decision{decision::Verdict::kOpen, {Reason::kOk}, Seconds{5}};
+    r.scan_to_barrier_ms = 12.5;
+    hub.publish(r);
+    r.decision = decision::Decision{decision::Verdict::kDeny, {Reason::kFever, Reason::kDataAging}, Seconds{5}};
+    r.scan_to_barrier_ms.reset();
+    hub.publish(r);
+    r.kind = daemon::LaneReport::Kind::kPassage;
+    hub.publish(r);
+    r.kind = daemon::LaneReport::Kind::kOverride;
+    r.code = "li.ming";
+    r.zh = r.en = "救护车";
+    hub.publish(r);
+    r.kind = daemon::LaneReport::Kind::kAlert;
+    r.code = "LINK_LOST";
+    hub.publish(r);
+    std::fputs(router.metrics_text().c_str(), stdout);
+}
