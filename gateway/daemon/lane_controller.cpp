@@ -120,6 +120,7 @@ void LaneController::start() {
                 });
             self->plate_feed_->start();
         }
+        self->started_ = steady_clock::now();
         self->housekeeping();
     });
 }
@@ -369,24 +370,30 @@ void LaneController::alert(std::string code, std::string zh, std::string en) {
 void LaneController::housekeeping() {
     if (stopped_) return;
     // Devices that went away: a scanner or the plate camera unplugged or its port failing.
-    scanner_open_.resize(scanners_.size(), true);
+    const auto next_port = [&](Port was, bool open) {
+        if (open) return Port::kOpen;
+        if (was == Port::kStarting && steady_clock::now() - started_ < kDeviceGrace) return Port::kStarting;
+        return Port::kLost;
+    };
+    scanner_ports_.resize(scanners_.size(), Port::kStarting);
     for (std::size_t i = 0; i < scanners_.size(); ++i) {
-        const bool open = scanners_[i]->is_open();
-        if (open != scanner_open_[i]) {
-            scanner_open_[i] = open;
-            const auto& dev = settings_.scanners[i].host_or_device;
-            if (open) alert("SCANNER_BACK", "扫码器已恢复：" + dev, "Scanner back: " + dev);
-            else alert("SCANNER_LOST", "扫码器断开：" + dev + "（请使用其他扫码器或人工核验）",
-                       "Scanner lost: " + dev + " (use another scanner or check by hand)");
-        }
+        const auto was = scanner_ports_[i];
+        const auto now_port = next_port(was, scanners_[i]->is_open());
+        scanner_ports_[i] = now_port;
+        const auto& dev = settings_.scanners[i].host_or_device;
+        if (now_port == Port::kLost && was != Port::kLost)
+            alert("SCANNER_LOST", "扫码器断开：" + dev + "（请使用其他扫码器或人工核验）",
+                  "Scanner lost: " + dev + " (use another scanner or check by hand)");
+        if (now_port == Port::kOpen && was == Port::kLost) alert("SCANNER_BACK", "扫码器已恢复：" + dev, "Scanner back: " + dev);
     }
     if (plate_feed_) {
-        const bool open = plate_feed_->is_open();
-        if (open != plate_feed_open_) {
-            plate_feed_open_ = open;
-            // The lane logic raises PLATE_READER_FAULT and hands vehicles to the staff.
-            handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, !open});
-        }
+        const auto was = plate_port_;
+        plate_port_ = next_port(was, plate_feed_->is_open());
+        // The lane logic raises PLATE_READER_FAULT and hands vehicles to the staff.
+        if (plate_port_ == Port::kLost && was != Port::kLost)
+            handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, true});
+        if (plate_port_ == Port::kOpen && was == Port::kLost)
+            handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, false});
     }
     // The wall clock decides validity: a step in it is reported, and decisions use the new time.
     const auto wall = std::chrono::system_clock::now();

@@ -67,6 +67,8 @@ public:
     static constexpr auto kThermalSilence = std::chrono::seconds{3};
     /// A wall-clock step larger than this (NTP fix, RTC reset) is reported as CLOCK_JUMP.
     static constexpr auto kClockTolerance = std::chrono::seconds{2};
+    /// A device that has not opened this long after start is reported lost.
+    static constexpr auto kDeviceGrace = std::chrono::seconds{3};
 
     static std::shared_ptr<LaneController> create(asio::io_context& io, asio::thread_pool& blocking,
                                                   LaneSettings settings, store::Cache& cache,
@@ -120,8 +122,12 @@ private:
     std::vector<float> last_frame_;
     std::pair<std::string, std::string> shown_;
     bool stopped_ = false;
-    std::vector<bool> scanner_open_;           // last seen state of each scanner port
-    bool plate_feed_open_ = true;
+    // Each device's port: starting (not opened yet), open, or lost (was open, or never opened
+    // within kDeviceGrace). Only a change between open and lost is reported.
+    enum class Port { kStarting, kOpen, kLost };
+    std::vector<Port> scanner_ports_;
+    Port plate_port_ = Port::kStarting;
+    std::chrono::steady_clock::time_point started_{};
     std::chrono::system_clock::time_point wall_seen_{};
     std::chrono::steady_clock::time_point steady_seen_{};
 
