@@ -25,7 +25,7 @@
 
 #include "gateway/core/conf.h"
 #include "gateway/core/error.h"
-#include "gateway/sync/https_client.h"
+#include "gateway/sync/url.h"
 #include "gateway/sync/verifier.h"
 
 namespace gw::sync {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "gateway/sync/on_pool.h"
 #include "gateway/sync/passage_event.h"
 
 namespace gw::sync {
@@ -87,7 +88,7 @@ asio::awaitable<void> EventUploader::run() {
         if (stopped_) break;
         if (!ok) {
             co_await sleep(backoff);
-            backoff = std::min(backoff * 2, kMaxBackoff);
+            backoff = std::min(backoff * 2, options_.max_backoff);
             continue;
         }
         backoff = options_.min_backoff;
@@ -99,12 +100,8 @@ asio::awaitable<void> EventUploader::run() {
 }
 
 asio::awaitable<bool> EventUploader::send_one_batch() {
-    auto batch = co_await asio::co_spawn(
-        blocking_,
-        [this]() -> asio::awaitable<std::vector<store::LogRecord>> {
-            co_return outbox_.pending(registry_, options_.max_events, options_.max_bytes);
-        },
-        use_awaitable);
+    auto read = [this] { return outbox_.pending(registry_, options_.max_events, options_.max_bytes); };
+    auto batch = co_await on_pool(blocking_, std::move(read));
     if (batch.empty()) {
         idle_ = true;
         co_return true;
@@ -112,9 +109,9 @@ asio::awaitable<bool> EventUploader::send_one_batch() {
     EventBatch out{gateway_, {}};
     out.events.reserve(batch.size());
     for (auto& r : batch) out.events.push_back(std::move(r.data));
-    const auto body = encode_batch(out);
-    auto res = co_await client_.post("events", std::string(body.begin(), body.end()), "application/x-protobuf",
-                                     kMaxAckBytes, options_.request_timeout);
+    const auto encoded = encode_batch(out);
+    std::string body(encoded.begin(), encoded.end()), target = "events", type = "application/x-protobuf";
+    auto res = co_await client_.post(std::move(target), std::move(body), std::move(type), kMaxAckBytes, options_.request_timeout);
     if (stopped_) co_return false;
     if (!res) co_return fail(res.error().message);
     // 409: the registry refused part of the batch (gap, broken chain, conflict); its ack still
@@ -125,9 +122,8 @@ asio::awaitable<bool> EventUploader::send_one_batch() {
     const auto first = batch.front().seq, last = batch.back().seq;
     const auto through = std::min(ack->stored_through, last);
     if (through >= first) {
-        auto done = co_await asio::co_spawn(
-            blocking_, [this, through]() -> asio::awaitable<Result<void>> { co_return outbox_.acknowledge(registry_, through); },
-            use_awaitable);
+        auto acknowledge = [this, through] { return outbox_.acknowledge(registry_, through); };
+        auto done = co_await on_pool(blocking_, std::move(acknowledge));
         if (!done) co_return fail("outbox: " + done.error().message);
     }
     {

@@ -5,7 +5,7 @@
 // batch whose answer is lost is sent again and the registry counts it as duplicates.
 //
 // While the registry is down the events wait in the outbox (within its disk budget) and the
-// uploader retries, backing off up to kMaxBackoff; it drains them when the registry returns.
+// uploader retries, backing off up to max_backoff; it drains them when the registry returns.
 //
 // Threading: home executor is a strand on the network io_context; outbox reads and writes
 // run on the blocking pool. start(), stop(), notify() and status() are thread-safe.
@@ -26,6 +26,7 @@ struct UploadOptions {
     Millis request_timeout{10000};
     Millis idle_poll{30000};                ///< Look at the outbox this often even without notify().
     Millis min_backoff{1000};
+    Millis max_backoff{kMaxBackoff};
 };
 
 struct UploadStatus {

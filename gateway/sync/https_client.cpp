@@ -41,39 +41,6 @@ Result<std::shared_ptr<ssl::context>> make_client_tls(const TlsFiles& files) {
     return ctx;
 }
 
-Result<Url> parse_url(std::string_view text) {
-    constexpr std::string_view kScheme = "https://";
-    if (!text.starts_with(kScheme)) return failure("URL '" + std::string(text) + "': only https:// is accepted");
-    auto rest = text.substr(kScheme.size());
-    const auto slash = rest.find('/');
-    const auto authority = rest.substr(0, slash);
-    Url url;
-    url.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-    if (!url.path.ends_with('/')) url.path += '/';
-    if (authority.empty()) return failure("URL '" + std::string(text) + "': no host");
-    std::string_view host = authority, port = "443";
-    if (authority.front() == '[') {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) return failure("URL '" + std::string(text) + "': bad IPv6 host");
-        host = authority.substr(1, close - 1);
-        if (close + 1 < authority.size()) {
-            if (authority[close + 1] != ':') return failure("URL '" + std::string(text) + "': bad port");
-            port = authority.substr(close + 2);
-        }
-    } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-    }
-    unsigned p = 0;
-    const auto [end, err] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (host.empty() || port.empty() || err != std::errc{} || end != port.data() + port.size() || p == 0 || p > 65535)
-        return failure("URL '" + std::string(text) + "': bad host or port");
-    if (url.path.find_first_of("?# ") != std::string::npos) return failure("URL '" + std::string(text) + "': no query or fragment");
-    url.host = host;
-    url.port = port;
-    return url;
-}
-
 struct HttpsClient::Connection {
     beast::ssl_stream<beast::tcp_stream> stream;
     beast::flat_buffer buffer;
@@ -110,12 +77,13 @@ asio::awaitable<expected<HttpResponse, HttpError>> HttpsClient::request(bool is_
     // A kept-alive connection the server closed meanwhile fails at once: try once more on a
     // fresh one. Not after a timeout or an oversized answer: those are the server's doing.
     if (!out && reused && out.error().kind != HttpFailure::kTimeout && out.error().kind != HttpFailure::kTooLarge)
-        out = co_await attempt(is_post, std::move(target), std::move(body), std::move(content_type), max_body, deadline);
+        out = co_await attempt(is_post, target, body, content_type, max_body, deadline);
     co_return out;
 }
 
-asio::awaitable<expected<HttpResponse, HttpError>> HttpsClient::attempt(bool is_post, std::string target,
-                                                                         std::string body, std::string content_type,
+asio::awaitable<expected<HttpResponse, HttpError>> HttpsClient::attempt(bool is_post, const std::string& target,
+                                                                         const std::string& body,
+                                                                         const std::string& content_type,
                                                                          std::size_t max_body, Millis deadline) {
     error_code ec;
     // Any failure drops the connection: its state (half a response read, a TLS alert) is unknown.
@@ -137,6 +105,9 @@ asio::awaitable<expected<HttpResponse, HttpError>> HttpsClient::attempt(bool is_
         if (ec) co_return fail(ec, "resolve " + base_.host);
         co_await tcp.async_connect(endpoints, redirect_error(use_awaitable, ec));
         if (ec) co_return fail(ec, "connect " + base_.host + ":" + base_.port);
+        // Requests are small writes answered at once: without this, Nagle's algorithm and
+        // delayed acknowledgements hold each exchange for tens of milliseconds.
+        tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
         // SNI for names (not for IP literals, which RFC 6066 forbids there).
         error_code not_ip;
         asio::ip::make_address(base_.host, not_ip);
@@ -154,7 +125,7 @@ asio::awaitable<expected<HttpResponse, HttpError>> HttpsClient::attempt(bool is_
     if (!bearer_.empty()) req.set(http::field::authorization, "Bearer " + bearer_);
     if (is_post) {
         req.set(http::field::content_type, content_type);
-        req.body() = std::move(body);
+        req.body() = body;
         req.prepare_payload();
     }
     co_await http::async_write(c.stream, req, redirect_error(use_awaitable, ec));

@@ -18,6 +18,7 @@
 #include "gateway/core/asio.h"
 #include "gateway/core/error.h"
 #include "gateway/sync/http_response.h"
+#include "gateway/sync/url.h"
 
 namespace boost::asio::ssl {
 class context;
@@ -25,25 +26,8 @@ class context;
 
 namespace gw::sync {
 
-using Millis = std::chrono::milliseconds;
-
-/// PEM files: the CA that signs registry servers, and the gateway's certificate and key.
-struct TlsFiles {
-    std::string ca_file;
-    std::string cert_file;
-    std::string key_file;
-};
 /// A TLS 1.2+ client context with peer verification on; an error names the file refused.
 Result<std::shared_ptr<asio::ssl::context>> make_client_tls(const TlsFiles& files);
-
-/// "https://host[:port]/path/" (path ends with '/' once normalised; port 443 by default).
-struct Url {
-    std::string host;
-    std::string port;
-    std::string path;
-    std::string text() const { return "https://" + host + ":" + port + path; }
-};
-Result<Url> parse_url(std::string_view text);
 
 class HttpsClient {
 public:
@@ -68,9 +52,10 @@ private:
     asio::awaitable<expected<HttpResponse, HttpError>> request(bool is_post, std::string target, std::string body,
                                                                std::string content_type, std::size_t max_body,
                                                                Millis deadline);
-    asio::awaitable<expected<HttpResponse, HttpError>> attempt(bool is_post, std::string target, std::string body,
-                                                               std::string content_type, std::size_t max_body,
-                                                               Millis deadline);
+    // References into request()'s frame, which waits for attempt() to finish.
+    asio::awaitable<expected<HttpResponse, HttpError>> attempt(bool is_post, const std::string& target,
+                                                               const std::string& body, const std::string& content_type,
+                                                               std::size_t max_body, Millis deadline);
     asio::any_io_executor ex_;
     std::shared_ptr<asio::ssl::context> tls_;
     Url base_;

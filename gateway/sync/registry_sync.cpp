@@ -1,6 +1,7 @@
 #include "gateway/sync/registry_sync.h"
 
 #include "gateway/sync/apply.h"
+#include "gateway/sync/on_pool.h"
 
 #include <algorithm>
 
@@ -80,9 +81,8 @@ asio::awaitable<void> RegistrySync::sleep(Millis d) {
 
 asio::awaitable<void> RegistrySync::run() {
     const auto& name = endpoint_.trust.name;
-    auto stored = co_await asio::co_spawn(
-        blocking_, [this]() -> asio::awaitable<Result<Cursor>> { co_return stored_cursor(cache_, endpoint_.trust.name); },
-        use_awaitable);
+    auto load = [this] { return stored_cursor(cache_, endpoint_.trust.name); };
+    auto stored = co_await on_pool(blocking_, std::move(load));
     if (stored) cursor_ = *stored;
     // A damaged cursor cannot be trusted for chaining: start over from the snapshot.
     else if (log_) log_("registry " + name + ": " + stored.error().message + "; starting from the registry's snapshot");
@@ -121,8 +121,11 @@ asio::awaitable<void> RegistrySync::run() {
 asio::awaitable<RegistrySync::Outcome> RegistrySync::round() {
     const auto& limits = endpoint_.limits;
     const auto wait_s = std::chrono::duration_cast<Seconds>(endpoint_.long_poll).count();
-    auto head = co_await client_.get("head?wait=" + std::to_string(wait_s) + "&have=" + hash_hex(cursor_.head_hash),
-                                     limits.max_head_bytes, endpoint_.long_poll + endpoint_.request_timeout);
+    // Held by the registry only while this gateway holds all the head names: behind it, or at
+    // start, the head is wanted at once.
+    std::string head_target = "head";
+    if (caught_up_) head_target += "?wait=" + std::to_string(wait_s) + "&have=" + hash_hex(cursor_.head_hash);
+    auto head = co_await client_.get(std::move(head_target), limits.max_head_bytes, endpoint_.long_poll + endpoint_.request_timeout);
     if (stopped_) co_return Outcome::kFailed;
     if (!head) {
         if (head.error().kind == HttpFailure::kTooLarge) co_return refuse({SyncReason::kTooLarge, "head: " + head.error().message});
@@ -139,11 +142,14 @@ asio::awaitable<RegistrySync::Outcome> RegistrySync::round() {
     auto verified = verify_head(endpoint_.trust, cursor_, fetched.head, clock_(), limits);
     if (!verified) co_return refuse(std::move(verified.error()));
     const auto plan = verified->plan;
-    if (plan.unchanged) co_return Outcome::kUnchanged;
+    if (plan.unchanged) {
+        caught_up_ = true;
+        co_return Outcome::kUnchanged;
+    }
 
     if (plan.snapshot) {
-        auto snap = co_await client_.get("snapshots/" + std::to_string(verified->head.body.snapshot_seq),
-                                         limits.max_snapshot_bytes, endpoint_.snapshot_timeout);
+        std::string snap_target = "snapshots/" + std::to_string(verified->head.body.snapshot_seq);
+        auto snap = co_await client_.get(std::move(snap_target), limits.max_snapshot_bytes, endpoint_.snapshot_timeout);
         if (!snap) {
             if (snap.error().kind == HttpFailure::kTooLarge)
                 co_return refuse({SyncReason::kTooLarge, "snapshot: " + snap.error().message});
@@ -154,7 +160,8 @@ asio::awaitable<RegistrySync::Outcome> RegistrySync::round() {
     }
     std::size_t total = 0;
     for (auto i = plan.first_segment; i < plan.end_segment && !stopped_; ++i) {
-        auto seg = co_await client_.get("segments/" + std::to_string(i), limits.max_segment_bytes, endpoint_.request_timeout);
+        std::string seg_target = "segments/" + std::to_string(i);
+        auto seg = co_await client_.get(std::move(seg_target), limits.max_segment_bytes, endpoint_.request_timeout);
         if (!seg) {
             if (seg.error().kind == HttpFailure::kTooLarge)
                 co_return refuse({SyncReason::kTooLarge, "segment " + std::to_string(i) + ": " + seg.error().message});
@@ -169,19 +176,18 @@ asio::awaitable<RegistrySync::Outcome> RegistrySync::round() {
     if (stopped_) co_return Outcome::kFailed;
 
     const auto now = clock_();
-    auto applied = co_await asio::co_spawn(
-        blocking_,
-        [this, &fetched, now, cursor = cursor_]() -> asio::awaitable<Applied> {
-            auto a = verify_and_apply(cache_, endpoint_.trust, cursor, fetched, now, endpoint_.limits);
-            if (a.ok() && a.update->changed && on_applied_) on_applied_(*a.update);
-            co_return a;
-        },
-        use_awaitable);
+    auto work = [this, &fetched, now, cursor = cursor_] {
+        auto a = verify_and_apply(cache_, endpoint_.trust, cursor, fetched, now, endpoint_.limits);
+        if (a.ok() && a.update->changed && on_applied_) on_applied_(*a.update);
+        return a;
+    };
+    auto applied = co_await on_pool(blocking_, std::move(work));
     if (!applied.update) co_return refuse(std::move(applied.update.error()));
     if (applied.write_error) co_return fail("cache write: " + applied.write_error->message);
     const auto& update = *applied.update;
     if (!update.changed) co_return Outcome::kUnchanged;
     cursor_ = update.cursor;
+    caught_up_ = update.caught_up;
     {
         std::lock_guard lock(status_mutex_);
         status_.cursor = cursor_;

@@ -80,6 +80,7 @@ private:
     std::function<void(const Update&)> on_applied_;
     bool stopped_ = false;  // strand only
     Cursor cursor_;         // strand only; what the cache holds
+    bool caught_up_ = false;  // strand only: the cursor reaches the newest head seen
 
     mutable std::mutex status_mutex_;
     SyncStatus status_;

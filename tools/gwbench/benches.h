@@ -9,5 +9,6 @@ struct BenchOptions {
 
 int run_verify_bench(Report& report, const BenchOptions& options);
 int run_lane_bench(Report& report, const BenchOptions& options);
+int run_sync_bench(Report& report, const BenchOptions& options);
 
 }  // namespace gw::bench

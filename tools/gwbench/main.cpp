@@ -13,6 +13,8 @@ constexpr const char* kUsage = R"(usage: gwbench AREA [--json] [--quick]
 areas:
   verify   pass verification core vs bare libsodium Ed25519 (1M-entry RocksDB cache)
   lane     eight lanes at once through emulated lane controllers against gatewayd
+  sync     registry sync over HTTPS on loopback: 1M-entry bootstrap, apply rate, revocation to
+           enforcement, outbox drain (needs the openssl command for test certificates)
 )";
 }
 
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
     gw::bench::Report report(json);
     if (area == "verify") return gw::bench::run_verify_bench(report, options);
     if (area == "lane") return gw::bench::run_lane_bench(report, options);
+    if (area == "sync") return gw::bench::run_sync_bench(report, options);
     std::fprintf(stderr, "gwbench: %s\n%s", area.empty() ? "no area given" : ("unknown area '" + area + "'").c_str(), kUsage);
     return 2;
 }

@@ -88,7 +88,10 @@ Result<DaemonConfig> load_daemon_config(const std::filesystem::path& path) {
             out.server.client_ca = beside(path, *ca).string();
             auto token = read_file(beside(path, *token_file), 4096);
             if (!token) return unexpected(token.error());
-            out.server.admin_token = std::string(trim(*token));
+            // One line: the line break after it is not part of the token.
+            std::string_view line = *token;
+            line = line.substr(0, line.find('\n'));
+            out.server.admin_token = std::string(trim(line));
             if (out.server.admin_token.size() < 16) return failure(*token_file + ": the admin token needs at least 16 characters");
             if (auto ok = r.unknown_keys(); !ok) return unexpected(ok.error());
         } else if (!section.kind.empty() || !section.entries.empty()) {

@@ -371,7 +371,7 @@ sync::EventAck Registry::ingest(const std::string& gateway, const sync::EventBat
         }
         const auto n = std::to_string(e->seq);
         if (e->gateway != gateway) {
-            ack.error = "event " + n + " names gateway '" + e->gateway + "'";
+            ack.error = "event " + n + " names gateway '" + sync::printable(e->gateway) + "'";
             break;
         }
         if (e->seq <= last) {
@@ -443,6 +443,7 @@ Summary Registry::summary() const {
     s.issued = log_->info(kIssued).count;
     for (const auto& [index, issuer] : issuers_)
         s.issuers.push_back({issuer.cert.province, issuer.cert.key_id, issuer.cert.name, issuer.secret.has_value()});
+    s.export_failures = export_failures_.load();
     return s;
 }
 
@@ -486,14 +487,16 @@ void Registry::export_file(const std::filesystem::path& relative, const Bytes& b
     const auto path = options_.export_dir / relative;
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
-    // Write beside, then rename: a file server never serves half a file.
+    // Write beside, then rename: a file server never serves half a file. A failure is counted
+    // (state shows it); the log itself is safe in the store and exported again at start.
     const auto tmp = path.string() + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-        if (!out) return;
+        if (!out) return void(++export_failures_);
     }
     std::filesystem::rename(tmp, path, ec);
+    if (ec) ++export_failures_;
 }
 
 void Registry::export_all() const {

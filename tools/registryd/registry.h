@@ -20,6 +20,7 @@
 // Thread-safe: one writer at a time inside; head() and snapshot() read memory only; everything
 // else blocks on the disk: call it from the blocking pool, never a network thread.
 #include <array>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -88,6 +89,7 @@ struct Summary {
     StateCounts state;
     std::uint64_t issued = 0;
     std::vector<IssuerInfo> issuers;
+    std::uint64_t export_failures = 0;  ///< Static files not written (they are written again at start).
 };
 
 class Registry {
@@ -118,11 +120,13 @@ public:
     std::optional<Bytes> segment(std::uint64_t index) const;
     /// The newest two snapshots stay available (a gateway may hold the head before the last).
     std::shared_ptr<const Bytes> snapshot(std::uint64_t seq) const;
+    /// Counts the whole state: for the admin API, not for every request.
     Summary summary() const;
     std::vector<IssuedPass> issued(std::size_t max) const;
     std::optional<GatewayEvents> events(const std::string& gateway) const;
     std::vector<std::string> gateways() const;
     const std::string& name() const { return cert_.registry; }
+    const std::vector<std::uint32_t>& provinces() const { return cert_.provinces; }
 
     /// Called (on the writing thread, outside the lock) after every new head.
     void set_on_head(std::function<void()> f);
@@ -166,6 +170,7 @@ private:
     std::map<std::string, std::uint64_t> duplicates_;  // guarded by events_mutex_
 
     std::function<void()> on_head_;
+    mutable std::atomic<std::uint64_t> export_failures_{0};
 };
 
 }  // namespace gw::registryd

@@ -6,6 +6,7 @@
 #include "gateway/core/conf.h"
 #include "gateway/credential/certificate.h"
 #include "gateway/credential/id_number.h"
+#include "gateway/credential/pass_codec.h"
 #include "gateway/credential/region.h"
 #include "gateway/credential/uscc.h"
 
@@ -173,6 +174,8 @@ Result<Pass> parse_issue_request(std::string_view body, const std::optional<std:
     if (p.type == PassType::kFreight ? p.plates.empty() || p.plates.size() > 3 : p.plates.size() > 1)
         return unexpected(r.error("freight passes bind 1-3 plates, other passes at most one"));
     if (auto ok = r.unknown_keys(); !ok) return unexpected(ok.error());
+    // Whatever else the pass format cannot carry (a day past 15 bits, ...) is refused here too.
+    if (auto body = encode_body(p); !body) return unexpected(body.error());
     return p;
 }
 

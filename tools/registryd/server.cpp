@@ -11,6 +11,7 @@
 #include <map>
 
 #include "gateway/core/json.h"
+#include "gateway/sync/on_pool.h"
 #include "gateway/sync/passage_event.h"
 #include "gateway/sync/registry_sync.h"
 #include "tools/registryd/requests.h"
@@ -116,11 +117,11 @@ struct Server::Impl {
         if (log) log(line);
     }
 
-    // Registry work blocks on the disk: it runs on the pool, the connection's strand waits.
+    // Registry work blocks on the disk: it runs on the pool while the connection's strand waits.
+    // Not a coroutine, and callers name the lambda first (see gateway/sync/on_pool.h).
     template <class F>
-    asio::awaitable<Response> blocking(F f) {
-        co_return co_await asio::co_spawn(
-            pool, [f = std::move(f)]() mutable -> asio::awaitable<Response> { co_return f(); }, use_awaitable);
+    asio::awaitable<Response> blocking(F work) {
+        return sync::on_pool(pool, std::move(work));
     }
 
     void wake_all() {
@@ -170,9 +171,8 @@ struct Server::Impl {
         const bool post = req.method() == http::verb::post;
         const std::string body = req.body();
         if (post && path == "records") {
-            co_return co_await blocking([this, body] {
-                const auto s = registry.summary();
-                auto records = parse_records_request(body, s.name, s.provinces);
+            auto work = [this, body] {
+                auto records = parse_records_request(body, registry.name(), registry.provinces());
                 if (!records) return error(http::status::bad_request, "记录无效", records.error().message);
                 auto appended = registry.append(std::move(*records), sync::system_now());
                 if (!appended) return error(http::status::unprocessable_entity, "记录未写入", appended.error().message);
@@ -183,10 +183,11 @@ struct Server::Impl {
                     .field("segments", appended->segments)
                     .end_object();
                 return json(http::status::ok, w);
-            });
+            };
+            co_return co_await blocking(std::move(work));
         }
         if (post && path == "issuers") {
-            co_return co_await blocking([this, body] {
+            auto work = [this, body] {
                 auto request = parse_issuer_request(body);
                 if (!request) return error(http::status::bad_request, "签发机关无效", request.error().message);
                 auto info = registry.add_issuer(request->certificate, request->secret, sync::system_now());
@@ -199,10 +200,11 @@ struct Server::Impl {
                     .field("can_issue", info->can_issue)
                     .end_object();
                 return json(http::status::ok, w);
-            });
+            };
+            co_return co_await blocking(std::move(work));
         }
         if (post && path == "issue") {
-            co_return co_await blocking([this, body] {
+            auto work = [this, body] {
                 auto pass = parse_issue_request(body, registry.token_key());
                 if (!pass) return error(http::status::bad_request, "通行证申请无效", pass.error().message);
                 auto issued = registry.issue(std::move(*pass), sync::system_now());
@@ -214,19 +216,21 @@ struct Server::Impl {
                     .field("payload", issued->payload)
                     .end_object();
                 return json(http::status::ok, w);
-            });
+            };
+            co_return co_await blocking(std::move(work));
         }
         if (post && path == "snapshot") {
-            co_return co_await blocking([this] {
+            auto work = [this] {
                 auto seq = registry.make_snapshot(sync::system_now());
                 if (!seq) return error(http::status::internal_server_error, "快照失败", seq.error().message);
                 JsonWriter w;
                 w.begin_object().field("snapshot_seq", *seq).end_object();
                 return json(http::status::ok, w);
-            });
+            };
+            co_return co_await blocking(std::move(work));
         }
         if (!post && path == "state") {
-            co_return co_await blocking([this] {
+            auto work = [this] {
                 const auto s = registry.summary();
                 JsonWriter w;
                 w.begin_object().field("registry", s.name).key("provinces").begin_array();
@@ -245,6 +249,7 @@ struct Server::Impl {
                     .field("listed", s.state.listed)
                     .field("freight", s.state.freight)
                     .field("issued", s.issued)
+                    .field("export_failures", s.export_failures)
                     .key("issuers")
                     .begin_array();
                 for (const auto& i : s.issuers)
@@ -258,10 +263,11 @@ struct Server::Impl {
                 for (const auto& g : registry.gateways()) w.value(g);
                 w.end_array().end_object();
                 return json(http::status::ok, w);
-            });
+            };
+            co_return co_await blocking(std::move(work));
         }
         if (!post && path == "issued") {
-            co_return co_await blocking([this] {
+            auto work = [this] {
                 JsonWriter w;
                 w.begin_array();
                 for (const auto& p : registry.issued(1000))
@@ -273,12 +279,13 @@ struct Server::Impl {
                         .end_object();
                 w.end_array();
                 return json(http::status::ok, w);
-            });
+            };
+            co_return co_await blocking(std::move(work));
         }
         if (!post && path == "events") {
             const auto it = query.find("gateway");
             const std::string gateway = it == query.end() ? "" : it->second;
-            co_return co_await blocking([this, gateway] {
+            auto work = [this, gateway] {
                 const auto e = registry.events(gateway);
                 if (!e) return error(http::status::not_found, "无此网关的通行记录", "no events from gateway '" + gateway + "'");
                 JsonWriter w;
@@ -290,7 +297,8 @@ struct Server::Impl {
                     .field("duplicates", e->duplicates)
                     .end_object();
                 return json(http::status::ok, w);
-            });
+            };
+            co_return co_await blocking(std::move(work));
         }
         co_return error(http::status::not_found, "无此接口", "no such admin endpoint");
     }
@@ -310,10 +318,11 @@ struct Server::Impl {
         if (get && path.starts_with("/v1/segments/")) {
             const auto n = number_of(path.substr(13));
             if (!n) co_return error(http::status::bad_request, "请求无效", "bad segment number");
-            co_return co_await blocking([this, index = *n] {
+            auto work = [this, index = *n] {
                 auto s = registry.segment(index);
                 return s ? binary(as_string(*s)) : error(http::status::not_found, "无此数据段", "no such segment");
-            });
+            };
+            co_return co_await blocking(std::move(work));
         }
         if (get && path.starts_with("/v1/snapshots/")) {
             const auto n = number_of(path.substr(14));
@@ -326,13 +335,15 @@ struct Server::Impl {
             if (!batch) co_return error(http::status::bad_request, "通行记录无效", batch.error().message);
             if (batch->gateway != peer)
                 co_return error(http::status::forbidden, "网关身份不符",
-                                "batch of gateway '" + batch->gateway + "' sent with the certificate of '" + peer + "'");
-            co_return co_await blocking([this, peer, b = std::move(*batch)] {
+                                "batch of gateway '" + sync::printable(batch->gateway) + "' sent with the certificate of '" +
+                                    sync::printable(peer) + "'");
+            auto work = [this, peer, b = std::move(*batch)] {
                 const auto ack = registry.ingest(peer, b);
                 const auto body = sync::encode_ack(ack);
                 return Response{ack.error.empty() ? http::status::ok : http::status::conflict, "application/x-protobuf",
                                 std::string(body.begin(), body.end())};
-            });
+            };
+            co_return co_await blocking(std::move(work));
         }
         co_return error(http::status::not_found, "无此接口", "no such endpoint");
     }
@@ -342,8 +353,9 @@ struct Server::Impl {
             std::atomic<std::size_t>& n;
             ~Count() { --n; }
         } count{connections};
-        beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
         error_code ec;
+        socket.set_option(tcp::no_delay(true), ec);  // small answers at once, not after a delayed ACK
+        beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
         auto& tcp_layer = beast::get_lowest_layer(stream);
         tcp_layer.expires_after(kHandshakeTimeout);
         co_await stream.async_handshake(ssl::stream_base::server, redirect_error(use_awaitable, ec));
@@ -405,13 +417,14 @@ struct Server::Impl {
             co_await timer.async_wait(redirect_error(use_awaitable, ec));
             if (stopped) break;
             // The body carries a failure's text, if any, back to this strand.
-            auto r = co_await blocking([this, snapshot] {
+            auto work = [this, snapshot] {
                 Result<void> ok;
                 if (!snapshot) ok = registry.refresh_head(sync::system_now());
                 else if (const auto s = registry.summary(); s.latest_seq > s.snapshot_seq)
                     if (auto seq = registry.make_snapshot(sync::system_now()); !seq) ok = unexpected(seq.error());
                 return Response{http::status::ok, "", ok ? "" : ok.error().message};
-            });
+            };
+            auto r = co_await blocking(std::move(work));
             if (!r.body.empty()) note(std::string("registryd: ") + (snapshot ? "snapshot: " : "head refresh: ") + r.body);
         }
     }

@@ -69,7 +69,12 @@ struct LogFixture {
         s.first_seq = seq + 1;
         s.prev_hash = last_hash();
         s.created_at = created;
-        for (auto& r : records) s.entries.push_back({++seq, std::move(r), 0});
+        for (auto& r : records) {
+            sync::Entry e;
+            e.seq = ++seq;
+            e.record = std::move(r);
+            s.entries.push_back(std::move(e));
+        }
         bodies.push_back(s);
         segments.push_back(sync::sign_segment(s, key.secret_key, cert));
         return segments.back();
@@ -121,7 +126,8 @@ struct LogFixture {
 /// A revocation per pass id: easy to recognise in the cache afterwards.
 inline std::vector<store::Record> revocations(std::uint64_t first_id, std::size_t n) {
     std::vector<store::Record> out;
-    for (std::size_t i = 0; i < n; ++i) out.push_back(store::RevokePass{credential::PassId{first_id + i}});
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) out.emplace_back(std::in_place_type<store::RevokePass>, credential::PassId{first_id + i});
     return out;
 }
 
