@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -126,10 +127,29 @@ console::Backend console_backend(daemon::Gateway& gateway) {
         return true;
     };
     b.registries = [&gateway] {
+        const auto syncs = gateway.sync_status();
+        const auto uploads = gateway.upload_status();
         std::vector<console::RegistryStatus> out;
-        for (const auto& r : gateway.cache().registries()) out.push_back({r.name, r.sequence, r.as_of, std::nullopt});
+        for (const auto& r : gateway.cache().registries()) {
+            console::RegistryStatus st{r.name, r.sequence, r.as_of, std::nullopt, std::nullopt, {}, std::nullopt};
+            for (const auto& s : syncs)
+                if (s.registry == r.name) {
+                    if (s.head_seq) st.lag = *s.head_seq > s.cursor.seq ? *s.head_seq - s.cursor.seq : 0;
+                    st.reachable = s.reachable;
+                    st.last_problem = s.last_refusal ? s.last_refusal->detail : s.last_error;
+                }
+            for (const auto& u : uploads)
+                if (u.registry == r.name) st.events_acknowledged = u.acknowledged;
+            out.push_back(std::move(st));
+        }
+        // A synced registry not heard from yet has nothing in the cache: show it anyway.
+        for (const auto& s : syncs)
+            if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.name == s.registry; }))
+                out.push_back({s.registry, 0, TimePoint{}, std::nullopt, s.reachable,
+                               s.last_refusal ? s.last_refusal->detail : s.last_error, std::nullopt});
         return out;
     };
+    b.outbox_backlog = [&gateway]() -> std::optional<std::uint64_t> { return gateway.outbox_backlog(); };
     b.disk = [dir = gateway.config().state_dir] { return console::disk_status(dir); };
     return b;
 }

@@ -72,6 +72,12 @@ std::string render_metrics(const MetricsInput& in) {
     }
     o.head("gw_thermal_frames_analysed_total", "counter", "Thermal frames analysed by each lane.");
     for (const auto& l : in.lanes) o.line("gw_thermal_frames_analysed_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.frames_analysed));
+    o.head("gw_thermal_frames_dropped_total", "counter", "Thermal frames replaced by a newer one before analysis (the latest frame wins).");
+    for (const auto& l : in.lanes) o.line("gw_thermal_frames_dropped_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.frames_dropped));
+    o.head("gw_passage_events_recorded_total", "counter", "Decisions and overrides written to the passage-event log.");
+    for (const auto& l : in.lanes) o.line("gw_passage_events_recorded_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.events_recorded));
+    o.head("gw_passage_events_failed_total", "counter", "Decisions and overrides whose event could not be written (nothing opened on them).");
+    for (const auto& l : in.lanes) o.line("gw_passage_events_failed_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.records_failed));
     o.head("gw_scanner_lines_total", "counter", "QR scanner lines received by each lane.");
     for (const auto& l : in.lanes) o.line("gw_scanner_lines_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.scanner_lines));
 
@@ -80,6 +86,12 @@ std::string render_metrics(const MetricsInput& in) {
         o.line("gw_registry_data_age_seconds", "registry=\"" + metric_label(r.name) + "\"", std::to_string((in.now - r.as_of).count()));
     o.head("gw_registry_version", "gauge", "Sequence number of the registry data applied.");
     for (const auto& r : in.registries) o.line("gw_registry_version", "registry=\"" + metric_label(r.name) + "\"", std::to_string(r.version));
+    o.head("gw_registry_lag_entries", "gauge", "Entries the registry's head announces that the cache does not hold yet.");
+    for (const auto& r : in.registries)
+        if (r.lag) o.line("gw_registry_lag_entries", "registry=\"" + metric_label(r.name) + "\"", std::to_string(*r.lag));
+    o.head("gw_registry_reachable", "gauge", "1 when the last request to the registry got an answer.");
+    for (const auto& r : in.registries)
+        if (r.reachable) o.line("gw_registry_reachable", "registry=\"" + metric_label(r.name) + "\"", *r.reachable ? "1" : "0");
     if (in.outbox_backlog) {
         o.head("gw_outbox_backlog_events", "gauge", "Passage events waiting in the outbox for upload.");
         o.line("gw_outbox_backlog_events", "", std::to_string(*in.outbox_backlog));

@@ -14,6 +14,9 @@ struct RegistryStatus {
     std::uint64_t version = 0;           ///< the registry's sequence number of the data applied
     TimePoint as_of{};                   ///< when the registry produced that data
     std::optional<std::uint64_t> lag;    ///< entries behind the registry's head, when the sync client knows
+    std::optional<bool> reachable;       ///< synced registries: the last request got an answer
+    std::string last_problem;            ///< synced registries: the last refusal or failure, one line
+    std::optional<std::uint64_t> events_acknowledged;  ///< passage events the registry holds (through this seq)
 };
 
 struct DiskStatus {

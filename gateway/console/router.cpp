@@ -377,6 +377,11 @@ void Router::write_registries(JsonWriter& w) {
                 .field("age_s", static_cast<std::int64_t>((now - r.as_of).count()));
             if (r.lag) w.field("lag", *r.lag);
             else w.key("lag").null();
+            if (r.reachable) w.field("reachable", *r.reachable);
+            else w.key("reachable").null();
+            w.field("last_problem", r.last_problem);
+            if (r.events_acknowledged) w.field("events_acknowledged", *r.events_acknowledged);
+            else w.key("events_acknowledged").null();
             w.end_object();
         }
     w.end_array();
@@ -392,6 +397,7 @@ void Router::write_health(JsonWriter& w) {
                 .field("thermal_ok", !s.thermal_fault)
                 .field("plate_reader_ok", !s.plate_reader_fault)
                 .field("frames_analysed", s.frames_analysed)
+                .field("frames_dropped", s.frames_dropped)
                 .field("scanner_lines", s.scanner_lines)
                 .end_object();
     w.end_array().key("disk");

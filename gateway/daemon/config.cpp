@@ -229,8 +229,11 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
                 if (!std::filesystem::is_regular_file(*reg.records, ec))
                     return unexpected(r.error(*e, reg.records->string() + ": no such file"));
             }
+            for (const auto key : sync::kRegistrySyncKeys) r.find(key);  // read by parse_sync_config below
             if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
             c.registries.push_back(std::move(reg));
+        } else if (s.kind == "sync") {
+            // parse_sync_config below.
         } else if (s.kind == "console") {
             if (console_section) return unexpected(sr.error("second [console] section"));
             console_section = &s;
@@ -256,7 +259,13 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     auto threads = r.integer_or("threads", 2, 1, 64);
     if (!threads) return unexpected(threads.error());
     c.threads = static_cast<unsigned>(*threads);
+    auto budget = r.integer_or("outbox-budget-mb", 512, 1, 1 << 20);
+    if (!budget) return unexpected(budget.error());
+    c.outbox_budget_bytes = static_cast<std::uint64_t>(*budget) << 20;
     if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
+    auto sync_config = sync::parse_sync_config(file);
+    if (!sync_config) return unexpected(sync_config.error());
+    if (!sync_config->gateway.empty()) c.sync = std::move(*sync_config);
     if (console_section) {
         auto console = parse_console(file, *console_section, base, c.state_dir);
         if (!console) return unexpected(console.error());

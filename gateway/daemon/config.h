@@ -1,9 +1,11 @@
 #pragma once
 // gatewayd's configuration: one conf file (config/README.md) for the whole checkpoint.
 //
-//   [checkpoint]                 name, title, state-dir, trust (file), threads
+//   [checkpoint]                 name, title, state-dir, trust (file), threads, outbox-budget-mb
 //   [policy]                     the decision policy (config/policy.example.conf)
-//   [registry NAME]              provinces, records (a records file loaded at start)
+//   [registry NAME]              provinces, and either records (a records file loaded at start)
+//                                or url, root-key, events-url, ... (synced: gateway/sync/config.h)
+//   [sync]                       gateway (its client certificate's CN), ca-file, client-cert, client-key
 //   [lane ID]                    type, direction, controller, scanners, plate-feed, thermal,
 //                                needs-temperature, needs-plate, plate-only-freight,
 //                                input-timeout, open-timeout, denied-display
@@ -20,6 +22,7 @@
 #include "gateway/credential/trust.h"
 #include "gateway/decision/policy.h"
 #include "gateway/lane/lane_logic.h"
+#include "gateway/sync/config.h"
 
 namespace gw::daemon {
 
@@ -73,6 +76,8 @@ struct GatewayConfig {
     std::vector<LaneSettings> lanes;
     unsigned threads = 2;
     std::optional<ConsoleSettings> console;
+    std::optional<sync::SyncConfig> sync;             ///< [sync]: registries synced and uploaded to
+    std::uint64_t outbox_budget_bytes = 512ull << 20; ///< disk budget of the passage-event outbox
 };
 
 Result<GatewayConfig> load_config(const std::filesystem::path& path);

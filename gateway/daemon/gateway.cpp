@@ -1,6 +1,8 @@
 #include "gateway/daemon/gateway.h"
 
+#include <algorithm>
 #include <csignal>
+#include <cstdio>
 
 #include "gateway/store/record.h"
 
@@ -28,15 +30,56 @@ Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink 
         batch->provinces = reg.provinces;  // the checkpoint's configuration says whom a registry speaks for
         if (auto ok = (*cache)->apply(*batch); !ok) return unexpected(ok.error());
     }
-    return std::unique_ptr<Gateway>(new Gateway(std::move(config), std::move(*cache), std::move(sink)));
+    // Every registry that takes passage events is a destination: an event leaves the outbox
+    // only once each of them holds it.
+    std::vector<std::string> destinations;
+    std::shared_ptr<asio::ssl::context> tls;
+    if (config.sync) {
+        for (const auto& r : config.sync->registries)
+            if (r.events_url) destinations.push_back(r.trust.name);
+        if (!config.sync->registries.empty()) {
+            auto t = sync::make_client_tls(config.sync->tls);
+            if (!t) return failure(config.path.string() + ": [sync]: " + t.error().message);
+            tls = std::move(*t);
+        }
+    }
+    store::OutboxOptions outbox_options;
+    outbox_options.budget_bytes = config.outbox_budget_bytes;
+    auto outbox = store::Outbox::open(config.state_dir / "outbox", destinations, outbox_options);
+    if (!outbox) return unexpected(outbox.error());
+    auto log = sync::PassageLog::open(**outbox, config.sync ? config.sync->gateway : config.name);
+    if (!log) return unexpected(log.error());
+    return std::unique_ptr<Gateway>(
+        new Gateway(std::move(config), std::move(*cache), std::move(*outbox), std::move(*log), std::move(tls), std::move(sink)));
 }
 
-Gateway::Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, ReportSink sink)
-    : config_(std::move(config)), cache_(std::move(cache)), work_(asio::make_work_guard(io_)) {
+Gateway::Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, std::unique_ptr<store::Outbox> outbox,
+                 std::unique_ptr<sync::PassageLog> log, std::shared_ptr<asio::ssl::context> tls, ReportSink sink)
+    : config_(std::move(config)),
+      cache_(std::move(cache)),
+      outbox_(std::move(outbox)),
+      log_(std::move(log)),
+      work_(asio::make_work_guard(io_)) {
     for (const auto& l : config_.lanes)
-        lanes_.push_back(LaneController::create(io_, blocking_, l, *cache_, config_.trust, config_.policy, sink));
+        lanes_.push_back(LaneController::create(io_, writes_, l, *cache_, config_.trust, config_.policy, *log_, sink));
+    if (!config_.sync) return;
+    for (const auto& r : config_.sync->registries) {
+        auto say = [name = r.trust.name](const std::string& line) {
+            std::fprintf(stderr, "gatewayd: registry %s: %s\n", name.c_str(), line.c_str());
+        };
+        syncs_.push_back(sync::RegistrySync::create(io_, blocking_, *cache_, tls, r, sync::system_now, say));
+        if (r.events_url) {
+            sync::UploadOptions options;
+            options.request_timeout = r.request_timeout;
+            uploaders_.push_back(sync::EventUploader::create(io_, blocking_, *outbox_, tls, r.trust.name, *r.events_url,
+                                                              config_.sync->gateway, options, say));
+        }
+    }
+    // A new event wakes the uploaders at once rather than at their next idle look.
+    log_->set_listener([this] {
+        for (const auto& u : uploaders_) u->notify();
+    });
 }
-
 Gateway::~Gateway() {
     stop();
     join();
@@ -44,6 +87,8 @@ Gateway::~Gateway() {
 
 void Gateway::start() {
     for (auto& l : lanes_) l->start();
+    for (auto& s : syncs_) s->start();
+    for (auto& u : uploaders_) u->start();
     for (unsigned i = 0; i < config_.threads; ++i) threads_.emplace_back([this] { io_.run(); });
 }
 
@@ -61,6 +106,8 @@ void Gateway::run(bool handle_signals) {
 void Gateway::stop() {
     asio::post(io_, [this] {
         for (auto& l : lanes_) l->stop();
+        for (auto& s : syncs_) s->stop();
+        for (auto& u : uploaders_) u->stop();
         if (signals_) signals_->cancel();
         // Let the lanes' close commands go out, then let the io_context run dry.
         auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds{300});
@@ -72,7 +119,20 @@ void Gateway::join() {
     for (auto& t : threads_)
         if (t.joinable()) t.join();
     threads_.clear();
+    writes_.join();
     blocking_.join();
+}
+
+std::vector<sync::SyncStatus> Gateway::sync_status() const {
+    std::vector<sync::SyncStatus> out;
+    for (const auto& s : syncs_) out.push_back(s->status());
+    return out;
+}
+
+std::vector<sync::UploadStatus> Gateway::upload_status() const {
+    std::vector<sync::UploadStatus> out;
+    for (const auto& u : uploaders_) out.push_back(u->status());
+    return out;
 }
 
 std::shared_ptr<LaneController> Gateway::lane(const std::string& id) const {
@@ -85,6 +145,18 @@ std::vector<LaneSnapshot> Gateway::snapshots() const {
     std::vector<LaneSnapshot> out;
     for (const auto& l : lanes_) out.push_back(l->snapshot());
     return out;
+}
+
+}  // namespace gw::daemon
+
+namespace gw::daemon {
+
+std::uint64_t Gateway::outbox_backlog() const {
+    const auto st = outbox_->status();
+    if (st.acknowledged.empty()) return st.held_records;
+    auto least = st.last_seq;
+    for (const auto& [dest, through] : st.acknowledged) least = std::min(least, through);
+    return st.last_seq - least;
 }
 
 }  // namespace gw::daemon

@@ -1,10 +1,15 @@
 #pragma once
-// The running gateway: the cache, one LaneController per configured lane, the network
-// io_context with its threads, the blocking pool, and clean shutdown.
+// The running gateway: the cache, the passage-event outbox and its hash-chained log, one
+// LaneController per configured lane, one RegistrySync per synced registry and one
+// EventUploader per registry that takes passage events, the network io_context with its
+// threads, the pools, and clean shutdown.
 //
 // Threading: run() blocks its caller while config.threads threads serve the io_context (lane
-// strands, bridge links, scanners). RocksDB writes and file work go to the blocking pool.
-// stop() is safe from any thread and from a signal handler's strand.
+// strands, bridge links, scanners, sync clients). Two single-thread pools keep blocking work
+// off those threads: `writes` for the lanes' synced writes (passage events, anti-passback),
+// `blocking` for the sync side (verifying and applying batches, reading the outbox), so a
+// bootstrap of a million entries never delays a lane's record. stop() is safe from any thread
+// and from a signal handler's strand; the status accessors are safe from any thread.
 #include <memory>
 #include <thread>
 #include <vector>
@@ -13,6 +18,10 @@
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/lane_controller.h"
 #include "gateway/store/cache.h"
+#include "gateway/store/outbox.h"
+#include "gateway/sync/event_uploader.h"
+#include "gateway/sync/passage_log.h"
+#include "gateway/sync/registry_sync.h"
 
 namespace gw::daemon {
 
@@ -23,9 +32,10 @@ ReportSink fan_out(std::vector<ReportSink> sinks);
 
 class Gateway {
 public:
-    /// Opens the cache in config.state_dir/cache and applies each registry's records file.
-    /// Lanes come back closed: nothing opens until each lane's bridge link is up and a pass
-    /// is decided anew.
+    /// Opens the cache in config.state_dir/cache and applies each offline registry's records
+    /// file, opens the outbox (state_dir/outbox) and continues its event chain, and loads the
+    /// sync TLS files. Lanes come back closed: nothing opens until each lane's bridge link is
+    /// up and a pass is decided anew.
     static Result<std::unique_ptr<Gateway>> open(GatewayConfig config, ReportSink sink);
     ~Gateway();
 
@@ -40,15 +50,31 @@ public:
     std::vector<LaneSnapshot> snapshots() const;
     store::Cache& cache() { return *cache_; }
     const GatewayConfig& config() const { return config_; }
+    sync::PassageLog& passage_log() { return *log_; }
+    const store::Outbox& outbox() const { return *outbox_; }
+
+    /// One per synced registry, in configuration order.
+    std::vector<sync::SyncStatus> sync_status() const;
+    /// One per registry passage events go to.
+    std::vector<sync::UploadStatus> upload_status() const;
+    store::OutboxStatus outbox_status() const { return outbox_->status(); }
+    /// Passage events some registry has not acknowledged yet (with none configured: every event held).
+    std::uint64_t outbox_backlog() const;
 
 private:
-    Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, ReportSink sink);
+    Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, std::unique_ptr<store::Outbox> outbox,
+            std::unique_ptr<sync::PassageLog> log, std::shared_ptr<asio::ssl::context> tls, ReportSink sink);
 
     GatewayConfig config_;
     std::unique_ptr<store::Cache> cache_;
+    std::unique_ptr<store::Outbox> outbox_;
+    std::unique_ptr<sync::PassageLog> log_;
     asio::io_context io_;
     asio::executor_work_guard<asio::io_context::executor_type> work_;
     asio::thread_pool blocking_{1};
+    asio::thread_pool writes_{1};
+    std::vector<std::shared_ptr<sync::RegistrySync>> syncs_;
+    std::vector<std::shared_ptr<sync::EventUploader>> uploaders_;
     std::vector<std::shared_ptr<LaneController>> lanes_;
     std::vector<std::thread> threads_;
     std::unique_ptr<asio::signal_set> signals_;

@@ -36,19 +36,21 @@ void log_line(const std::string& lane, std::string_view line) {
 
 }  // namespace
 
-std::shared_ptr<LaneController> LaneController::create(asio::io_context& io, asio::thread_pool& blocking,
+std::shared_ptr<LaneController> LaneController::create(asio::io_context& io, asio::thread_pool& writes,
                                                        LaneSettings settings, store::Cache& cache,
                                                        const credential::TrustConfig& trust,
-                                                       const decision::Policy& policy, ReportSink sink) {
+                                                       const decision::Policy& policy, sync::PassageLog& log,
+                                                       ReportSink sink) {
     return std::shared_ptr<LaneController>(
-        new LaneController(io, blocking, std::move(settings), cache, trust, policy, std::move(sink)));
+        new LaneController(io, writes, std::move(settings), cache, trust, policy, log, std::move(sink)));
 }
 
-LaneController::LaneController(asio::io_context& io, asio::thread_pool& blocking, LaneSettings settings,
+LaneController::LaneController(asio::io_context& io, asio::thread_pool& writes, LaneSettings settings,
                                store::Cache& cache, const credential::TrustConfig& trust,
-                               const decision::Policy& policy, ReportSink sink)
+                               const decision::Policy& policy, sync::PassageLog& log, ReportSink sink)
     : io_(io),
-      blocking_(blocking),
+      writes_(writes),
+      log_(log),
       strand_(asio::make_strand(io)),
       settings_(std::move(settings)),
       policy_(policy),
@@ -69,7 +71,19 @@ void LaneController::start() {
         const auto weak = std::weak_ptr<LaneController>(self);
         bridge::ControllerLink::Handlers h;
         h.on_event = [weak](const proto::FromFirmware& e) {
-            if (auto s = weak.lock()) asio::post(s->strand_, [s, e] { s->on_firmware(e); });
+            auto s = weak.lock();
+            if (!s) return;
+            if (e.body_case() == proto::FromFirmware::kThermalFrame) {
+                // The latest frame wins: one drain queued at a time, frames replaced meanwhile are counted.
+                s->thermal_slot_.put(std::make_shared<const proto::ThermalFrame>(e.thermal_frame()));
+                if (!s->thermal_posted_.exchange(true))
+                    asio::post(s->strand_, [s] {
+                        s->thermal_posted_ = false;
+                        if (auto f = s->thermal_slot_.take()) s->on_thermal_frame(**f);
+                    });
+                return;
+            }
+            asio::post(s->strand_, [s, e] { s->on_firmware(e); });
         };
         h.on_link_state = [weak](bridge::LinkState st, bridge::LinkReason) {
             if (auto s = weak.lock())
@@ -155,8 +169,11 @@ void LaneController::post_override(bool open, std::string operator_name, std::st
 }
 
 LaneSnapshot LaneController::snapshot() const {
+    const auto dropped = thermal_slot_.stats().dropped;
     std::lock_guard lock(snapshot_mutex_);
-    return snapshot_;
+    auto out = snapshot_;
+    out.frames_dropped = dropped;
+    return out;
 }
 
 void LaneController::on_payload(std::string payload, steady_clock::time_point arrived) {
@@ -224,31 +241,9 @@ void LaneController::on_firmware(const proto::FromFirmware& e) {
         case proto::FromFirmware::kBarrier:
             handle(lane::BarrierMoved{e.barrier().position() == proto::BARRIER_POSITION_CLOSED});
             break;
-        case proto::FromFirmware::kThermalFrame: {
-            last_thermal_data_ = steady_clock::now();
-            const auto& f = e.thermal_frame();
-            vision::ThermalFrame frame;
-            if (f.status() != proto::SENSOR_STATUS_OK) {
-                frame.status = vision::SensorStatus::kFault;
-            } else if (f.width() == vision::kThermalWidth && f.height() == vision::kThermalHeight &&
-                       static_cast<std::size_t>(f.celsius_size()) == frame.celsius.size()) {
-                std::copy(f.celsius().begin(), f.celsius().end(), frame.celsius.begin());
-            } else {
-                frame.status = vision::SensorStatus::kFault;
-            }
-            // A sensor that keeps sending the very same pixels is stuck.
-            const bool frozen = frame.status == vision::SensorStatus::kOk && last_frame_.size() == frame.celsius.size() &&
-                                std::equal(last_frame_.begin(), last_frame_.end(), frame.celsius.begin());
-            last_frame_.assign(frame.celsius.begin(), frame.celsius.end());
-            if (frozen) frame.status = vision::SensorStatus::kFault;
-            const auto r = vision::analyse_thermal(frame);
-            {
-                std::lock_guard lock(snapshot_mutex_);
-                ++snapshot_.frames_analysed;
-            }
-            on_temperature({r.core.value_or(Celsius{0}), to_quality(r.quality)}, r.quality != vision::ThermalQuality::kNoFace);
+        case proto::FromFirmware::kThermalFrame:
+            on_thermal_frame(e.thermal_frame());
             break;
-        }
         case proto::FromFirmware::kSpot: {
             last_thermal_data_ = steady_clock::now();
             const auto status = e.spot().status() == proto::SENSOR_STATUS_OK ? vision::SensorStatus::kOk : vision::SensorStatus::kFault;
@@ -279,11 +274,37 @@ void LaneController::on_firmware(const proto::FromFirmware& e) {
     }
 }
 
+void LaneController::on_thermal_frame(const proto::ThermalFrame& f) {
+    if (stopped_) return;
+    last_thermal_data_ = steady_clock::now();
+    vision::ThermalFrame frame;
+    if (f.status() != proto::SENSOR_STATUS_OK) {
+        frame.status = vision::SensorStatus::kFault;
+    } else if (f.width() == vision::kThermalWidth && f.height() == vision::kThermalHeight &&
+               static_cast<std::size_t>(f.celsius_size()) == frame.celsius.size()) {
+        std::copy(f.celsius().begin(), f.celsius().end(), frame.celsius.begin());
+    } else {
+        frame.status = vision::SensorStatus::kFault;
+    }
+    // A sensor that keeps sending the very same pixels is stuck.
+    const bool frozen = frame.status == vision::SensorStatus::kOk && last_frame_.size() == frame.celsius.size() &&
+                        std::equal(last_frame_.begin(), last_frame_.end(), frame.celsius.begin());
+    last_frame_.assign(frame.celsius.begin(), frame.celsius.end());
+    if (frozen) frame.status = vision::SensorStatus::kFault;
+    const auto r = vision::analyse_thermal(frame);
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        ++snapshot_.frames_analysed;
+    }
+    on_temperature({r.core.value_or(Celsius{0}), to_quality(r.quality)}, r.quality != vision::ThermalQuality::kNoFace);
+}
+
 void LaneController::handle(const lane::LaneEvent& event) {
     if (stopped_) return;
     auto step = lane::on_event(state_, event, settings_.logic, policy_, wall_now());
     state_ = std::move(step.next);
-    for (const auto& c : step.commands) execute(c);
+    for (auto& c : step.commands) queue_.push_back(std::move(c));
+    run_queue();
     {
         std::lock_guard lock(snapshot_mutex_);
         snapshot_.phase = state_.phase;
@@ -293,6 +314,64 @@ void LaneController::handle(const lane::LaneEvent& event) {
         snapshot_.last_decision = state_.last_decision;
     }
     arm_deadline();
+}
+
+void LaneController::run_queue() {
+    while (!recording_ && !queue_.empty() && !stopped_) {
+        auto command = std::move(queue_.front());
+        queue_.pop_front();
+        if (const auto* d = std::get_if<lane::PublishDecision>(&command)) {
+            auto event = sync::make_event({wall_now(), settings_.logic.id, settings_.logic.lane.direction, d->pass,
+                                           d->decision, d->plate, {}});
+            record_then_execute(std::move(command), std::move(event));
+        } else if (const auto* o = std::get_if<lane::RecordOverride>(&command)) {
+            decision::Decision d;
+            d.verdict = o->open ? decision::Verdict::kOpen : decision::Verdict::kDeny;
+            auto event = sync::make_event({wall_now(), settings_.logic.id, settings_.logic.lane.direction, o->pass, d,
+                                           o->plate, o->operator_name + ": " + o->reason});
+            event.verdict = o->open ? "OVERRIDE_OPEN" : "OVERRIDE_CLOSED";
+            record_then_execute(std::move(command), std::move(event));
+        } else {
+            execute(command);
+        }
+    }
+}
+
+void LaneController::record_then_execute(lane::Command command, sync::PassageEvent event) {
+    recording_ = true;
+    // The synced write blocks for about a millisecond: on the writes pool, never this strand.
+    asio::post(writes_, [self = shared_from_this(), command = std::move(command), event = std::move(event)]() mutable {
+        auto recorded = self->log_.record(std::move(event));
+        asio::post(self->strand_, [self, command = std::move(command), recorded = std::move(recorded)] {
+            self->recording_ = false;
+            if (self->stopped_) return;
+            {
+                std::lock_guard lock(self->snapshot_mutex_);
+                ++(recorded ? self->snapshot_.events_recorded : self->snapshot_.records_failed);
+            }
+            if (recorded) {
+                self->execute(command);
+                const bool warn = recorded->level != store::OutboxLevel::kOk;
+                if (warn && !self->outbox_warned_)
+                    self->alert("OUTBOX_NEARLY_FULL", "通行记录待上传队列接近磁盘配额：请检查与登记中心的连接",
+                                "Passage-event outbox nearly at its disk budget: check the registry connection");
+                self->outbox_warned_ = warn;
+                if (self->state_.storage_fault) self->handle(lane::StorageChanged{false});
+            } else {
+                self->alert("EVENT_NOT_RECORDED", "通行记录无法写入（" + recorded.error().message + "）：未放行，请人工处理",
+                            "Passage event not written (" + recorded.error().message + "): not opened, the staff decide");
+                // Nothing the unrecorded decision allowed may happen; the lane logic closes and hands over.
+                std::erase_if(self->queue_, [](const lane::Command& c) {
+                    const auto* light = std::get_if<lane::SetLight>(&c);
+                    return std::holds_alternative<lane::OpenBarrier>(c) ||
+                           (light && light->colour == lane::LightColour::kGreen);
+                });
+                self->execute(command);
+                self->handle(lane::RecordFailed{});
+            }
+            self->run_queue();
+        });
+    });
 }
 
 void LaneController::send_display(const std::string& zh, const std::string& en) {
@@ -331,7 +410,7 @@ void LaneController::execute(const lane::Command& command) {
         checker_.note_passage(p->pass, passage);
         // Synced write: off the network threads. A failure is an alarm, never a silent drop.
         // Until a write succeeds again the lane opens nothing by itself (STORAGE_FAULT).
-        asio::post(blocking_, [self = shared_from_this(), id = p->pass.id, passage] {
+        asio::post(writes_, [self = shared_from_this(), id = p->pass.id, passage] {
             auto ok = self->checker_.cache().record_passage(id, passage);
             asio::post(self->strand_, [self, failed = !ok, why = ok ? std::string() : ok.error().message] {
                 if (failed) self->alert("PASSAGE_NOT_RECORDED", "通行记录写入失败：" + why, "Passage record not written: " + why);

@@ -4,11 +4,22 @@
 // runs the pass checker, carries the resulting commands out over the firmware bridge, and
 // reports every decision, passage, override and alert.
 //
+// Recorded before done: every decision and override becomes a passage event in the
+// hash-chained outbox (gateway/sync/passage_log.h) before any later command runs. The lane's
+// commands wait in order while the synced write is under way (about a millisecond); if it
+// fails (outbox full, disk failing) the opening is dropped and the lane hands over to the
+// staff (lane::RecordFailed), so the barrier never opens on a decision that left no trace.
+//
+// Thermal frames: the latest frame wins. A frame that arrives while the strand has not yet
+// analysed the previous one replaces it and is counted in frames_dropped.
+//
 // Threading: the home executor is strand_ (on the gateway's network io_context). Every
-// LaneEvent is handled there, in order. The synced RocksDB write of a passage runs on the
-// blocking pool. post_payload(), post_plate(), post_override(), start(), stop() and
-// snapshot() are safe from any thread.
+// LaneEvent is handled there, in order. Synced RocksDB writes (passage events, anti-passback
+// records) run on the `writes` pool. post_payload(), post_plate(), post_override(), start(),
+// stop() and snapshot() are safe from any thread.
+#include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -20,6 +31,8 @@
 #include "gateway/core/asio.h"
 #include "gateway/daemon/config.h"
 #include "gateway/lane/lane_logic.h"
+#include "gateway/sync/passage_log.h"
+#include "gateway/vision/latest_slot.h"
 
 namespace gw::bridge {
 class ControllerLink;
@@ -27,6 +40,7 @@ class ScannerReader;
 }  // namespace gw::bridge
 namespace gw::proto {
 class FromFirmware;
+class ThermalFrame;
 }
 
 namespace gw::daemon {
@@ -56,7 +70,9 @@ struct LaneSnapshot {
     std::optional<decision::Decision> last_decision;
     std::optional<Celsius> last_temperature;
     std::optional<std::string> last_plate;
-    std::uint64_t decisions = 0, opens = 0, frames_analysed = 0, scanner_lines = 0;
+    std::uint64_t decisions = 0, opens = 0, frames_analysed = 0, frames_dropped = 0, scanner_lines = 0;
+    std::uint64_t events_recorded = 0;  ///< decisions and overrides written to the passage log
+    std::uint64_t records_failed = 0;   ///< ... that could not be written (nothing opened on them)
 };
 
 class LaneController : public std::enable_shared_from_this<LaneController> {
@@ -70,10 +86,10 @@ public:
     /// A device that has not opened this long after start is reported lost.
     static constexpr auto kDeviceGrace = std::chrono::seconds{3};
 
-    static std::shared_ptr<LaneController> create(asio::io_context& io, asio::thread_pool& blocking,
+    static std::shared_ptr<LaneController> create(asio::io_context& io, asio::thread_pool& writes,
                                                   LaneSettings settings, store::Cache& cache,
                                                   const credential::TrustConfig& trust, const decision::Policy& policy,
-                                                  ReportSink sink);
+                                                  sync::PassageLog& log, ReportSink sink);
     ~LaneController();
 
     void start();
@@ -88,11 +104,16 @@ public:
     const std::string& id() const { return settings_.logic.id; }
 
 private:
-    LaneController(asio::io_context& io, asio::thread_pool& blocking, LaneSettings settings, store::Cache& cache,
-                   const credential::TrustConfig& trust, const decision::Policy& policy, ReportSink sink);
+    LaneController(asio::io_context& io, asio::thread_pool& writes, LaneSettings settings, store::Cache& cache,
+                   const credential::TrustConfig& trust, const decision::Policy& policy, sync::PassageLog& log,
+                   ReportSink sink);
 
     void handle(const lane::LaneEvent& event);
+    /// Runs queued commands in order until one must be recorded first (then resumes once written).
+    void run_queue();
+    void record_then_execute(lane::Command command, sync::PassageEvent event);
     void execute(const lane::Command& command);
+    void on_thermal_frame(const proto::ThermalFrame& f);
     void on_firmware(const proto::FromFirmware& event);
     void on_payload(std::string payload, std::chrono::steady_clock::time_point arrived);
     void on_plate_line(const std::string& line);
@@ -104,13 +125,19 @@ private:
     TimePoint wall_now() const;
 
     asio::io_context& io_;
-    asio::thread_pool& blocking_;
+    asio::thread_pool& writes_;
+    sync::PassageLog& log_;
     asio::strand<asio::io_context::executor_type> strand_;
     LaneSettings settings_;
     decision::Policy policy_;
     check::PassChecker checker_;
     ReportSink sink_;
     lane::LaneState state_;
+    std::deque<lane::Command> queue_;  // commands not yet carried out, in order
+    bool recording_ = false;           // a passage event is being written: the queue waits
+    bool outbox_warned_ = false;       // the outbox's budget alarm was raised and has not cleared
+    vision::LatestSlot<std::shared_ptr<const proto::ThermalFrame>> thermal_slot_;
+    std::atomic<bool> thermal_posted_{false};  // a drain of thermal_slot_ is queued on the strand
     std::shared_ptr<bridge::ControllerLink> link_;
     std::vector<std::shared_ptr<bridge::ScannerReader>> scanners_;
     std::shared_ptr<bridge::ScannerReader> plate_feed_;

@@ -46,20 +46,20 @@ struct Ctx {
                     enter(Phase::kFaulted);
                     return;
                 }
-                cmds.push_back(PublishDecision{d, p.payload, pass});
+                cmds.push_back(PublishDecision{d, p.payload, pass, p.readings.plate});
                 cmds.push_back(OpenBarrier{});
                 cmds.push_back(SetLight{LightColour::kGreen});
                 show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
                 enter(Phase::kOpen);
                 return;
             case Verdict::kDeny:
-                cmds.push_back(PublishDecision{d, p.payload, pass});
+                cmds.push_back(PublishDecision{d, p.payload, pass, p.readings.plate});
                 close(Phase::kDenied, LightColour::kRed);
                 show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
                 s.pending.reset();
                 return;
             case Verdict::kManual:
-                cmds.push_back(PublishDecision{d, p.payload, pass});
+                cmds.push_back(PublishDecision{d, p.payload, pass, p.readings.plate});
                 close(Phase::kManual, LightColour::kYellow);
                 show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
                 return;
@@ -171,6 +171,12 @@ struct Ctx {
             cmds.push_back(RaiseAlert{"STORAGE_FAULT", "存储故障：通行记录无法保存，请人工处置并手工登记",
                                       "Storage fault: passages cannot be recorded; decide and log by hand"});
     }
+    void on(const RecordFailed&) {
+        on(StorageChanged{true});
+        if (s.phase != Phase::kOpen) return;  // a refusal or a hand-over stands without its record
+        close(Phase::kManual, LightColour::kYellow);
+        show("记录失败，请工作人员处理", "Not recorded: the staff decide");
+    }
     void on(const Tick&) {
         if (s.phase == Phase::kAwaitingInputs && s.pending && now >= s.pending->deadline) {
             s.pending->readings.final = true;
@@ -183,7 +189,13 @@ struct Ctx {
     }
     void on(const Override& e) {
         if (e.reason.empty() || e.operator_name.empty()) return;  // a hand decision always says who and why
-        cmds.push_back(RecordOverride{e.open, e.operator_name, e.reason});
+        std::optional<credential::Pass> pass;
+        std::optional<credential::PlateNumber> plate;
+        if (s.pending) {
+            if (s.pending->checked.credential) pass = s.pending->checked.credential->pass;
+            plate = s.pending->readings.plate;
+        }
+        cmds.push_back(RecordOverride{e.open, e.operator_name, e.reason, std::move(pass), std::move(plate)});
         if (e.open) {
             if (!s.link_up) return;
             cmds.push_back(OpenBarrier{});

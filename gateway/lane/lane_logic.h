@@ -80,11 +80,14 @@ struct BarrierMoved { bool closed; };  ///< the firmware reports the barrier ful
 struct LinkChanged { bool up; };
 struct SensorChanged { enum Sensor { kThermal, kPlateReader } sensor; bool faulted; };
 struct StorageChanged { bool faulted; };  ///< passages can (not) be written durably
+/// The shell could not write the event of the decision or override just made (outbox full,
+/// disk failing): it did not open the barrier, and the lane hands over to the staff.
+struct RecordFailed {};
 struct Tick {};
 struct Override { bool open; std::string operator_name; std::string reason; };
 
 using LaneEvent = std::variant<CredentialChecked, TemperatureMeasured, PlateRead, FreightPlateMatched, LoopChanged,
-                               BarrierMoved, LinkChanged, SensorChanged, StorageChanged, Tick, Override>;
+                               BarrierMoved, LinkChanged, SensorChanged, StorageChanged, RecordFailed, Tick, Override>;
 
 // Commands.
 struct OpenBarrier {};
@@ -92,10 +95,15 @@ struct CloseBarrier {};
 struct ShowText { std::string zh; std::string en; };
 enum class LightColour { kRed, kGreen, kYellow };
 struct SetLight { LightColour colour; };
-struct PublishDecision { decision::Decision decision; std::string payload; std::optional<credential::Pass> pass; };
+/// The shell writes the decision's passage event (and the override's below) durably before it
+/// carries out any later command; if the write fails it drops the opening and sends RecordFailed.
+struct PublishDecision { decision::Decision decision; std::string payload; std::optional<credential::Pass> pass;
+                         std::optional<credential::PlateNumber> plate; };
 struct RecordPassage { credential::Pass pass; };
 struct RaiseAlert { std::string code; std::string zh; std::string en; };  ///< TAILGATING, LINK_LOST, ...
-struct RecordOverride { bool open; std::string operator_name; std::string reason; };
+struct RecordOverride { bool open; std::string operator_name; std::string reason;
+                        std::optional<credential::Pass> pass;  ///< the pass the lane was holding, if any
+                        std::optional<credential::PlateNumber> plate; };
 
 using Command = std::variant<OpenBarrier, CloseBarrier, ShowText, SetLight, PublishDecision, RecordPassage, RaiseAlert,
                              RecordOverride>;

@@ -32,6 +32,12 @@ void write_line(int fd, std::string_view text) {
     }
 }
 
+// A registry's data: its sync keys when the caller runs it, else today's demo records file.
+std::string registry_source(const SimOptions& options, const std::string& name) {
+    const auto it = options.synced_registries.find(name);
+    return it == options.synced_registries.end() ? "records = " + name + ".records\n" : it->second;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& io, const std::filesystem::path& dir,
@@ -54,8 +60,8 @@ Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& i
                        "state-dir = state\ntrust = trust.conf\nthreads = 2\n\n"
                        "[policy]\n# short, so that rounds of the simulation do not run into each other\n"
                        "passback-window = " + options.passback_window + "\n\n"
-                       "[registry shanghai]\nprovinces = 31\nrecords = shanghai.records\n\n"
-                       "[registry zhejiang]\nprovinces = 33\nrecords = zhejiang.records\n";
+                       "[registry shanghai]\nprovinces = 31\n" + registry_source(options, "shanghai") +
+                       "\n[registry zhejiang]\nprovinces = 33\n" + registry_source(options, "zhejiang");
     bridge::emulator::EmulatorOptions eo;
     eo.log = [](std::string_view) {};  // the emulators' own chatter would drown the demo
     for (int copy = 1; copy <= options.copies; ++copy) {
@@ -89,6 +95,7 @@ Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& i
             sim->lanes_.push_back(std::move(lane));
         }
     }
+    if (!options.extra_config.empty()) conf += "\n" + options.extra_config;
     sim->config_path_ = dir / "gatewayd.conf";
     write_text(sim->config_path_, conf);
     return sim;

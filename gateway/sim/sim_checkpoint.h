@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,12 @@ struct SimOptions {
     /// Called on the device executor for every barrier-open command a lane's controller
     /// receives, with the lane's index and the time it arrived.
     std::function<void(std::size_t lane, std::chrono::steady_clock::time_point at)> on_open;
+    /// Registries ("shanghai", "zhejiang") synced from a running registry instead of loaded from
+    /// today's demo records file: the sync keys of their section (url, root-key, events-url, ...).
+    /// A [sync] section then belongs in extra_config.
+    std::map<std::string, std::string> synced_registries;
+    /// Sections appended to gatewayd.conf as they are ([console], [sync]).
+    std::string extra_config;
 };
 
 class SimCheckpoint {

@@ -50,8 +50,19 @@ Result<SyncConfig> parse_sync_config(const ConfFile& file) {
             e.trust.name = section.name;
             for (const auto& other : out.registries)
                 if (other.trust.name == section.name) return unexpected(r.error("registry named twice"));
+            // gatewayd's own key: a registry loaded from a records file at start (offline).
+            const auto* records = r.find("records");
             const auto* url = r.find("url");
-            if (!url) return unexpected(r.error("missing key 'url'"));
+            if (!url) {
+                // Not synced. Sync keys without a url are a mistake worth naming.
+                for (const auto key : kRegistrySyncKeys)
+                    if (const auto* k = r.find(key); k && key != "url" && key != "provinces")
+                        return unexpected(r.error(*k, "needs 'url' (the registry's log) in the same section"));
+                if (auto ok = r.unknown_keys(); !ok) return unexpected(ok.error());
+                continue;
+            }
+            if (records)
+                return unexpected(r.error(*records, "a synced registry's data comes from its log: 'records' and 'url' exclude each other"));
             auto parsed = parse_url(url->value);
             if (!parsed) return unexpected(r.error(*url, parsed.error().message));
             e.url = *parsed;

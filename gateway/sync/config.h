@@ -21,6 +21,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/core/conf.h"
@@ -48,7 +49,13 @@ struct SyncConfig {
     std::vector<RegistryEndpoint> registries;
 };
 
-/// Reads [sync] and every [registry NAME] section; other sections are left to the caller.
+/// The keys of a [registry NAME] section this parser reads. gatewayd's configuration reads
+/// `provinces` too and owns `records` (a registry loaded from a file, not synced).
+inline constexpr std::string_view kRegistrySyncKeys[] = {"url", "events-url", "root-key", "provinces",
+                                                        "poll-interval", "long-poll", "request-timeout"};
+
+/// Reads [sync] and every [registry NAME] section with a `url` (a section without one is not
+/// synced: gatewayd loads its `records` file); other sections are left to the caller.
 Result<SyncConfig> parse_sync_config(const ConfFile& file);
 
 }  // namespace gw::sync

@@ -141,6 +141,10 @@ asio::awaitable<RegistrySync::Outcome> RegistrySync::round() {
     fetched.head = to_bytes(head->body);
     auto verified = verify_head(endpoint_.trust, cursor_, fetched.head, clock_(), limits);
     if (!verified) co_return refuse(std::move(verified.error()));
+    {
+        std::lock_guard lock(status_mutex_);
+        status_.head_seq = verified->head.body.latest_seq;
+    }
     const auto plan = verified->plan;
     if (plan.unchanged) {
         caught_up_ = true;

@@ -32,6 +32,7 @@ constexpr Millis kMaxBackoff{30000};
 struct SyncStatus {
     std::string registry;
     Cursor cursor;                      ///< What the cache holds.
+    std::optional<std::uint64_t> head_seq;  ///< Newest entry the registry's verified head announced.
     bool reachable = false;             ///< The last request got an answer.
     std::uint64_t batches = 0;          ///< Batches applied since start.
     std::uint64_t entries = 0;          ///< Entries applied since start.

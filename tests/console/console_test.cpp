@@ -55,7 +55,7 @@ struct Fixture {
             overrides.calls.emplace_back(lane, open, user, reason);
             return true;
         };
-        b.registries = [] { return std::vector<RegistryStatus>{{"zhejiang", 7, TimePoint{Seconds{1583020800}}, std::nullopt}}; };
+        b.registries = [] { return std::vector<RegistryStatus>{{"zhejiang", 7, TimePoint{Seconds{1583020800}}, std::nullopt, std::nullopt, {}, std::nullopt}}; };
         b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gw", 1000, 400}); };
         b.outbox_backlog = [] { return std::optional<std::uint64_t>(3); };
         b.now = [] { return TimePoint{Seconds{1583024400}}; };

@@ -20,7 +20,7 @@ int main() {
         c.thermal_fault = true;
         return std::vector<daemon::LaneSnapshot>{a, c};
     };
-    b.registries = [] { return std::vector<RegistryStatus>{{"shanghai", 12, TimePoint{Seconds{1583020800}}, 3}}; };
+    b.registries = [] { return std::vector<RegistryStatus>{{"shanghai", 12, TimePoint{Seconds{1583020800}}, 3, true, {}, 41}}; };
     b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gatewayd", 1 << 30, 1 << 29}); };
     b.outbox_backlog = [] { return std::optional<std::uint64_t>(4); };
     b.now = [] { return TimePoint{Seconds{1583024400}}; };

@@ -29,7 +29,7 @@ struct World {
                       return std::vector<daemon::LaneSnapshot>{s};
                   };
                   b.override_lane = [](const std::string& lane, bool, const std::string&, const std::string&) { return lane == "car-1"; };
-                  b.registries = [] { return std::vector<RegistryStatus>{{"sh", 1, TimePoint{Seconds{1583020800}}, std::nullopt}}; };
+                  b.registries = [] { return std::vector<RegistryStatus>{{"sh", 1, TimePoint{Seconds{1583020800}}, std::nullopt, std::nullopt, {}, std::nullopt}}; };
                   b.now = [] { return TimePoint{Seconds{1583024400}}; };
                   return b;
               }(),

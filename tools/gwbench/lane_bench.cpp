@@ -52,7 +52,9 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     };
     std::vector<std::unique_ptr<Stamp>> stamps;
     for (int i = 0; i < 8; ++i) stamps.push_back(std::make_unique<Stamp>());
-    sim::SimOptions so{2, true, "1s", {}};
+    sim::SimOptions so;
+    so.copies = 2;
+    so.passback_window = "1s";
     so.on_open = [&stamps](std::size_t lane, steady_clock::time_point at) {
         auto& s = *stamps[lane];
         std::lock_guard lock(s.m);

@@ -98,3 +98,28 @@ TEST_CASE("endpoints are TCP host and port or a serial device with an optional b
     CHECK_FALSE(parse_endpoint("serial:/dev/ttyS1@12", 9600));
     CHECK_FALSE(parse_endpoint("tcp::7001", 9600));
 }
+
+TEST_CASE("a synced registry comes with a [sync] section, and its data from the log, not a records file") {
+    ConfigDir d;
+    const auto root = to_base64(demo::demo_world().keys.at("zhejiang-root").pair.public_key.bytes);
+    const std::string lane = "[lane walk-1]\ntype = pedestrian\ndirection = to-zhejiang\ncontroller = tcp:127.0.0.1:7001\n";
+    const std::string sync = "[sync]\ngateway = jp-1\nca-file = tls/ca.pem\nclient-cert = tls/gw.pem\nclient-key = tls/gw.key\n";
+    const std::string zj = "[registry zhejiang]\nprovinces = 33\nurl = https://registry.zj.example/v1/\nroot-key = " + root +
+                           "\nevents-url = https://registry.zj.example/v1/\n";
+    auto c = d.load(std::string(kHead) + "outbox-budget-mb = 64\n" + sync + zj + lane);
+    if (!c) FAIL(c.error().message);
+    REQUIRE(c->sync.has_value());
+    CHECK(c->sync->gateway == "jp-1");
+    CHECK(c->sync->tls.ca_file == (d.dir.path / "tls/ca.pem").string());
+    REQUIRE(c->sync->registries.size() == 1);
+    CHECK(c->sync->registries[0].events_url.has_value());
+    CHECK(c->outbox_budget_bytes == 64ull << 20);
+    REQUIRE(c->registries.size() == 1);
+    CHECK_FALSE(c->registries[0].records.has_value());
+
+    CHECK(d.err(std::string(kHead) + zj + lane).find("[sync]") != std::string::npos);
+    std::ofstream(d.dir.path / "zj.records") << "registry = zhejiang\n";
+    CHECK(d.err(std::string(kHead) + sync + zj + "records = zj.records\n" + lane).find("exclude each other") != std::string::npos);
+    CHECK(d.err(std::string(kHead) + sync + zj + "colour = blue\n" + lane).find("'colour': unknown key") != std::string::npos);
+    CHECK(d.err(std::string(kHead) + "outbox-budget-mb = 0\n" + lane).find("outbox-budget-mb") != std::string::npos);
+}

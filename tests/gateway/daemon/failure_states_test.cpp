@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <functional>
 #include <mutex>
 #include <thread>
 
 #include "gateway/daemon/gateway.h"
 #include "gateway/sim/scenarios.h"
+#include "gateway/sync/passage_event.h"
 #include "tests/temp_dir.h"
 #include "tools/common/process.h"
 
@@ -42,12 +44,15 @@ struct Checkpoint {
     std::mutex m;
     std::vector<daemon::LaneReport> reports;
 
-    Checkpoint() {
+    std::function<void(daemon::GatewayConfig&)> tweak;
+
+    explicit Checkpoint(std::function<void(daemon::GatewayConfig&)> t = {}) : tweak(std::move(t)) {
         sim = sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
         start_gateway();
     }
     void start_gateway() {
         auto config = daemon::load_config(sim->config_path()).value();
+        if (tweak) tweak(config);
         gateway = daemon::Gateway::open(std::move(config), [this](const daemon::LaneReport& r) {
                       std::lock_guard lock(m);
                       reports.push_back(r);
@@ -192,4 +197,48 @@ TEST_CASE("disk full: a passage write fails with one line naming the problem, ne
     ::waitpid(pid, &status, 0);
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);  // 3: never failed, 4: a multi-line error
+}
+
+TEST_CASE("outbox full: an opening whose event cannot be written is not carried out and the staff decide") {
+    Checkpoint cp([](daemon::GatewayConfig& c) { c.outbox_budget_bytes = 64; });  // not even one event fits
+    auto& walk = cp.lane("walk-1");
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    CHECK(cp.alerted("EVENT_NOT_RECORDED", "walk-1"));
+    CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kManual; }));
+    std::this_thread::sleep_for(milliseconds{300});
+    CHECK(walk.controller->open_count() == 0);
+    CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
+    CHECK(cp.gateway->lane("walk-1")->snapshot().records_failed >= 1);
+    CHECK(cp.gateway->outbox().status().last_seq == 0);
+}
+
+TEST_CASE("every decision and override is on disk in the hash-chained passage log, the override with its operator") {
+    Checkpoint cp;
+    auto& walk = cp.lane("walk-1");
+    const auto out = sim::run_scenario(*cp.sim, sim::checkpoint_scenarios(cp.sim->world()).front());
+    REQUIRE(out.right);
+    REQUIRE(out.opened);
+    const auto opens = walk.controller->open_count();
+    cp.gateway->lane("walk-1")->post_override(true, "王警官", "救护车通行 / ambulance");
+    REQUIRE(eventually([&] { return walk.controller->open_count() > opens; }));
+    REQUIRE(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().events_recorded >= 1; }));
+    const auto& outbox = cp.gateway->outbox();
+    const auto last = outbox.status().last_seq;
+    REQUIRE(last >= 2);
+    auto chain = cp.gateway->passage_log().verify_chain();
+    REQUIRE(chain.has_value());
+    CHECK(*chain == last);
+    auto event = sync::parse_event(outbox.get(last).value()).value();
+    CHECK(event.lane == "walk-1");
+    CHECK(event.verdict == "OVERRIDE_OPEN");
+    CHECK(event.operator_note == "王警官: 救护车通行 / ambulance");
+    CHECK(event.gateway == cp.gateway->config().name);
+    // The opening of the first scenario's lane is the decision before it, recorded as OPEN.
+    bool found_open = false;
+    for (auto seq = last; seq >= 1; --seq) {
+        auto e = sync::parse_event(outbox.get(seq).value()).value();
+        if (e.verdict == "OPEN" && !e.reasons.empty() && e.reasons.front() == "OK") found_open = true;
+    }
+    CHECK(found_open);
 }

@@ -249,3 +249,28 @@ TEST_CASE("while passages cannot be recorded nothing opens automatically") {
     l.temperature(36.5f);
     CHECK(l.phase() == Phase::kOpen);
 }
+
+TEST_CASE("an opening whose decision could not be recorded is closed and handed to the staff") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(RecordFailed{}, Seconds{0});
+    CHECK(l.phase() == Phase::kManual);
+    CHECK(has<CloseBarrier>(l.last));
+    CHECK(has<RaiseAlert>(l.last));
+    CHECK(l.state.storage_fault);
+    // Until a record succeeds again, nothing opens by itself.
+    l.send(Tick{}, l.cfg.input_timeout);
+    l.scan("valid-commuter-car").temperature(36.5f);
+    CHECK(l.phase() == Phase::kManual);
+    CHECK(l.state.last_decision->has(Reason::kStorageFault));
+}
+
+TEST_CASE("a refusal whose record failed stays a refusal") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("expired-pass");
+    REQUIRE(l.phase() == Phase::kDenied);
+    l.send(RecordFailed{}, Seconds{0});
+    CHECK(l.phase() == Phase::kDenied);
+    CHECK(l.opens() == 0);
+}

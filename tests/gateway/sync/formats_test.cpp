@@ -160,4 +160,20 @@ TEST_CASE("the sync configuration names each registry's URL, root and provinces;
     CHECK(error(no_root).find("32-byte") != std::string::npos);
     CHECK(error("[registry x]\nurl = http://a/\nroot-key = " + root + "\nprovinces = 33\n").find("https") != std::string::npos);
     CHECK(error("[registry x]\nurl = https://a/\nroot-key = " + root + "\nprovinces = 99\n").find("province") != std::string::npos);
+    CHECK(error(text + "records = zhejiang.records\n").find("exclude each other") != std::string::npos);
+    CHECK(error(text + "[registry anhui]\nprovinces = 34\nroot-key = " + root + "\n").find("needs 'url'") != std::string::npos);
+}
+
+TEST_CASE("a registry section without a url is loaded from its records file, not synced") {
+    const auto root = to_base64(demo::demo_world().keys.at("zhejiang-root").pair.public_key.bytes);
+    const std::string text = "[sync]\ngateway = gw-1\nca-file = ca.pem\nclient-cert = gw.pem\nclient-key = gw.key\n"
+                             "[registry shanghai]\nprovinces = 31\nrecords = shanghai.records\n"
+                             "[registry zhejiang]\nurl = https://127.0.0.1:8443/v1/\nroot-key = " + root + "\nprovinces = 33\n";
+    auto c = parse_sync_config(parse_conf(text, "g.conf").value());
+    REQUIRE(c.has_value());
+    REQUIRE(c->registries.size() == 1);
+    CHECK(c->registries[0].trust.name == "zhejiang");
+    auto offline = parse_sync_config(parse_conf("[registry shanghai]\nprovinces = 31\nrecords = s.records\n", "g.conf").value());
+    REQUIRE(offline.has_value());
+    CHECK(offline->registries.empty());
 }
