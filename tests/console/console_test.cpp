@@ -55,7 +55,10 @@ struct Fixture {
             overrides.calls.emplace_back(lane, open, user, reason);
             return true;
         };
-        b.registries = [] { return std::vector<RegistryStatus>{{"zhejiang", 7, TimePoint{Seconds{1583020800}}, std::nullopt, std::nullopt, {}, std::nullopt}}; };
+        b.registries = [] {
+            return std::vector<RegistryStatus>{{"zhejiang", 7, TimePoint{Seconds{1583020800}}, 2, false, "head: connection refused", 41},
+                                               {"shanghai", 3, TimePoint{Seconds{1583020800}}, std::nullopt, std::nullopt, {}, std::nullopt}};
+        };
         b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gw", 1000, 400}); };
         b.outbox_backlog = [] { return std::optional<std::uint64_t>(3); };
         b.now = [] { return TimePoint{Seconds{1583024400}}; };
@@ -393,4 +396,19 @@ TEST_CASE("[console] keys are read and an unknown key or a bad address is refuse
     CHECK(!daemon::parse_config(conf("[console]\ncert = x.pem\n"), dir.path));
     CHECK(!daemon::parse_config(conf("[console]\nsession-idle = 2h\nsession-max = 1h\n"), dir.path));
     CHECK(!daemon::parse_config(conf(""), dir.path).value().console);
+}
+
+TEST_CASE("sync status shows each registry's version, age, lag, reachability and the events it holds") {
+    Fixture f;
+    auto l = f.login("op1", "operator pass 123");
+    const auto body = f.send(f.with(f.request(http::verb::get, "/api/registries"), l)).body();
+    CHECK(body.find(R"({"name":"zhejiang","version":7,"as_of":"2020-03-01T08:00:00+08:00","age_s":3600,"lag":2,"reachable":false,)"
+                    R"("last_problem":"head: connection refused","events_acknowledged":41})") != std::string::npos);
+    CHECK(body.find(R"("name":"shanghai","version":3,)") != std::string::npos);
+    CHECK(body.find(R"("lag":null,"reachable":null,"last_problem":"","events_acknowledged":null)") != std::string::npos);
+    const auto metrics = f.router->metrics_text();
+    CHECK(metrics.find("gw_registry_lag_entries{registry=\"zhejiang\"} 2") != std::string::npos);
+    CHECK(metrics.find("gw_registry_reachable{registry=\"zhejiang\"} 0") != std::string::npos);
+    CHECK(metrics.find("gw_registry_reachable{registry=\"shanghai\"}") == std::string::npos);
+    CHECK(metrics.find("gw_thermal_frames_dropped_total{lane=\"car-1\"} 0") != std::string::npos);
 }
