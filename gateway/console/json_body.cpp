@@ -1,100 +1,14 @@
 #include "gateway/console/json_body.h"
 
+#include "gateway/core/json_read.h"
+
 #include <charconv>
 
 namespace gw::console {
 namespace {
 
-struct Parser {
-    std::string_view s;
-    std::size_t i = 0;
-
-    void ws() {
-        while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
-    }
-    bool eat(char c) {
-        ws();
-        if (i < s.size() && s[i] == c) {
-            ++i;
-            return true;
-        }
-        return false;
-    }
-    static void put_utf8(std::string& out, std::uint32_t cp) {
-        if (cp < 0x80) {
-            out.push_back(static_cast<char>(cp));
-        } else if (cp < 0x800) {
-            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else if (cp < 0x10000) {
-            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else {
-            out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        }
-    }
-    Result<std::uint32_t> hex4() {
-        if (s.size() - i < 4) return failure("truncated \\u escape");
-        std::uint32_t v = 0;
-        for (int k = 0; k < 4; ++k) {
-            const char c = s[i++];
-            v <<= 4;
-            if (c >= '0' && c <= '9') v |= static_cast<std::uint32_t>(c - '0');
-            else if (c >= 'a' && c <= 'f') v |= static_cast<std::uint32_t>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F') v |= static_cast<std::uint32_t>(c - 'A' + 10);
-            else return failure("bad \\u escape");
-        }
-        return v;
-    }
-    Result<std::string> string() {
-        ws();
-        if (i >= s.size() || s[i] != '"') return failure("expected a string at byte " + std::to_string(i));
-        ++i;
-        std::string out;
-        while (true) {
-            if (i >= s.size()) return failure("unterminated string");
-            const auto c = static_cast<unsigned char>(s[i++]);
-            if (c == '"') return out;
-            if (c < 0x20) return failure("control character in a string");
-            if (c != '\\') {
-                out.push_back(static_cast<char>(c));
-                continue;
-            }
-            if (i >= s.size()) return failure("unterminated escape");
-            const char e = s[i++];
-            switch (e) {
-                case '"': out.push_back('"'); break;
-                case '\\': out.push_back('\\'); break;
-                case '/': out.push_back('/'); break;
-                case 'b': out.push_back('\b'); break;
-                case 'f': out.push_back('\f'); break;
-                case 'n': out.push_back('\n'); break;
-                case 'r': out.push_back('\r'); break;
-                case 't': out.push_back('\t'); break;
-                case 'u': {
-                    auto cp = hex4();
-                    if (!cp) return unexpected(cp.error());
-                    std::uint32_t v = *cp;
-                    if (v >= 0xDC00 && v <= 0xDFFF) return failure("lone low surrogate");
-                    if (v >= 0xD800 && v <= 0xDBFF) {
-                        if (s.size() - i < 6 || s[i] != '\\' || s[i + 1] != 'u') return failure("lone high surrogate");
-                        i += 2;
-                        auto lo = hex4();
-                        if (!lo) return unexpected(lo.error());
-                        if (*lo < 0xDC00 || *lo > 0xDFFF) return failure("bad surrogate pair");
-                        v = 0x10000 + ((v - 0xD800) << 10) + (*lo - 0xDC00);
-                    }
-                    put_utf8(out, v);
-                    break;
-                }
-                default: return failure("bad escape");
-            }
-        }
-    }
+// The console's reader: strings and whitespace from gateway/core/json_read.h, scalars here.
+struct Parser : JsonReader {
     Result<JsonScalar> scalar() {
         ws();
         if (i >= s.size()) return failure("expected a value");
@@ -156,7 +70,7 @@ std::optional<bool> JsonObject::boolean(std::string_view key) const {
 
 Result<JsonObject> parse_json_object(std::string_view text) {
     if (text.size() > kMaxBody) return failure("body too large");
-    Parser p{text};
+    Parser p{{text}};
     JsonObject out;
     if (!p.eat('{')) return failure("expected a JSON object");
     if (!p.eat('}')) {
