@@ -1,7 +1,9 @@
-// passctl: keys, issuer certificates, issuing and verifying passes.
+// passctl: keys, issuer certificates, issuing and verifying passes, and a registry's admin
+// API (registry_commands.h).
 //
-// Exit codes: 0 success (verify: the pass is valid), 1 verify: the pass is refused,
-// 2 usage or input error (one line on stderr naming the problem).
+// Exit codes (cli.h): 0 success (verify: the pass is valid), 1 refused (verify: the pass;
+// registry commands: the registry refused or could not be reached), 2 usage or input error
+// (one line on stderr naming the problem; a registry command then sent nothing).
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -12,7 +14,6 @@
 #include "gateway/core/json.h"
 #include "gateway/core/time.h"
 #include "gateway/credential/certificate.h"
-#include "gateway/credential/id_number.h"
 #include "gateway/credential/key_file.h"
 #include "gateway/credential/pass_codec.h"
 #include "gateway/credential/pass_json.h"
@@ -21,15 +22,17 @@
 #include "gateway/decision/decision.h"
 #include "gateway/vision/qr_writer.h"
 #include "tools/common/args.h"
+#include "tools/passctl/cli.h"
+#include "tools/passctl/pass_options.h"
+#include "tools/passctl/registry_commands.h"
 
 namespace {
 
 using namespace gw;
 using namespace gw::credential;
+using namespace gw::passctl;
 using gw::tools::Args;
 using gw::tools::OptionSpec;
-
-constexpr int kOk = 0, kRefused = 1, kUsage = 2;
 
 constexpr const char* kUsageText = R"(passctl: keys, certificates and passes for checkpoint gateways
 
@@ -41,6 +44,7 @@ commands:
   issue     sign a pass and print its QR payload (optionally write the QR as PNG)
   verify    verify a payload against a trust directory; prints a JSON verdict
   inspect   decode a payload without verifying it; prints JSON
+  registry  issue, revoke, suspend ... through a registry's HTTPS admin API
 )";
 
 constexpr const char* kKeygenHelp = R"(usage: passctl keygen --role root|issuer|registry --province NN --name LABEL --out PREFIX
@@ -88,11 +92,6 @@ constexpr const char* kInspectHelp = R"(usage: passctl inspect (PAYLOAD | -)
 Decodes a payload without verifying anything and prints its fields as JSON.
 )";
 
-int usage_error(const std::string& message) {
-    std::fprintf(stderr, "passctl: %s\n", message.c_str());
-    return kUsage;
-}
-
 bool wants_help(int argc, char** argv) {
     for (int i = 2; i < argc; ++i)
         if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") return true;
@@ -110,16 +109,6 @@ Result<std::string> read_payload(const Args& args) {
     while (!p.empty() && (p.back() == '\n' || p.back() == '\r')) p.pop_back();
     if (p.empty()) return failure("empty payload");
     return p;
-}
-
-Result<std::uint32_t> parse_u32(const std::string& text, const std::string& what, std::uint32_t max) {
-    try {
-        std::size_t used = 0;
-        const auto v = std::stoull(text, &used);
-        if (used == text.size() && v <= max) return static_cast<std::uint32_t>(v);
-    } catch (...) {
-    }
-    return failure("bad " + what + " '" + text + "': expected a number up to " + std::to_string(max));
 }
 
 int keygen(int argc, char** argv) {
@@ -194,36 +183,13 @@ int certify(int argc, char** argv) {
     return kOk;
 }
 
-Result<Holder> holder_from(const Args& a) {
-    auto name = a.required("name");
-    if (!name) return unexpected(name.error());
-    if (a.has("id-number")) {
-        if (a.has("id-tail") || a.has("holder-token")) return failure("give --id-number or --id-tail/--holder-token, not both");
-        auto id = parse_id_number(*a.get("id-number"));
-        if (!id) return unexpected(id.error());
-        auto key_path = a.required("token-key");
-        if (!key_path) return failure("--id-number needs --token-key to derive the holder token");
-        auto key = load_token_key(*key_path);
-        if (!key) return unexpected(key.error());
-        return make_holder(*name, id->substr(14), HolderToken{holder_token(key->key, *id)});
-    }
-    auto tail = a.required("id-tail");
-    auto token = a.required("holder-token");
-    if (!tail || !token) return failure("a holder needs --id-number and --token-key, or --id-tail and --holder-token");
-    auto t = parse_holder_token(*token);
-    if (!t) return unexpected(t.error());
-    return make_holder(*name, *tail, *t);
-}
-
 int issue(int argc, char** argv) {
-    auto args = Args::parse(argc, argv, 2,
-                            {{"issuer"}, {"cert"}, {"type"}, {"from"}, {"until"}, {"days"}, {"home"}, {"work"},
-                             {"issued-by"}, {"region"}, {"enterprise"}, {"personal-letter"}, {"enterprise-letter"},
-                             {"name"}, {"id-number"}, {"token-key"}, {"id-tail"}, {"holder-token"},
-                             {"plate", true, true}, {"pass-id"}, {"qr"}, {"module-px"}});
+    auto specs = pass_option_specs();
+    for (const char* n : {"issuer", "cert", "qr", "module-px"}) specs.push_back({n});
+    auto args = Args::parse(argc, argv, 2, specs);
     if (!args) return usage_error(args.error().message);
     const Args& a = *args;
-    for (const char* n : {"issuer", "cert", "type", "from"})
+    for (const char* n : {"issuer", "cert"})
         if (auto v = a.required(n); !v) return usage_error(v.error().message);
     auto key = load_secret_key(*a.get("issuer"));
     if (!key) return usage_error(key.error().message);
@@ -232,92 +198,19 @@ int issue(int argc, char** argv) {
     if (!cert) return usage_error(cert.error().message);
     if (!(public_of(key->key) == cert->key))
         return usage_error(*a.get("cert") + ": certifies another key than " + *a.get("issuer"));
-    auto type = parse_pass_type(*a.get("type"));
-    if (!type) return usage_error(type.error().message);
-    if (!cert->allows(*type)) return usage_error("the certificate does not allow " + std::string(type_name(*type)) + " passes");
 
-    Pass p;
-    p.type = *type;
-    p.key_id = cert->key_id;
-    if (auto id = a.get("pass-id")) {
-        auto parsed = parse_pass_id(*id);
-        if (!parsed) return usage_error(parsed.error().message);
-        p.id = *parsed;
-    } else {
-        p.id.value = random_u64() >> 16;
-    }
-    auto from = parse_day(*a.get("from"));
-    if (!from) return usage_error(from.error().message);
-    p.valid_from_day = *from;
-    if (a.has("until") == a.has("days")) return usage_error("give exactly one of --until and --days");
-    std::uint32_t days = 0;
-    if (a.has("until")) {
-        auto until = parse_day(*a.get("until"));
-        if (!until) return usage_error(until.error().message);
-        if (*until < *from) return usage_error("--until is before --from");
-        days = *until - *from + 1;
-    } else {
-        auto d = parse_u32(*a.get("days"), "days", 1024);
-        if (!d || *d == 0) return usage_error("bad --days: expected 1..1024");
-        days = *d;
-    }
-    if (days > 1024) return usage_error("a pass is valid for at most 1024 days");
-    p.valid_days = static_cast<std::uint16_t>(days);
-
-    const bool home_work = p.type == PassType::kCommuter || p.type == PassType::kWorkCommute;
-    if (home_work) {
-        auto home = a.required("home");
-        auto work = a.required("work");
-        if (!home) return usage_error(home.error().message);
-        if (!work) return usage_error(work.error().message);
-        auto hr = parse_region(*home);
-        auto wr = parse_region(*work);
-        if (!hr) return usage_error(hr.error().message);
-        if (!wr) return usage_error(wr.error().message);
-        p.home_region = *hr;
-        p.work_region = *wr;
-        const auto by = a.get("issued-by").value_or("work");
-        if (by != "home" && by != "work") return usage_error("--issued-by is home or work");
-        p.issued_by_home = by == "home";
-        p.issuing_region = p.issued_by_home ? p.home_region : p.work_region;
-        if (a.has("region")) return usage_error("--region is for freight and quarantine-release; this pass uses --home/--work");
-    } else {
-        auto region = a.required("region");
-        if (!region) return usage_error(region.error().message);
-        auto r = parse_region(*region);
-        if (!r) return usage_error(r.error().message);
-        p.issuing_region = *r;
-    }
+    auto pass = pass_from_options(a);
+    if (!pass) return usage_error(pass.error().message);
+    Pass& p = *pass;
+    if (!cert->allows(p.type)) return usage_error("the certificate does not allow " + std::string(type_name(p.type)) + " passes");
     if (!cert->scope.covers(p.issuing_region))
         return usage_error("issuing region " + p.issuing_region.text() + " is outside the certificate's scope " + cert->scope.prefix);
-    if (p.type != PassType::kQuarantineRelease) {
-        auto e = a.required("enterprise");
-        if (!e) return usage_error(e.error().message);
-        auto u = parse_uscc(*e);
-        if (!u) return usage_error(u.error().message);
-        p.enterprise = *u;
-    }
-    if (p.type == PassType::kCommuter) {
-        auto pl = a.required("personal-letter");
-        auto el = a.required("enterprise-letter");
-        if (!pl) return usage_error(pl.error().message);
-        if (!el) return usage_error(el.error().message);
-        auto pn = parse_u32(*pl, "personal letter number", (1u << 24) - 1);
-        auto en = parse_u32(*el, "enterprise letter number", (1u << 24) - 1);
-        if (!pn || *pn == 0) return usage_error("bad --personal-letter: expected 1..16777215");
-        if (!en || *en == 0) return usage_error("bad --enterprise-letter: expected 1..16777215");
-        p.personal_letter = *pn;
-        p.enterprise_letter = *en;
-    }
+    p.key_id = cert->key_id;
+    if (!a.has("pass-id")) p.id.value = random_u64() >> 16;
     if (p.type != PassType::kFreight) {
-        auto h = holder_from(a);
+        auto h = holder_from_options(a);
         if (!h) return usage_error(h.error().message);
         p.holder = *h;
-    }
-    for (const auto& text : a.all("plate")) {
-        auto plate = parse_plate(text);
-        if (!plate) return usage_error(plate.error().message);
-        p.plates.push_back(*plate);
     }
     auto payload = sign_pass(p, key->key);
     if (!payload) return usage_error(payload.error().message);
@@ -405,6 +298,14 @@ int main(int argc, char** argv) {
         std::fputs(kUsageText, stdout);
         return kOk;
     }
+    // A group of its own, with a --help for each of its commands.
+    if (cmd == "registry") {
+        try {
+            return registry_command(argc, argv);
+        } catch (const std::exception& e) {
+            return usage_error(std::string("registry: ") + e.what());
+        }
+    }
     struct Command {
         const char* name;
         int (*run)(int, char**);
@@ -425,5 +326,5 @@ int main(int argc, char** argv) {
             return usage_error(std::string(c.name) + ": " + e.what());
         }
     }
-    return usage_error("unknown command '" + cmd + "' (keygen, certify, issue, verify, inspect; --help)");
+    return usage_error("unknown command '" + cmd + "' (keygen, certify, issue, verify, inspect, registry; --help)");
 }

@@ -1,0 +1,30 @@
+#pragma once
+// The pass fields that `passctl issue` (signs here) and `passctl registry issue` (a registry
+// signs) take alike, read from the command line into a credential::Pass:
+//
+//   --type  --from  (--until | --days)  --home --work [--issued-by home|work] | --region
+//   --enterprise  --personal-letter --enterprise-letter  --plate (repeatable)  --pass-id
+//
+// and the holder (--name with --id-number + --token-key, or --id-tail + --holder-token).
+// Which fields a type needs is checked here; the issuer key id, its scope and the pass id's
+// default are the caller's. Every error is one line naming the option. Pure functions.
+#include <string>
+#include <vector>
+
+#include "gateway/core/error.h"
+#include "gateway/credential/pass.h"
+#include "tools/common/args.h"
+
+namespace gw::passctl {
+
+/// The options read by pass_from_options() and holder_from_options(), for Args::parse.
+std::vector<tools::OptionSpec> pass_option_specs();
+
+/// Everything but the key id, the holder and (unless --pass-id is given) the pass id.
+Result<credential::Pass> pass_from_options(const tools::Args& a);
+
+/// --name and either --id-number with --token-key (the holder token derived here) or
+/// --id-tail with --holder-token. The ID number itself never appears in an error.
+Result<credential::Holder> holder_from_options(const tools::Args& a);
+
+}  // namespace gw::passctl
