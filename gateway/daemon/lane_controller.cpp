@@ -224,7 +224,8 @@ void LaneController::on_temperature(decision::TemperatureReading reading, bool f
     if (!face_seen) return;  // nobody in front of the sensor: not a measurement
     const auto now = steady_clock::now();
     const bool waiting = state_.phase == lane::Phase::kAwaitingInputs;
-    const bool early = state_.phase == lane::Phase::kIdle || state_.phase == lane::Phase::kDenied;
+    const bool early = state_.phase == lane::Phase::kIdle || state_.phase == lane::Phase::kDenied ||
+                       state_.phase == lane::Phase::kManual;
     if (!waiting && !early) return;
     // A re-measure is a new measurement after a pause, not the next frame of the same one.
     if (waiting && now - last_measure_ < kMeasureInterval) return;

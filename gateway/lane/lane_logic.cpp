@@ -86,6 +86,12 @@ struct Ctx {
                s.phase == Phase::kAwaitingInputs;
     }
 
+    // Closed and waiting for the next credential: a reading now belongs to whoever shows one
+    // next. A lane handed to the staff (manual) takes the next person's pass too, so their
+    // plate or temperature read before it must not be thrown away.
+    bool before_credential() const {
+        return s.phase == Phase::kIdle || s.phase == Phase::kDenied || s.phase == Phase::kManual;
+    }
     void on(const CredentialChecked& e) {
         if (s.phase == Phase::kFaulted || !s.link_up) return;  // closed and manual until the link is back
         if (!accepting_credentials()) return;                  // open for someone: the next one waits
@@ -101,7 +107,7 @@ struct Ctx {
         if (s.phase == Phase::kAwaitingInputs && s.pending) {
             s.pending->readings.temperatures.push_back(e.reading);
             decide_pending();
-        } else if (s.phase == Phase::kIdle || s.phase == Phase::kDenied) {
+        } else if (before_credential()) {
             s.early_temperature = {e.reading, now};
         }
     }
@@ -109,7 +115,7 @@ struct Ctx {
         if (s.phase == Phase::kAwaitingInputs && s.pending) {
             s.pending->readings.plate = e.plate;
             decide_pending();
-        } else if (s.phase == Phase::kIdle || s.phase == Phase::kDenied) {
+        } else if (before_credential()) {
             s.early_plate = {e.plate, now};
         }
     }

@@ -274,3 +274,17 @@ TEST_CASE("a refusal whose record failed stays a refusal") {
     CHECK(l.phase() == Phase::kDenied);
     CHECK(l.opens() == 0);
 }
+
+TEST_CASE("after a lane was handed to the staff, the next car's plate read before its pass still counts") {
+    Lane l(LaneKind::kCar);
+    l.plate("沪A12345").scan("valid-commuter-car").temperature(36.6f);
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(LoopChanged{true}).send(LoopChanged{false});
+    l.send(LoopChanged{true}, Seconds{0});  // the next car rolls on while the barrier still closes
+    REQUIRE(l.phase() == Phase::kManual);   // tailgating: the staff look
+    l.send(LoopChanged{false}).send(BarrierMoved{true});
+    l.send(Tick{}, Seconds{20});
+    l.plate("沪A12345").temperature(36.6f).scan("valid-commuter-car");
+    CHECK(l.phase() == Phase::kOpen);
+    CHECK(l.state.last_decision->verdict == decision::Verdict::kOpen);
+}
