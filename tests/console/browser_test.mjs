@@ -1,11 +1,15 @@
 // Drives /usr/bin/chromium (headless, fresh profile) through the console: wrong password,
-// log in, watch a lane change, acknowledge an alert, override with a reason, switch to
-// English, a POST without the CSRF token, an operator calling an admin action, a session
-// that has ended. Every step leaves a screenshot. Usage: node browser_test.mjs URL SHOTS PROFILE
+// log in, watch a lane change that lanesim causes, acknowledge an alert, override with a
+// reason, switch to English, a POST without the CSRF token, an operator calling an admin
+// action, a session that has ended. Every step leaves a screenshot.
+// Usage: node browser_test.mjs URL SHOTS PROFILE START_FILE LANESIM_LOG
+// lanesim (--start-when START_FILE --hold) runs its scenarios once this script has created
+// START_FILE, and prints "holding" to LANESIM_LOG after the last one.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-const [url, shots, profile] = process.argv.slice(2);
+const [url, shots, profile, startFile, lanesimLog] = process.argv.slice(2);
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -30,6 +34,13 @@ async function waitUntil(fn, arg, timeout = 15000) {
   }
 }
 page.on("pageerror", (e) => errors.push(String(e)));
+async function waitForLanesim(pattern, timeout) {
+  const end = Date.now() + timeout;
+  while (!(existsSync(lanesimLog) && pattern.test(readFileSync(lanesimLog, "utf8")))) {
+    if (Date.now() > end) throw new Error(`lanesim printed no ${pattern} within ${timeout} ms:\n` + readFileSync(lanesimLog, "utf8"));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 try {
   step("the page opens in Chinese with the security headers");
@@ -59,14 +70,19 @@ try {
   await page.waitForSelector(".tile[data-lane='walk-1']");
   await shot("logged-in");
 
-  step("watch a lane change as the simulated checkpoint drives passes through");
-  const before = await page.$$eval("#passages tbody tr", (rows) => rows.length);
-  const tilesBefore = await page.$$eval(".tile .verdict", (v) => v.map((x) => x.textContent).join("|"));
-  await waitUntil(([b, t]) => {
-    const rows = document.querySelectorAll("#passages tbody tr").length;
-    const tiles = [...document.querySelectorAll(".tile .verdict")].map((x) => x.textContent).join("|");
-    return rows > b && tiles !== t;
-  }, [before, tilesBefore], 60000);
+  step("watch a lane change as lanesim drives a pass through");
+  // lanesim holds its scenarios until now: no lane has decided anything yet.
+  await waitForLanesim(/^waiting for /m, 10000);
+  assert.equal(await page.$$eval("#passages tbody tr", (rows) => rows.length), 0);
+  assert.equal(await page.textContent(".tile[data-lane='walk-1'] .verdict"), "—");
+  writeFileSync(startFile, "");
+  // Its first scenario: a commuter on foot shows a valid pass at walk-1 and is let through.
+  await waitUntil(() => {
+    const tile = document.querySelector(".tile[data-lane='walk-1']");
+    const row = document.querySelector("#passages tbody tr[data-verdict='OPEN']");
+    return tile.classList.contains("v-OPEN") && tile.querySelector(".verdict").textContent.startsWith("放行 · ") &&
+           row && row.children[1].textContent === "walk-1";
+  }, null, 20000);
   await shot("lane-changed");
 
   step("acknowledge an alert");
@@ -76,6 +92,9 @@ try {
   await page.waitForSelector(`#alerts li.acked[data-alert='${id}']`, { timeout: 10000 });
   assert.match(await page.textContent(`#alerts li[data-alert='${id}']`), /admin1/);
   await shot("alert-acknowledged");
+
+  step("lanesim finishes its round (an override must not meet one of its scenarios)");
+  await waitForLanesim(/^holding: /m, 120000);
 
   step("an override needs a reason, then opens the lane and is recorded with the operator's name");
   await page.click(".tile[data-lane='car-1'] button.override");

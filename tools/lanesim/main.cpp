@@ -3,14 +3,25 @@
 // on pseudo-terminals, people and vehicles in scenarios. Every outcome is judged from
 // outside (did the barrier open, what does the lane display say) and scan-to-barrier is
 // timed at the controller. Exit 0 when every outcome is as expected.
+//
+// With --console-listen / --console-dir the gatewayd serves its booth console as well, and
+// --start-when / --hold let a browser test log in before the first scenario and keep using
+// the console after the last one (tests/console/run_browser_test.sh).
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 
+#include "gateway/core/time.h"
 #include "gateway/sim/scenarios.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/bench_util.h"
@@ -19,19 +30,79 @@ namespace {
 
 using namespace gw;
 
-constexpr const char* kUsage = R"(usage: lanesim [--gatewayd PATH] [--rounds N] [--keep]
+constexpr const char* kUsage = R"(usage: lanesim [--gatewayd PATH] [--rounds N] [--keep] [--dir DIR]
+               [--console-listen HOST:PORT] [--console-dir DIR] [--session-idle DURATION]
+               [--start-when FILE] [--hold]
 
 Starts gatewayd (default: the one beside lanesim) on a generated configuration with four
 emulated lanes, runs every scenario N times (default 1) and checks each outcome.
-  --keep   keep the generated files and gatewayd's log (printed path)
+  --keep      keep the generated files and gatewayd's log (printed path)
+  --dir DIR   work in DIR (a new or empty directory, kept) instead of /tmp/lanesim-XXXXXX
+
+The booth console (off unless one of these is given):
+  --console-listen A     serve the console on A (default 127.0.0.1:0, any free port); its
+                         address is printed as "console: https://..."
+  --console-dir DIR      the console's accounts file is DIR/accounts, so that accounts made
+                         beforehand with gatewayd --add-user NAME --role R --console-dir DIR
+                         can log in (default: the generated state directory, no accounts)
+  --session-idle D       the console's idle timeout ([console] session-idle: 1m..8h)
+
+Holding the scenarios, for a test that watches them through the console:
+  --start-when FILE  after the lanes link up, wait until FILE exists before the first round
+  --hold             after the rounds print "holding", then keep gatewayd and the lanes up
+                     until SIGTERM or SIGINT; the summary and exit code follow as usual
+With --start-when or --hold, SIGTERM and SIGINT end the wait or the rounds (between
+scenarios) and shut gatewayd down cleanly.
 )";
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
+
+/// Sleeps for `d`, in short steps so that a stop request is seen.
+void pause_for(std::chrono::milliseconds d) {
+    const auto end = std::chrono::steady_clock::now() + d;
+    while (!g_stop && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds{50});
+}
+
+/// The child's exit status if it has exited (it is then reaped), else nullopt.
+std::optional<int> exited(pid_t child) {
+    int status = 0;
+    if (::waitpid(child, &status, WNOHANG) != child) return std::nullopt;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+std::string read_text(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// gatewayd prints "console 控制台: https://HOST:PORT/  (certificate ...)" once the console
+/// listens. Empty when not (yet) there.
+std::string console_url(const std::string& log) {
+    constexpr std::string_view kPrefix = "console 控制台: ";
+    const auto at = log.find(kPrefix);
+    if (at == std::string::npos) return {};
+    const auto start = at + kPrefix.size();
+    const auto end = log.find_first_of(" \n", start);
+    if (end == std::string::npos) return {};  // the line is still being written
+    return log.substr(start, end - start);
+}
+
+void print_log_tail(const std::filesystem::path& log) {
+    const auto text = read_text(log);
+    std::fprintf(stderr, "--- %s (tail)\n%s\n", log.c_str(), text.substr(text.size() > 4000 ? text.size() - 4000 : 0).c_str());
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
     std::filesystem::path gatewayd = tools::self_dir() / "gatewayd";
     int rounds = 1;
-    bool keep = false;
+    bool keep = false, hold = false;
+    std::filesystem::path work_dir, console_dir, start_when;
+    std::optional<std::string> console_listen, session_idle;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -43,6 +114,18 @@ int main(int argc, char** argv) {
             rounds = std::max(1, std::atoi(argv[++i]));
         } else if (a == "--keep") {
             keep = true;
+        } else if (a == "--dir" && i + 1 < argc) {
+            work_dir = argv[++i];
+        } else if (a == "--console-listen" && i + 1 < argc) {
+            console_listen = argv[++i];
+        } else if (a == "--console-dir" && i + 1 < argc) {
+            console_dir = argv[++i];
+        } else if (a == "--session-idle" && i + 1 < argc) {
+            session_idle = argv[++i];
+        } else if (a == "--start-when" && i + 1 < argc) {
+            start_when = argv[++i];
+        } else if (a == "--hold") {
+            hold = true;
         } else {
             std::fprintf(stderr, "lanesim: unknown argument '%s'\n%s", a.c_str(), kUsage);
             return 2;
@@ -52,28 +135,98 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "lanesim: %s: no gatewayd there (use --gatewayd PATH)\n", gatewayd.c_str());
         return 2;
     }
-    char tmpl[] = "/tmp/lanesim-XXXXXX";
-    if (!::mkdtemp(tmpl)) return 2;
-    const std::filesystem::path dir = tmpl;
+    if (session_idle && !parse_duration(*session_idle)) {
+        std::fprintf(stderr, "lanesim: --session-idle %s: not a duration (90s, 15m, 1h)\n", session_idle->c_str());
+        return 2;
+    }
+    const bool console = console_listen || !console_dir.empty() || session_idle;
+    std::string console_conf;
+    if (console) {
+        console_conf = "[console]\nlisten = " + console_listen.value_or("127.0.0.1:0") + "\n";
+        if (!console_dir.empty()) {
+            std::error_code ec;
+            std::filesystem::create_directories(console_dir, ec);
+            console_conf += "accounts = " + std::filesystem::absolute(console_dir / "accounts").string() + "\n";
+        }
+        if (session_idle) console_conf += "session-idle = " + *session_idle + "\n";
+    }
+
+    std::filesystem::path dir;
+    if (!work_dir.empty()) {
+        std::error_code ec;
+        if (std::filesystem::exists(work_dir, ec) && !std::filesystem::is_empty(work_dir, ec)) {
+            std::fprintf(stderr, "lanesim: --dir %s: not empty (the gateway's state would carry over)\n", work_dir.c_str());
+            return 2;
+        }
+        std::filesystem::create_directories(work_dir, ec);
+        dir = std::filesystem::absolute(work_dir);
+        keep = true;
+    } else {
+        char tmpl[] = "/tmp/lanesim-XXXXXX";
+        if (!::mkdtemp(tmpl)) return 2;
+        dir = tmpl;
+    }
+    if (hold || !start_when.empty()) {
+        std::signal(SIGTERM, on_signal);
+        std::signal(SIGINT, on_signal);
+    }
 
     asio::io_context devices;
     auto guard = asio::make_work_guard(devices);
     std::thread device_thread([&] { devices.run(); });
     const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
-    auto sim = sim::SimCheckpoint::create(devices, dir, now);
+    sim::SimOptions options;
+    options.extra_config = console_conf;
+    auto sim = sim::SimCheckpoint::create(devices, dir, now, std::move(options));
     if (!sim) {
         std::fprintf(stderr, "lanesim: %s\n", sim.error().message.c_str());
         return 2;
     }
-    const pid_t child = tools::spawn_gatewayd(gatewayd, (*sim)->config_path(), dir / "gatewayd.log");
+    const auto log = dir / "gatewayd.log";
+    const pid_t child = tools::spawn_gatewayd(gatewayd, (*sim)->config_path(), log);
+    std::optional<int> child_status;  // set once gatewayd has exited (and been reaped)
     int right = 0, total = 0;
     std::vector<double> latencies;
-    bool linked = sim::wait_linked(**sim, std::chrono::seconds{15});
-    if (!linked) std::fprintf(stderr, "lanesim: the lanes did not link up with gatewayd (see %s)\n", (dir / "gatewayd.log").c_str());
+    bool linked = true;
+    if (console) {
+        std::string url;
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds{15};
+        while (url.empty() && !child_status && !g_stop && std::chrono::steady_clock::now() < end) {
+            url = console_url(read_text(log));
+            if (url.empty()) {
+                child_status = exited(child);
+                std::this_thread::sleep_for(std::chrono::milliseconds{50});
+            }
+        }
+        if (url.empty()) {
+            if (!child_status && !g_stop) {  // an exit is reported below
+                std::fprintf(stderr, "lanesim: gatewayd printed no console address within 15 s\n");
+                print_log_tail(log);
+            }
+            linked = false;
+        } else {
+            std::printf("console: %s\n", url.c_str());
+            std::fflush(stdout);
+        }
+    }
+    if (linked) {
+        linked = sim::wait_linked(**sim, std::chrono::seconds{15});
+        if (!linked) std::fprintf(stderr, "lanesim: the lanes did not link up with gatewayd (see %s)\n", log.c_str());
+    }
+    if (linked && !start_when.empty()) {
+        std::printf("waiting for %s\n", start_when.c_str());
+        std::fflush(stdout);
+        std::error_code ec;
+        while (!g_stop && !std::filesystem::exists(start_when, ec)) {
+            if ((child_status = exited(child))) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds{20});
+        }
+    }
     const auto scenarios = sim::checkpoint_scenarios((*sim)->world());
-    for (int round = 1; linked && round <= rounds; ++round) {
-        if (round > 1) std::this_thread::sleep_for(std::chrono::seconds{16});  // past the passback window
+    for (int round = 1; linked && !g_stop && !child_status && round <= rounds; ++round) {
+        if (round > 1) pause_for(std::chrono::seconds{16});  // past the passback window
         for (const auto& sc : scenarios) {
+            if (g_stop) break;
             const auto out = sim::run_scenario(**sim, sc);
             ++total;
             right += out.right;
@@ -82,12 +235,36 @@ int main(int argc, char** argv) {
                         sc.expect_open ? "expect open" : ("expect closed: " + sc.expect_text).c_str(),
                         out.opened ? "opened" : "stayed closed", out.note.empty() ? "" : ("  (" + out.note + ")").c_str());
             std::fflush(stdout);
+            // A gatewayd that has died would make every further scenario wait for its timeout.
+            if ((child_status = exited(child))) break;
         }
     }
+    // Every scenario of every round ran (not cut short by SIGTERM or a gatewayd that died).
+    const bool complete = total == rounds * static_cast<int>(scenarios.size());
+    if (!complete && g_stop) std::printf("stopped by a signal after %d of %d scenarios\n", total, rounds * static_cast<int>(scenarios.size()));
+    if (hold && linked && !child_status && !g_stop) {
+        std::printf("holding: %d/%d right; gatewayd keeps running until SIGTERM\n", right, total);
+        std::fflush(stdout);
+        while (!g_stop && !(child_status = exited(child))) std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+    if (child_status) {
+        std::fprintf(stderr, "lanesim: gatewayd exited on its own (status %d)\n", *child_status);
+        print_log_tail(log);
+    }
     // A clean shutdown on SIGTERM is part of the contract.
-    const bool clean = tools::terminate_child(child, 5000);
-    bool closed = true;
-    for (auto& l : (*sim)->lanes()) closed &= l.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED;
+    const bool clean = !child_status && tools::terminate_child(child, 5000);
+    // A barrier that was open (an override from the console) takes its travel time to close.
+    const auto all_closed = [&] {
+        for (auto& l : (*sim)->lanes())
+            if (l.controller->snapshot().barrier != proto::BARRIER_POSITION_CLOSED) return false;
+        return true;
+    };
+    const auto settle_end = std::chrono::steady_clock::now() + std::chrono::seconds{3};
+    while (!all_closed() && std::chrono::steady_clock::now() < settle_end) std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    const bool closed = all_closed();
+    for (auto& l : (*sim)->lanes())
+        if (const auto b = l.controller->snapshot().barrier; b != proto::BARRIER_POSITION_CLOSED)
+            std::fprintf(stderr, "lanesim: %s: barrier %s after shutdown\n", l.id.c_str(), proto::BarrierPosition_Name(b).c_str());
     (*sim)->stop();
     guard.reset();
     devices.stop();
@@ -97,9 +274,10 @@ int main(int argc, char** argv) {
     if (!latencies.empty())
         std::printf("scan_to_barrier (opened passes, at the controller): p50 %.2f ms, max %.2f ms over %zu\n",
                     bench::percentile(latencies, 50), bench::percentile(latencies, 100), latencies.size());
-    std::printf("gatewayd SIGTERM: %s; barriers after shutdown: %s\n", clean ? "clean exit 0" : "NOT CLEAN",
+    std::printf("gatewayd SIGTERM: %s; barriers after shutdown: %s\n",
+                child_status ? "NOT CLEAN (it had exited before)" : clean ? "clean exit 0" : "NOT CLEAN",
                 closed ? "all closed" : "NOT ALL CLOSED");
     if (keep) std::printf("files kept in %s\n", dir.c_str());
     else std::filesystem::remove_all(dir);
-    return right == total && total > 0 && clean && closed ? 0 : 1;
+    return right == total && complete && clean && closed ? 0 : 1;
 }
