@@ -127,7 +127,7 @@ struct LogFixture {
 inline std::vector<store::Record> revocations(std::uint64_t first_id, std::size_t n) {
     std::vector<store::Record> out;
     out.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) out.emplace_back(std::in_place_type<store::RevokePass>, credential::PassId{first_id + i});
+    for (std::size_t i = 0; i < n; ++i) out.emplace_back(store::RevokePass{credential::PassId{first_id + i}});  // clang-14: no parenthesised aggregate init
     return out;
 }
 
