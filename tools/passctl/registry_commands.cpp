@@ -451,7 +451,9 @@ int issue(int argc, char** argv) {
     }
 
     // What registryd will read, read here first: anything it would refuse is refused before
-    // the request (a placeholder token key stands in for the registry's).
+    // the request. When the registry makes the holder token from --id-number, the parser
+    // needs some token key to accept that field: an all-zero key serves for this check only;
+    // the token that goes into the pass is made by the registry with its own key.
     const std::optional<std::array<std::uint8_t, 32>> token_key =
         registry_makes_token ? std::optional(std::array<std::uint8_t, 32>{}) : std::nullopt;
     if (auto ok = registryd::parse_issue_request(body, token_key); !ok) return usage_error(ok.error().message);
