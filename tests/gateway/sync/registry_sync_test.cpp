@@ -88,8 +88,9 @@ TEST_CASE("a new gateway starts from the snapshot over HTTPS and follows the seg
 
     p.log.add(revocations(300, 2), p.now);
     p.publish(p.log.head(p.now));
-    REQUIRE(eventually([&] { return revoked(*p.rig.cache, 301); }));
-    CHECK(sync->status().cursor.seq == 14);
+    // The status moves after the batch is in the cache, so wait on the status and then look.
+    REQUIRE(eventually([&] { return sync->status().cursor.seq == 14; }));
+    CHECK(revoked(*p.rig.cache, 301));
     CHECK(sync->status().refusals == 0);
 }
 
