@@ -72,7 +72,10 @@ private:
     asio::io_context io_;
     asio::executor_work_guard<asio::io_context::executor_type> work_;
     asio::thread_pool blocking_{1};
-    asio::thread_pool writes_{1};
+    // The lanes' synced writes. Several threads, mostly asleep in fsync: lanes deciding at
+    // once then share one group commit of the passage log, and a cache write (passback)
+    // never queues a lane's event behind it.
+    asio::thread_pool writes_{4};
     std::vector<std::shared_ptr<sync::RegistrySync>> syncs_;
     std::vector<std::shared_ptr<sync::EventUploader>> uploaders_;
     std::vector<std::shared_ptr<LaneController>> lanes_;

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,16 @@ public:
     /// Appends record `seq`, which must be last_seq() + 1. Refuses with an error (nothing
     /// written) when the budget would be passed; otherwise returns the level after it.
     Result<OutboxLevel> append(std::uint64_t seq, ByteView data);
+
+    /// Group commit: records first_seq, first_seq + 1, ... in one synced write. As many as fit
+    /// the budget are written, in order; the rest are refused (accepted < records.size(), and
+    /// `refusal` says why). An error means nothing was written.
+    struct Appended {
+        std::size_t accepted = 0;
+        OutboxLevel level = OutboxLevel::kOk;  ///< After the accepted ones.
+        std::string refusal;                   ///< Set when accepted < records.size().
+    };
+    Result<Appended> append(std::uint64_t first_seq, std::span<const Bytes> records);
 
     std::uint64_t last_seq() const;
     std::optional<Bytes> get(std::uint64_t seq) const;

@@ -51,24 +51,70 @@ std::uint64_t PassageLog::last_seq() const {
     return last_seq_;
 }
 
+struct PassageLog::Waiting {
+    PassageEvent event;
+    std::optional<Result<Recorded>> answer;
+};
+
 Result<Recorded> PassageLog::record(PassageEvent event) {
+    Waiting me{std::move(event), std::nullopt};
+    std::unique_lock lock(queue_mutex_);
+    queue_.push_back(&me);
+    // Either a writer takes this event into its group and answers, or the disk is free and
+    // this thread writes the group itself (with everything queued behind the last writer).
+    written_.wait(lock, [&] { return me.answer.has_value() || !writing_; });
+    if (me.answer) return std::move(*me.answer);
+    writing_ = true;
+    const auto group = std::exchange(queue_, {});
+    lock.unlock();
+    write_group(group);
+    lock.lock();
+    writing_ = false;
+    lock.unlock();
+    written_.notify_all();
+    return std::move(*me.answer);
+}
+
+void PassageLog::write_group(const std::vector<Waiting*>& group) {
     std::function<void()> listener;
-    Recorded out;
     {
         std::lock_guard lock(mutex_);
-        event.gateway = gateway_;
-        event.seq = last_seq_ + 1;
-        event.prev_hash = last_hash_;
-        const auto bytes = encode_event(event);
-        auto level = outbox_.append(event.seq, bytes);
-        if (!level) return unexpected(level.error());
-        last_seq_ = event.seq;
-        last_hash_ = event_hash(bytes);
-        out = {event.seq, *level};
-        listener = listener_;
+        std::vector<Bytes> records;
+        std::vector<Hash> hashes;
+        records.reserve(group.size());
+        auto prev = last_hash_;
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            auto& event = group[i]->event;
+            event.gateway = gateway_;
+            event.seq = last_seq_ + 1 + i;
+            event.prev_hash = prev;
+            records.push_back(encode_event(event));
+            prev = event_hash(records.back());
+            hashes.push_back(prev);
+        }
+        auto appended = outbox_.append(last_seq_ + 1, records);
+        if (!appended) {
+            for (auto* w : group) w->answer = unexpected(appended.error());
+            return;
+        }
+        const auto accepted = appended->accepted;
+        for (std::size_t i = 0; i < group.size(); ++i)
+            group[i]->answer = i < accepted ? Result<Recorded>(Recorded{last_seq_ + 1 + i, appended->level})
+                                            : Result<Recorded>(failure(appended->refusal));
+        if (accepted) {
+            last_seq_ += accepted;
+            last_hash_ = hashes[accepted - 1];
+            ++stats_.groups;
+            stats_.events += accepted;
+            listener = listener_;
+        }
     }
     if (listener) listener();
-    return out;
+}
+
+PassageLog::GroupStats PassageLog::group_stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
 }
 
 Result<std::uint64_t> PassageLog::verify_chain() const {

@@ -149,3 +149,25 @@ TEST_CASE("the disk budget warns first, then refuses an append, which writes not
     CHECK(box->status().level == OutboxLevel::kOk);
     CHECK(box->append(11, event).has_value());
 }
+
+TEST_CASE("a group is written in one go: what fits the budget, in order, and the rest is refused") {
+    gw::testing::TempDir dir;
+    OutboxOptions options;
+    options.budget_bytes = 5 * (100 + kRecordOverhead);
+    auto box = Outbox::open(dir.path, {"zhejiang"}, options).value();
+    const std::vector<Bytes> group(3, Bytes(100, 'x'));
+    const auto first = box->append(1, group).value();
+    CHECK(first.accepted == 3);
+    CHECK(first.refusal.empty());
+    CHECK(first.level == OutboxLevel::kOk);
+
+    const auto second = box->append(4, group).value();
+    CHECK(second.accepted == 2);
+    CHECK(second.level == OutboxLevel::kFull);
+    CHECK(second.refusal.find("outbox full") != std::string::npos);
+    CHECK(box->last_seq() == 5);
+    CHECK_FALSE(box->get(6).has_value());
+
+    CHECK_FALSE(box->append(7, group).has_value());  // not the next number: nothing written
+    CHECK(box->last_seq() == 5);
+}

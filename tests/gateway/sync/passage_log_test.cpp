@@ -7,6 +7,11 @@
 #include "tests/gateway/sync/log_fixture.h"
 #include "tests/temp_dir.h"
 
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+
 namespace {
 
 using namespace gw;
@@ -124,4 +129,70 @@ TEST_CASE("a full outbox refuses the event with an error, after warning first; n
     REQUIRE(r.has_value());
     CHECK(r->seq == recorded + 1);
     CHECK(log->verify_chain().has_value());
+}
+
+TEST_CASE("lanes recording at once share synced writes, and every event is numbered once in one unbroken chain") {
+    gw::testing::TempDir dir;
+    auto outbox = store::Outbox::open(dir.path, {"zhejiang"}).value();
+    auto log = PassageLog::open(*outbox, "gw-1").value();
+    constexpr int kLanes = 8, kEach = 40;
+    std::vector<std::vector<std::uint64_t>> seqs(kLanes);
+    std::vector<std::thread> lanes;
+    for (int l = 0; l < kLanes; ++l)
+        lanes.emplace_back([&, l] {
+            for (int i = 0; i < kEach; ++i) {
+                auto p = denial(i);
+                p.lane = "walk-" + std::to_string(l);
+                const auto r = log->record(p);
+                if (r) seqs[static_cast<std::size_t>(l)].push_back(r->seq);
+            }
+        });
+    for (auto& t : lanes) t.join();
+
+    std::set<std::uint64_t> all;
+    for (const auto& s : seqs) {
+        CHECK(s.size() == kEach);
+        CHECK(std::is_sorted(s.begin(), s.end()));  // one lane's events keep their order
+        all.insert(s.begin(), s.end());
+    }
+    CHECK(all.size() == kLanes * kEach);
+    CHECK(*all.rbegin() == kLanes * kEach);
+    CHECK(log->verify_chain().value() == kLanes * kEach);
+    // Each answer is its own event: lane and number match what is on disk.
+    for (int l = 0; l < kLanes; ++l)
+        CHECK(parse_event(*outbox->get(seqs[static_cast<std::size_t>(l)].back())).value().lane == "walk-" + std::to_string(l));
+    const auto stats = log->group_stats();
+    CHECK(stats.events == kLanes * kEach);
+    MESSAGE("group commits: " << stats.groups << " for " << stats.events << " events");
+    CHECK(stats.groups < stats.events);  // eight writers at once: some events shared an fsync
+}
+
+TEST_CASE("when the budget runs out inside a group, the events that fit are chained and the rest refused") {
+    gw::testing::TempDir dir;
+    store::OutboxOptions options;
+    const auto size = encode_event([] {
+        auto e = make_event(denial(1));
+        e.gateway = "gw-1";
+        e.seq = 1;
+        return e;
+    }()).size();
+    options.budget_bytes = 6 * (size + store::kRecordOverhead) + 3;
+    auto outbox = store::Outbox::open(dir.path, {"zhejiang"}, options).value();
+    auto log = PassageLog::open(*outbox, "gw-1").value();
+    std::atomic<int> recorded{0}, refused{0};
+    std::vector<std::thread> lanes;
+    for (int l = 0; l < 8; ++l)
+        lanes.emplace_back([&, l] {
+            const auto r = log->record(denial(l + 1));
+            ++(r ? recorded : refused);
+            if (!r) CHECK(r.error().message.find("outbox full") != std::string::npos);
+        });
+    for (auto& t : lanes) t.join();
+    CHECK(recorded == 6);
+    CHECK(refused == 2);
+    CHECK(log->last_seq() == 6);
+    CHECK(log->verify_chain().value() == 6);
+    REQUIRE(outbox->acknowledge("zhejiang", 6).has_value());
+    REQUIRE(log->record(denial(9)).has_value());
+    CHECK(log->verify_chain().value() == 2);  // the anchor (6) and the new one, chained to it
 }
