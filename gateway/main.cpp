@@ -136,7 +136,7 @@ console::Backend console_backend(daemon::Gateway& gateway) {
                 if (s.registry == r.name) {
                     if (s.head_seq) st.lag = *s.head_seq > s.cursor.seq ? *s.head_seq - s.cursor.seq : 0;
                     st.reachable = s.reachable;
-                    st.last_problem = s.last_refusal ? s.last_refusal->detail : s.last_error;
+                    st.last_problem = s.problem;
                 }
             for (const auto& u : uploads)
                 if (u.registry == r.name) st.events_acknowledged = u.acknowledged;
@@ -145,8 +145,7 @@ console::Backend console_backend(daemon::Gateway& gateway) {
         // A synced registry not heard from yet has nothing in the cache: show it anyway.
         for (const auto& s : syncs)
             if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.name == s.registry; }))
-                out.push_back({s.registry, 0, TimePoint{}, std::nullopt, s.reachable,
-                               s.last_refusal ? s.last_refusal->detail : s.last_error, std::nullopt});
+                out.push_back({s.registry, 0, TimePoint{}, std::nullopt, s.reachable, s.problem, std::nullopt});
         return out;
     };
     b.outbox_backlog = [&gateway]() -> std::optional<std::uint64_t> { return gateway.outbox_backlog(); };

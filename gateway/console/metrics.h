@@ -15,7 +15,7 @@ struct RegistryStatus {
     TimePoint as_of{};                   ///< when the registry produced that data
     std::optional<std::uint64_t> lag;    ///< entries behind the registry's head, when the sync client knows
     std::optional<bool> reachable;       ///< synced registries: the last request got an answer
-    std::string last_problem;            ///< synced registries: the last refusal or failure, one line
+    std::string last_problem;            ///< synced registries: the current refusal or failure, one line; empty once a round succeeds
     std::optional<std::uint64_t> events_acknowledged;  ///< passage events the registry holds (through this seq)
 };
 

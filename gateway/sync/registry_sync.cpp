@@ -59,6 +59,7 @@ RegistrySync::Outcome RegistrySync::refuse(SyncRefusal r) {
     std::lock_guard lock(status_mutex_);
     ++status_.refusals;
     status_.reachable = true;
+    status_.problem = std::string(reason_name(r.reason)) + ": " + r.detail;
     status_.last_refusal = std::move(r);
     return Outcome::kRefused;
 }
@@ -68,6 +69,7 @@ RegistrySync::Outcome RegistrySync::fail(std::string what) {
     std::lock_guard lock(status_mutex_);
     ++status_.network_failures;
     status_.reachable = false;
+    status_.problem = what;
     status_.last_error = std::move(what);
     return Outcome::kFailed;
 }
@@ -95,6 +97,10 @@ asio::awaitable<void> RegistrySync::run() {
         const auto started = std::chrono::steady_clock::now();
         const auto outcome = co_await round();
         if (stopped_) break;
+        if (outcome != Outcome::kRefused && outcome != Outcome::kFailed) {
+            std::lock_guard lock(status_mutex_);
+            status_.problem.clear();
+        }
         switch (outcome) {
         case Outcome::kApplied:
         case Outcome::kMore:

@@ -40,6 +40,9 @@ struct SyncStatus {
     std::uint64_t network_failures = 0;
     std::optional<SyncRefusal> last_refusal;
     std::string last_error;             ///< Last network or disk failure, one line.
+    /// What is wrong now, one line: the last refusal ("ROLLBACK: ...") or failure, cleared as
+    /// soon as a round succeeds again. Empty when all is well (what the console shows).
+    std::string problem;
 };
 
 /// Wall-clock time for the verifier (freeze and skew checks); tests pass their own.

@@ -58,6 +58,7 @@ void expect_refused(Published& p, RegistrySync& sync, std::string_view reason) {
     REQUIRE(st.last_refusal.has_value());
     INFO(st.last_refusal->detail);
     CHECK(reason_name(st.last_refusal->reason) == reason);
+    CHECK(st.problem.starts_with(std::string(reason) + ": "));
     CHECK(p.rig.cache->content_digest() == before);
 }
 
@@ -159,6 +160,9 @@ TEST_CASE("a server that trickles is cut off at the deadline and the cache stays
     // Once the server behaves again, the client catches up.
     p.server.mode(TestServer::Mode::kNormal);
     REQUIRE(eventually([&] { return revoked(*p.rig.cache, 202); }, std::chrono::milliseconds{10000}));
+    // Back to normal: the console no longer shows a problem, the history keeps it.
+    CHECK(eventually([&] { return sync->status().problem.empty(); }));
+    CHECK(sync->status().last_error.find("timeout") != std::string::npos);
 }
 
 TEST_CASE("an unreachable registry only lets the data age: failures are counted, nothing is written") {
@@ -167,6 +171,7 @@ TEST_CASE("an unreachable registry only lets the data age: failures are counted,
     auto sync = p.rig.start(gw::testing::endpoint(p.log.trust(), "https://127.0.0.1:1/v1/"));
     REQUIRE(eventually([&] { return sync->status().network_failures >= 2; }));
     CHECK_FALSE(sync->status().reachable);
+    CHECK(sync->status().problem.find("head: ") == 0);
     CHECK(p.rig.cache->content_digest() == before);
     CHECK(p.rig.cache->registries().empty());
 }
