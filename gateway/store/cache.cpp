@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "gateway/credential/certificate.h"
+#include "gateway/store/rocks.h"
 
 namespace gw::store {
 namespace {
@@ -88,36 +89,21 @@ std::string encode_passage(const decision::Passage& p) {
     return v + p.direction;
 }
 
-Error status_error(const std::string& what, const rocksdb::Status& s) { return Error{what + ": " + s.ToString()}; }
-
 }  // namespace
 
-struct Cache::Impl {
-    std::unique_ptr<rocksdb::DB> db;
-    std::array<rocksdb::ColumnFamilyHandle*, kCfCount> cf{};
+struct Cache::Impl : rocks::Db<kCfCount> {
     rocksdb::WriteOptions write;
     rocksdb::ReadOptions read;
     std::mutex write_mutex;  // apply() and record_passage(): one writer at a time
     mutable std::shared_mutex state_mutex;
     std::map<std::string, RegistryState> registries;  // guarded by state_mutex
     std::filesystem::path dir;
-
-    ~Impl() {
-        for (auto* h : cf)
-            if (h && db) db->DestroyColumnFamilyHandle(h);
-    }
 };
 
 Cache::Cache(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Cache::~Cache() = default;
 
 Result<std::unique_ptr<Cache>> Cache::open(const std::filesystem::path& dir, CacheOptions options) {
-    rocksdb::DBOptions db_options;
-    db_options.create_if_missing = true;
-    db_options.create_missing_column_families = true;
-    db_options.max_background_jobs = 2;
-    db_options.keep_log_file_num = 4;
-
     // Point lookups of mostly absent keys: whole-key bloom filters in the table files and in
     // the memtable, so that a miss costs a filter probe rather than a block read.
     rocksdb::BlockBasedTableOptions table;
@@ -131,21 +117,11 @@ Result<std::unique_ptr<Cache>> Cache::open(const std::filesystem::path& dir, Cac
     cf_options.memtable_prefix_bloom_size_ratio = 0.05;
     cf_options.level_compaction_dynamic_level_bytes = true;
 
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-    for (auto* name : kCfNames) descriptors.emplace_back(name, cf_options);
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    const auto s = rocksdb::DB::Open(db_options, dir.string(), descriptors, &handles, &raw);
-    if (!s.ok()) return unexpected(status_error("cannot open cache " + dir.string(), s));
     auto impl = std::make_unique<Impl>();
-    impl->db.reset(raw);
+    if (auto opened = rocks::open(*impl, dir, kCfNames, cf_options, "cache"); !opened) return unexpected(opened.error());
     impl->dir = dir;
-    raw->DestroyColumnFamilyHandle(handles[0]);  // default CF: unused
-    for (std::size_t i = 0; i < kCfCount; ++i) impl->cf[i] = handles[i + 1];
     impl->write.sync = options.sync_writes;
+    auto* raw = impl->db.get();
 
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(impl->read, impl->cf[kMeta]));
     for (it->Seek("registry/"); it->Valid() && it->key().starts_with("registry/"); it->Next()) {
@@ -193,7 +169,7 @@ Result<void> Cache::apply(const RecordBatch& batch, std::string_view cursor) {
     if (!cursor.empty()) wb.Put(d.cf[kMeta], meta_cursor_key(batch.registry), rocksdb::Slice(cursor.data(), cursor.size()));
     {
         std::lock_guard lock(d.write_mutex);
-        if (auto s = d.db->Write(d.write, &wb); !s.ok()) return unexpected(status_error("cache write", s));
+        if (auto s = d.db->Write(d.write, &wb); !s.ok()) return unexpected(rocks::status_error("cache write", s));
         std::unique_lock state_lock(d.state_mutex);
         d.registries[batch.registry] = state;
     }
@@ -266,7 +242,7 @@ Result<void> Cache::record_passage(credential::PassId id, const decision::Passag
     auto& d = *impl_;
     std::lock_guard lock(d.write_mutex);
     if (auto s = d.db->Put(d.write, d.cf[kPassages], passage_key(id), encode_passage(passage)); !s.ok())
-        return unexpected(status_error("cache passage write", s));
+        return unexpected(rocks::status_error("cache passage write", s));
     return {};
 }
 
@@ -317,9 +293,9 @@ std::uint64_t Cache::content_digest() const {
 Result<void> Cache::compact() {
     auto& d = *impl_;
     for (auto* h : d.cf) {
-        if (auto s = d.db->Flush(rocksdb::FlushOptions{}, h); !s.ok()) return unexpected(status_error("flush", s));
+        if (auto s = d.db->Flush(rocksdb::FlushOptions{}, h); !s.ok()) return unexpected(rocks::status_error("flush", s));
         if (auto s = d.db->CompactRange(rocksdb::CompactRangeOptions{}, h, nullptr, nullptr); !s.ok())
-            return unexpected(status_error("compact", s));
+            return unexpected(rocks::status_error("compact", s));
     }
     return {};
 }

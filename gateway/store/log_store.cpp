@@ -9,6 +9,8 @@
 #include <set>
 #include <shared_mutex>
 
+#include "gateway/store/rocks.h"
+
 namespace gw::store {
 namespace {
 
@@ -45,8 +47,6 @@ std::optional<StreamInfo> decode_info(std::string_view v) {
 
 rocksdb::Slice slice(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 Bytes bytes_of(const rocksdb::Slice& s) { return Bytes(s.data(), s.data() + s.size()); }
-Error status_error(const std::string& what, const rocksdb::Status& s) { return Error{what + ": " + s.ToString()}; }
-
 }  // namespace
 
 void LogBatch::append(std::string stream, std::uint64_t seq, Bytes data) {
@@ -58,50 +58,28 @@ void LogBatch::trim(std::string stream, std::uint64_t through) {
     ops_.push_back({Kind::kTrim, std::move(stream), through, {}});
 }
 
-struct LogStore::Impl {
-    std::unique_ptr<rocksdb::DB> db;
-    std::array<rocksdb::ColumnFamilyHandle*, kCfCount> cf{};
+struct LogStore::Impl : rocks::Db<kCfCount> {
     rocksdb::WriteOptions write;
     rocksdb::ReadOptions read;
     std::mutex write_mutex;
     mutable std::shared_mutex info_mutex;
     std::map<std::string, StreamInfo> streams;  // guarded by info_mutex; changed under write_mutex
-
-    ~Impl() {
-        for (auto* h : cf)
-            if (h && db) db->DestroyColumnFamilyHandle(h);
-    }
 };
 
 LogStore::LogStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LogStore::~LogStore() = default;
 
 Result<std::unique_ptr<LogStore>> LogStore::open(const std::filesystem::path& dir, LogStoreOptions options) {
-    rocksdb::DBOptions db_options;
-    db_options.create_if_missing = true;
-    db_options.create_missing_column_families = true;
-    db_options.max_background_jobs = 2;
-    db_options.keep_log_file_num = 4;
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
     rocksdb::ColumnFamilyOptions cf_options;
     cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     cf_options.level_compaction_dynamic_level_bytes = true;
 
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-    for (auto* name : kCfNames) descriptors.emplace_back(name, cf_options);
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    const auto s = rocksdb::DB::Open(db_options, dir.string(), descriptors, &handles, &raw);
-    if (!s.ok()) return unexpected(status_error("cannot open log store " + dir.string(), s));
     auto impl = std::make_unique<Impl>();
-    impl->db.reset(raw);
-    raw->DestroyColumnFamilyHandle(handles[0]);  // default CF: unused
-    for (std::size_t i = 0; i < kCfCount; ++i) impl->cf[i] = handles[i + 1];
+    if (auto opened = rocks::open(*impl, dir, kCfNames, cf_options, "log store"); !opened) return unexpected(opened.error());
     impl->write.sync = options.sync_writes;
+    auto* raw = impl->db.get();
 
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(impl->read, impl->cf[kStreams]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -109,7 +87,7 @@ Result<std::unique_ptr<LogStore>> LogStore::open(const std::filesystem::path& di
         if (!info) return failure("log store " + dir.string() + ": damaged stream record '" + it->key().ToString() + "'");
         impl->streams[it->key().ToString()] = *info;
     }
-    if (!it->status().ok()) return unexpected(status_error("log store " + dir.string(), it->status()));
+    if (!it->status().ok()) return unexpected(rocks::status_error("log store " + dir.string(), it->status()));
     return std::unique_ptr<LogStore>(new LogStore(std::move(impl)));
 }
 
@@ -162,7 +140,7 @@ Result<void> LogStore::write(const LogBatch& batch) {
                 --info.count;
                 info.bytes -= it->value().size();
             }
-            if (!it->status().ok()) return unexpected(status_error("log store trim", it->status()));
+            if (!it->status().ok()) return unexpected(rocks::status_error("log store trim", it->status()));
             wb.DeleteRange(d.cf[kRecords], begin, record_key(op.name, op.seq + 1));
             info.first = info.count ? next_first : 0;
             break;
@@ -170,7 +148,7 @@ Result<void> LogStore::write(const LogBatch& batch) {
         }
     }
     for (const auto& [name, info] : touched) wb.Put(d.cf[kStreams], name, encode_info(info));
-    if (auto s = d.db->Write(d.write, &wb); !s.ok()) return unexpected(status_error("log store write", s));
+    if (auto s = d.db->Write(d.write, &wb); !s.ok()) return unexpected(rocks::status_error("log store write", s));
     std::unique_lock write_lock(d.info_mutex);
     for (auto& [name, info] : touched) d.streams[name] = info;
     return {};
