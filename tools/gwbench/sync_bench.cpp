@@ -217,6 +217,20 @@ int run_sync_bench(Report& report, const BenchOptions& options) {
     }
     sync->stop();
 
+    // A lane's opening as its passage event.
+    const auto opening = [&](std::size_t lane, std::uint64_t pass_id) {
+        sync::PassageEvent ev;
+        ev.at = now;
+        ev.lane = "walk-" + std::to_string(lane);
+        ev.direction = "to-zhejiang";
+        ev.pass_type = 1;
+        ev.pass_id = pass_id;
+        ev.province = 33;
+        ev.verdict = "OPEN";
+        ev.reasons = {"OK"};
+        return ev;
+    };
+
     // An outbox that filled during an outage, drained to the registry.
     const std::size_t events = options.quick ? 10000 : 50000;
     {
@@ -226,15 +240,7 @@ int run_sync_bench(Report& report, const BenchOptions& options) {
         if (!outbox) return fail(outbox.error().message);
         auto log = sync::PassageLog::open(**outbox, "gwbench").value();
         for (std::size_t i = 0; i < events; ++i) {
-            sync::PassageEvent ev;
-            ev.at = now;
-            ev.lane = "walk-" + std::to_string(i % 8);
-            ev.direction = "to-zhejiang";
-            ev.pass_type = 1;
-            ev.pass_id = rng() >> 16;
-            ev.province = 33;
-            ev.verdict = "OPEN";
-            ev.reasons = {"OK"};
+            auto ev = opening(i % 8, rng() >> 16);
             ev.data_age = Seconds{30};
             if (auto r = log->record(ev); !r) return fail(r.error().message);
         }
@@ -271,15 +277,7 @@ int run_sync_bench(Report& report, const BenchOptions& options) {
         auto log = sync::PassageLog::open(**durable, "gwbench").value();
         std::vector<double> record_us;
         for (int i = 0; i < (options.quick ? 200 : 1000); ++i) {
-            sync::PassageEvent ev;
-            ev.at = now;
-            ev.lane = "walk-1";
-            ev.direction = "to-zhejiang";
-            ev.pass_type = 1;
-            ev.pass_id = rng() >> 16;
-            ev.province = 33;
-            ev.verdict = "OPEN";
-            ev.reasons = {"OK"};
+            const auto ev = opening(1, rng() >> 16);
             const auto t0 = Clock::now();
             if (auto r = log->record(ev); !r) return fail(r.error().message);
             record_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
@@ -292,7 +290,7 @@ int run_sync_bench(Report& report, const BenchOptions& options) {
         const auto one_lane_s = [&] {
             const auto t0 = Clock::now();
             for (int i = 0; i < each; ++i)
-                if (!log->record(sync::PassageEvent{.at = now, .lane = "walk-1", .verdict = "OPEN"})) return -1.0;
+                if (!log->record(opening(1, static_cast<std::uint64_t>(i)))) return -1.0;
             return std::chrono::duration<double>(Clock::now() - t0).count();
         }();
         const auto before = log->group_stats();
@@ -305,7 +303,7 @@ int run_sync_bench(Report& report, const BenchOptions& options) {
                 lanes.emplace_back([&, l] {
                     for (int i = 0; i < each; ++i) {
                         const auto s = Clock::now();
-                        if (!log->record(sync::PassageEvent{.at = now, .lane = "walk-" + std::to_string(l), .verdict = "OPEN"}))
+                        if (!log->record(opening(l, static_cast<std::uint64_t>(i))))
                             ++failed;
                         lane_us[l].push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
                     }
