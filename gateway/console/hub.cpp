@@ -126,8 +126,14 @@ void Hub::deliver_locked(std::shared_ptr<const std::string> message) {
     counters_.subscribers = subscribers_.size();
 }
 
-void Hub::add_alert_locked(AlertEntry a) {
+void Hub::add_alert_locked(std::string lane, TimePoint at, std::string code, std::string zh, std::string en) {
+    AlertEntry a;
     a.id = next_id_++;
+    a.lane = std::move(lane);
+    a.at = at;
+    a.code = std::move(code);
+    a.zh = std::move(zh);
+    a.en = std::move(en);
     ++counters_.alerts_by_code[a.code];
     alerts_.push_back(a);
     // Bounded: drop the oldest acknowledged alert first, else the oldest.
@@ -187,8 +193,8 @@ void Hub::publish(const daemon::LaneReport& r) {
             if (d.verdict == decision::Verdict::kDeny || d.verdict == decision::Verdict::kManual)
                 for (auto reason : d.reasons)
                     if (is_alert_reason(reason))
-                        add_alert_locked({0, r.lane_id, r.at, std::string(code_name(reason)), std::string(message(reason, Lang::kZh)),
-                                          std::string(message(reason, Lang::kEn))});
+                        add_alert_locked(r.lane_id, r.at, std::string(code_name(reason)), std::string(message(reason, Lang::kZh)),
+                                         std::string(message(reason, Lang::kEn)));
             break;
         }
         case K::kPassage: {
@@ -223,14 +229,14 @@ void Hub::publish(const daemon::LaneReport& r) {
             break;
         }
         case K::kAlert:
-            add_alert_locked({0, r.lane_id, r.at, r.code, r.zh, r.en});
+            add_alert_locked(r.lane_id, r.at, r.code, r.zh, r.en);
             break;
     }
 }
 
 void Hub::raise(const std::string& lane, const std::string& code, const std::string& zh, const std::string& en, TimePoint at) {
     std::lock_guard lock(mutex_);
-    add_alert_locked({0, lane, at, code, zh, en});
+    add_alert_locked(lane, at, code, zh, en);
 }
 
 bool Hub::acknowledge(std::uint64_t id, const std::string& user, TimePoint at) {

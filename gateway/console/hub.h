@@ -110,7 +110,7 @@ public:
 
 private:
     void deliver_locked(std::shared_ptr<const std::string> message);
-    void add_alert_locked(AlertEntry a);
+    void add_alert_locked(std::string lane, TimePoint at, std::string code, std::string zh, std::string en);
     mutable std::mutex mutex_;
     std::uint64_t next_id_ = 1;
     std::deque<AlertEntry> alerts_;

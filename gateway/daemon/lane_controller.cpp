@@ -260,15 +260,11 @@ void LaneController::on_firmware(const proto::FromFirmware& e) {
                 handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
             break;
         case proto::FromFirmware::kTamper:
-            if (e.tamper().active() && sink_)
-                sink_(LaneReport{LaneReport::Kind::kAlert, settings_.logic.id, wall_now(), {}, {}, "TAMPER",
-                                 "设备箱被打开或传感器被遮挡", "Cabinet opened or sensor obstructed"});
+            if (e.tamper().active()) alert("TAMPER", "设备箱被打开或传感器被遮挡", "Cabinet opened or sensor obstructed");
             break;
         case proto::FromFirmware::kFault:
-            if (sink_)
-                sink_(LaneReport{LaneReport::Kind::kAlert, settings_.logic.id, wall_now(), {}, {},
-                                 e.fault().active() ? "FIRMWARE_FAULT" : "FIRMWARE_FAULT_CLEARED",
-                                 "车道控制器故障：" + e.fault().detail(), "Lane controller fault: " + e.fault().detail()});
+            alert(e.fault().active() ? "FIRMWARE_FAULT" : "FIRMWARE_FAULT_CLEARED", "车道控制器故障：" + e.fault().detail(),
+                  "Lane controller fault: " + e.fault().detail());
             break;
         default:
             break;
@@ -396,7 +392,9 @@ void LaneController::execute(const lane::Command& command) {
     } else if (const auto* l = std::get_if<lane::SetLight>(&command)) {
         if (up) link_->send(bridge::set_indicators(to_light(l->colour)));
     } else if (const auto* d = std::get_if<lane::PublishDecision>(&command)) {
-        LaneReport r{LaneReport::Kind::kDecision, settings_.logic.id, wall_now(), d->decision, d->pass};
+        auto r = report(LaneReport::Kind::kDecision);
+        r.decision = d->decision;
+        r.pass = d->pass;
         r.opened = d->decision.verdict == decision::Verdict::kOpen;
         if (r.opened && pending_arrival_)
             r.scan_to_barrier_ms = duration<double, std::milli>(steady_clock::now() - *pending_arrival_).count();
@@ -418,11 +416,15 @@ void LaneController::execute(const lane::Command& command) {
                 self->handle(lane::StorageChanged{failed});
             });
         });
-        if (sink_) sink_(LaneReport{LaneReport::Kind::kPassage, settings_.logic.id, wall_now(), {}, p->pass});
+        auto r = report(LaneReport::Kind::kPassage);
+        r.pass = p->pass;
+        if (sink_) sink_(r);
     } else if (const auto* a = std::get_if<lane::RaiseAlert>(&command)) {
-        if (sink_) sink_(LaneReport{LaneReport::Kind::kAlert, settings_.logic.id, wall_now(), {}, {}, a->code, a->zh, a->en});
+        alert(a->code, a->zh, a->en);
     } else if (const auto* o = std::get_if<lane::RecordOverride>(&command)) {
-        LaneReport r{LaneReport::Kind::kOverride, settings_.logic.id, wall_now(), {}, {}, o->operator_name, o->reason, o->reason};
+        auto r = report(LaneReport::Kind::kOverride);
+        r.code = o->operator_name;
+        r.zh = r.en = o->reason;
         r.opened = o->open;
         if (sink_) sink_(r);
     }
@@ -444,7 +446,20 @@ void LaneController::arm_deadline() {
 }
 
 void LaneController::alert(std::string code, std::string zh, std::string en) {
-    if (sink_) sink_(LaneReport{LaneReport::Kind::kAlert, settings_.logic.id, wall_now(), {}, {}, std::move(code), std::move(zh), std::move(en)});
+    if (!sink_) return;
+    auto r = report(LaneReport::Kind::kAlert);
+    r.code = std::move(code);
+    r.zh = std::move(zh);
+    r.en = std::move(en);
+    sink_(r);
+}
+
+LaneReport LaneController::report(LaneReport::Kind kind) const {
+    LaneReport r;
+    r.kind = kind;
+    r.lane_id = settings_.logic.id;
+    r.at = wall_now();
+    return r;
 }
 
 void LaneController::housekeeping() {

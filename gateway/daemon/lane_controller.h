@@ -121,6 +121,7 @@ private:
     void arm_deadline();
     void housekeeping();
     void alert(std::string code, std::string zh, std::string en);
+    LaneReport report(LaneReport::Kind kind) const;  ///< this lane, now
     void send_display(const std::string& zh, const std::string& en);
     TimePoint wall_now() const;
 
