@@ -4,16 +4,11 @@
 // then holds (its state, its signed head, the segments of its log).
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -30,6 +25,7 @@
 #include "tests/gateway/sync/https_fetch.h"
 #include "tests/gateway/sync/tls_fixture.h"
 #include "tests/temp_dir.h"
+#include "tests/tools/registryd/registry_process.h"
 #include "tests/tools/registryd/registry_rig.h"
 #include "tools/registryd/config.h"
 
@@ -40,13 +36,11 @@ namespace fs = std::filesystem;
 namespace {
 
 using namespace gw;
-using gw::testing::ChildProcess;
 using gw::testing::HttpsFetch;
 using gw::testing::kAdminToken;
 
 using gw::testing::passctl;
 using gw::testing::Run;
-const fs::path kRegistryd = fs::path(GW_BINARY_DIR) / "bin" / "registryd";
 constexpr const char* kEnterprise = "91330482MA28A1B2C0";
 
 using V = std::vector<std::string>;
@@ -60,11 +54,10 @@ std::vector<std::string> operator+(std::vector<std::string> a, const std::vector
     return a;
 }
 
-/// The number after "key": in a flat JSON object (registryd's answers).
+/// The number after "key": in a flat JSON object (registryd's answers), which must be there.
 std::uint64_t json_number(const std::string& body, const std::string& key) {
-    const auto at = body.find("\"" + key + "\":");
-    REQUIRE_MESSAGE(at != std::string::npos, "no " << key << " in " << body);
-    return std::stoull(body.substr(at + key.size() + 3));
+    REQUIRE_MESSAGE(contains(body, "\"" + key + "\":"), "no " << key << " in " << body);
+    return gw::testing::json_number(body, key);
 }
 
 /// A scratch directory with test certificates: the registry's CA, a rogue CA, and a gateway's
@@ -89,30 +82,14 @@ struct Scratch {
 
 /// A `registryd serve` process for Zhejiang (province 33) with the holder-token key.
 struct Served : Scratch {
-    gw::testing::RegistryKeys keys{"zhejiang", 33, "zhejiang-root"};
-    std::unique_ptr<ChildProcess> child;
-    std::uint16_t port = 0;
+    std::unique_ptr<gw::testing::RegistryProcess> registry;
 
     Served() {
-        const auto rdir = dir.path / "registryd";
-        fs::create_directories(rdir);
-        REQUIRE(credential::write_keypair(rdir / "registry", credential::KeyRole::kRegistry, 33, "zhejiang", keys.log.key)
-                    .has_value());
-        REQUIRE(registryd::write_registry_certificate(rdir / "registry.rcert", keys.log.cert).has_value());
-        REQUIRE(credential::write_token_key(rdir / "token.key", "demo", demo::demo_world().token_key).has_value());
-        spit(rdir / "admin.token", std::string(kAdminToken) + "\n");
-        spit(rdir / "registryd.conf", "[registry]\nkey = registry.key\ncertificate = registry.rcert\ntoken-key = token.key\n"
-                                      "db = db\n\n[server]\nlisten = 127.0.0.1:0\ntls-cert = " + tls.server_cert() +
-                                          "\ntls-key = " + tls.server_key() + "\nclient-ca = " + tls.ca() +
-                                          "\nadmin-token-file = admin.token\n");
-        child = std::make_unique<ChildProcess>(
-            std::vector<std::string>{kRegistryd.string(), "serve", "--config", (rdir / "registryd.conf").string()},
-            (rdir / "registryd.log").string());
-        const auto line = child->line_starting("registryd:", std::chrono::milliseconds{15000});
-        REQUIRE(line.has_value());
-        port = static_cast<std::uint16_t>(std::stoul(line->substr(line->rfind(':') + 1)));
+        REQUIRE(credential::write_token_key(dir.path / "token.key", "demo", demo::demo_world().token_key).has_value());
+        registry = std::make_unique<gw::testing::RegistryProcess>(tls, dir.path, "zhejiang", 33, "zhejiang-root",
+                                                                  "token-key = " + (dir.path / "token.key").string());
     }
-    std::string url() const { return "https://127.0.0.1:" + std::to_string(port) + "/v1/"; }
+    std::string url() const { return registry->url(); }
     /// The connection options of an administrator (no client certificate, the right CA and token).
     std::vector<std::string> admin() const { return {"--url", url(), "--ca", tls.ca(), "--token-file", "admin.token"}; }
     /// The connection options of a gateway (its client certificate, no token).

@@ -38,17 +38,18 @@ inline std::uint16_t free_port() {
     return ntohs(a.sin_port);
 }
 
-// A registryd process with its own directory, key files, certificate and configuration.
+// A registryd process with its own directory (`parent`/registryd-NAME), key files,
+// certificate and configuration; `extra` lines go into its [registry] section.
 struct RegistryProcess {
     RegistryKeys keys;
     std::filesystem::path dir;
-    const SyncRig& rig;
+    const TlsFixture& tls;
     std::uint16_t port = 0;
     std::unique_ptr<ChildProcess> child;
 
-    RegistryProcess(const SyncRig& r, const std::string& name, std::uint32_t province, const std::string& root,
-                    const std::string& extra = "")
-        : keys(name, province, root), dir(r.dir.path / ("registryd-" + name)), rig(r) {
+    RegistryProcess(const TlsFixture& t, const std::filesystem::path& parent, const std::string& name, std::uint32_t province,
+                    const std::string& root, const std::string& extra = "")
+        : keys(name, province, root), dir(parent / ("registryd-" + name)), tls(t) {
         std::filesystem::create_directories(dir);
         REQUIRE(credential::write_keypair(dir / "registry", credential::KeyRole::kRegistry, province, name,
                                           keys.log.key).has_value());
@@ -57,11 +58,14 @@ struct RegistryProcess {
         extra_ = extra;
         start();
     }
+    RegistryProcess(const SyncRig& rig, const std::string& name, std::uint32_t province, const std::string& root,
+                    const std::string& extra = "")
+        : RegistryProcess(rig.tls, rig.dir.path, name, province, root, extra) {}
     void start() {
         write(dir / "registryd.conf", "[registry]\nkey = registry.key\ncertificate = registry.rcert\ndb = db\nexport = export\n"
                                       "segment-entries = 2000\n" + extra_ + "\n[server]\nlisten = 127.0.0.1:" +
-                                          std::to_string(port) + "\ntls-cert = " + rig.tls.server_cert() +
-                                          "\ntls-key = " + rig.tls.server_key() + "\nclient-ca = " + rig.tls.ca() +
+                                          std::to_string(port) + "\ntls-cert = " + tls.server_cert() +
+                                          "\ntls-key = " + tls.server_key() + "\nclient-ca = " + tls.ca() +
                                           "\nadmin-token-file = admin.token\n");
         child = std::make_unique<ChildProcess>(
             std::vector<std::string>{kBin + "registryd", "serve", "--config", (dir / "registryd.conf").string()},
@@ -79,7 +83,9 @@ struct RegistryProcess {
         return keys.log.name + "," + url() + "," + to_base64(keys.log.root.public_key.bytes) + "," +
                std::to_string(keys.log.provinces.front());
     }
-    HttpsFetch admin() const { return HttpsFetch(const_cast<SyncRig&>(rig).client_tls(""), url() + "admin/", kAdminToken); }
+    HttpsFetch admin() const {
+        return HttpsFetch(sync::make_client_tls(sync::TlsFiles{tls.ca(), "", ""}).value(), url() + "admin/", kAdminToken);
+    }
     std::string post(const std::string& what, const std::string& body) const {
         auto res = admin().post(what, body, "text/plain", 1 << 20, std::chrono::milliseconds{60000});
         REQUIRE(res.has_value());
