@@ -67,15 +67,19 @@ Result<Recorded> PassageLog::record(PassageEvent event) {
     writing_ = true;
     const auto group = std::exchange(queue_, {});
     lock.unlock();
-    write_group(group);
+    auto answers = write_group(group);
     lock.lock();
+    // Answers are handed over under the queue's lock: a waiter reads its own only under it.
+    for (std::size_t i = 0; i < group.size(); ++i) group[i]->answer = std::move(answers[i]);
     writing_ = false;
     lock.unlock();
     written_.notify_all();
     return std::move(*me.answer);
 }
 
-void PassageLog::write_group(const std::vector<Waiting*>& group) {
+std::vector<Result<Recorded>> PassageLog::write_group(const std::vector<Waiting*>& group) {
+    std::vector<Result<Recorded>> answers;
+    answers.reserve(group.size());
     std::function<void()> listener;
     {
         std::lock_guard lock(mutex_);
@@ -84,7 +88,7 @@ void PassageLog::write_group(const std::vector<Waiting*>& group) {
         records.reserve(group.size());
         auto prev = last_hash_;
         for (std::size_t i = 0; i < group.size(); ++i) {
-            auto& event = group[i]->event;
+            auto& event = group[i]->event;  // only the writer touches a queued event
             event.gateway = gateway_;
             event.seq = last_seq_ + 1 + i;
             event.prev_hash = prev;
@@ -94,13 +98,13 @@ void PassageLog::write_group(const std::vector<Waiting*>& group) {
         }
         auto appended = outbox_.append(last_seq_ + 1, records);
         if (!appended) {
-            for (auto* w : group) w->answer = unexpected(appended.error());
-            return;
+            answers.assign(group.size(), unexpected(appended.error()));
+            return answers;
         }
         const auto accepted = appended->accepted;
         for (std::size_t i = 0; i < group.size(); ++i)
-            group[i]->answer = i < accepted ? Result<Recorded>(Recorded{last_seq_ + 1 + i, appended->level})
-                                            : Result<Recorded>(failure(appended->refusal));
+            answers.push_back(i < accepted ? Result<Recorded>(Recorded{last_seq_ + 1 + i, appended->level})
+                                           : Result<Recorded>(failure(appended->refusal)));
         if (accepted) {
             last_seq_ += accepted;
             last_hash_ = hashes[accepted - 1];
@@ -110,6 +114,7 @@ void PassageLog::write_group(const std::vector<Waiting*>& group) {
         }
     }
     if (listener) listener();
+    return answers;
 }
 
 PassageLog::GroupStats PassageLog::group_stats() const {

@@ -77,7 +77,7 @@ public:
 private:
     struct Waiting;
     PassageLog(store::Outbox& outbox, std::string gateway, std::uint64_t last, Hash last_hash);
-    void write_group(const std::vector<Waiting*>& group);
+    std::vector<Result<Recorded>> write_group(const std::vector<Waiting*>& group);  ///< one answer per event
 
     store::Outbox& outbox_;
     const std::string gateway_;
