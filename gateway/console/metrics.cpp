@@ -1,15 +1,21 @@
 #include "gateway/console/metrics.h"
 
+#include <array>
 #include <cstdio>
+#include <cstdlib>
 
 #include "gateway/console/router.h"
 
 namespace gw::console {
 namespace {
 
+// The shortest decimal that reads back as the same double: "0.005", not "0.0050000000000000001".
 std::string num(double v) {
     char b[64];
-    std::snprintf(b, sizeof b, "%.17g", v);
+    for (int digits = 6; digits <= 17; ++digits) {
+        std::snprintf(b, sizeof b, "%.*g", digits, v);
+        if (std::strtod(b, nullptr) == v) break;
+    }
     return b;
 }
 
@@ -78,6 +84,24 @@ std::string render_metrics(const MetricsInput& in) {
     for (const auto& l : in.lanes) o.line("gw_passage_events_recorded_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.events_recorded));
     o.head("gw_passage_events_failed_total", "counter", "Decisions and overrides whose event could not be written (nothing opened on them).");
     for (const auto& l : in.lanes) o.line("gw_passage_events_failed_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.records_failed));
+    {
+        // One histogram for the checkpoint: the lanes share the disk.
+        std::array<std::uint64_t, daemon::kRecordWaitBuckets.size()> buckets{};
+        std::uint64_t count = 0;
+        double sum = 0;
+        for (const auto& l : in.lanes) {
+            for (std::size_t i = 0; i < buckets.size(); ++i) buckets[i] += l.record_wait_buckets[i];
+            count += l.events_recorded + l.records_failed;
+            sum += l.record_wait_sum_s;
+        }
+        o.head("gw_passage_record_wait_seconds", "histogram",
+               "From a decision to its passage event on disk, the time the barrier waits for the record (all lanes).");
+        for (std::size_t i = 0; i < buckets.size(); ++i)
+            o.line("gw_passage_record_wait_seconds_bucket", "le=\"" + num(daemon::kRecordWaitBuckets[i]) + "\"", std::to_string(buckets[i]));
+        o.line("gw_passage_record_wait_seconds_bucket", "le=\"+Inf\"", std::to_string(count));
+        o.line("gw_passage_record_wait_seconds_sum", "", num(sum));
+        o.line("gw_passage_record_wait_seconds_count", "", std::to_string(count));
+    }
     o.head("gw_scanner_lines_total", "counter", "QR scanner lines received by each lane.");
     for (const auto& l : in.lanes) o.line("gw_scanner_lines_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.scanner_lines));
 

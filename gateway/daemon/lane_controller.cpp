@@ -337,14 +337,20 @@ void LaneController::run_queue() {
 void LaneController::record_then_execute(lane::Command command, sync::PassageEvent event) {
     recording_ = true;
     // The synced write blocks for about a millisecond: on the writes pool, never this strand.
-    asio::post(writes_, [self = shared_from_this(), command = std::move(command), event = std::move(event)]() mutable {
+    const auto asked = steady_clock::now();
+    asio::post(writes_, [asked, self = shared_from_this(), command = std::move(command), event = std::move(event)]() mutable {
         auto recorded = self->log_.record(std::move(event));
-        asio::post(self->strand_, [self, command = std::move(command), recorded = std::move(recorded)] {
+        asio::post(self->strand_, [asked, self, command = std::move(command), recorded = std::move(recorded)] {
             self->recording_ = false;
             if (self->stopped_) return;
             {
+                const auto waited = duration<double>(steady_clock::now() - asked).count();
                 std::lock_guard lock(self->snapshot_mutex_);
-                ++(recorded ? self->snapshot_.events_recorded : self->snapshot_.records_failed);
+                auto& snap = self->snapshot_;
+                ++(recorded ? snap.events_recorded : snap.records_failed);
+                for (std::size_t i = 0; i < kRecordWaitBuckets.size(); ++i)
+                    if (waited <= kRecordWaitBuckets[i]) ++snap.record_wait_buckets[i];
+                snap.record_wait_sum_s += waited;
             }
             if (recorded) {
                 self->execute(command);

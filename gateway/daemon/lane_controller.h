@@ -17,6 +17,7 @@
 // LaneEvent is handled there, in order. Synced RocksDB writes (passage events, anti-passback
 // records) run on the `writes` pool. post_payload(), post_plate(), post_override(), start(),
 // stop() and snapshot() are safe from any thread.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -61,6 +62,9 @@ struct LaneReport {
 /// Called on the lane's strand: must not block (post heavier work elsewhere).
 using ReportSink = std::function<void(const LaneReport&)>;
 
+/// Upper bounds (seconds) of the record-wait histogram: a synced write is ~0.1-1 ms.
+inline constexpr std::array<double, 8> kRecordWaitBuckets{0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1};
+
 struct LaneSnapshot {
     std::string id;
     lane::Phase phase = lane::Phase::kIdle;
@@ -73,6 +77,11 @@ struct LaneSnapshot {
     std::uint64_t decisions = 0, opens = 0, frames_analysed = 0, frames_dropped = 0, scanner_lines = 0;
     std::uint64_t events_recorded = 0;  ///< decisions and overrides written to the passage log
     std::uint64_t records_failed = 0;   ///< ... that could not be written (nothing opened on them)
+    /// How long each of those waited for its passage event (queued on the lane's strand until
+    /// the write came back): cumulative counts per kRecordWaitBuckets bound, and the sum.
+    /// Their count is events_recorded + records_failed. A slow disk shows here first.
+    std::array<std::uint64_t, kRecordWaitBuckets.size()> record_wait_buckets{};
+    double record_wait_sum_s = 0;
 };
 
 class LaneController : public std::enable_shared_from_this<LaneController> {

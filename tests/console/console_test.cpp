@@ -412,3 +412,30 @@ TEST_CASE("sync status shows each registry's version, age, lag, reachability and
     CHECK(metrics.find("gw_registry_reachable{registry=\"shanghai\"}") == std::string::npos);
     CHECK(metrics.find("gw_thermal_frames_dropped_total{lane=\"car-1\"} 0") != std::string::npos);
 }
+
+TEST_CASE("every lane's wait for its passage record adds up to one histogram in /metrics") {
+    HubCounters hub;
+    daemon::LaneSnapshot car, walk;
+    car.id = "car-1";
+    car.events_recorded = 3;
+    car.record_wait_buckets = {0, 1, 2, 3, 3, 3, 3, 3};
+    car.record_wait_sum_s = 0.004;
+    walk.id = "walk-1";
+    walk.events_recorded = 1;
+    walk.records_failed = 1;
+    walk.record_wait_buckets = {0, 0, 1, 1, 2, 2, 2, 2};
+    walk.record_wait_sum_s = 0.006;
+    const std::vector<daemon::LaneSnapshot> lanes{car, walk};
+    const std::vector<RegistryStatus> registries;
+    const auto text = render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}});
+    CHECK(text.find("# TYPE gw_passage_record_wait_seconds histogram\n") != std::string::npos);
+    CHECK(text.find("gw_passage_record_wait_seconds_bucket{le=\"0.0005\"} 0\n") != std::string::npos);
+    CHECK(text.find("gw_passage_record_wait_seconds_bucket{le=\"0.001\"} 1\n") != std::string::npos);
+    CHECK(text.find("gw_passage_record_wait_seconds_bucket{le=\"0.002\"} 3\n") != std::string::npos);
+    CHECK(text.find("gw_passage_record_wait_seconds_bucket{le=\"0.01\"} 5\n") != std::string::npos);
+    CHECK(text.find("gw_passage_record_wait_seconds_bucket{le=\"+Inf\"} 5\n") != std::string::npos);
+    CHECK(text.find("gw_passage_record_wait_seconds_count 5\n") != std::string::npos);
+    CHECK(text.find("gw_passage_record_wait_seconds_sum 0.01") != std::string::npos);
+    // Bucket bounds print as written, not as the nearest doubles' long expansions.
+    CHECK(text.find("gw_scan_to_barrier_seconds_bucket{le=\"0.005\"}") != std::string::npos);
+}

@@ -16,8 +16,14 @@ int main() {
         a.id = "car-1";
         a.link_up = true;
         a.frames_analysed = 120;
+        a.events_recorded = 3;
+        a.record_wait_buckets = {0, 1, 2, 3, 3, 3, 3, 3};
+        a.record_wait_sum_s = 0.0041;
         c.id = "walk \"1\"\\";
         c.thermal_fault = true;
+        c.records_failed = 1;
+        c.record_wait_buckets = {0, 0, 0, 0, 1, 1, 1, 1};
+        c.record_wait_sum_s = 0.0072;
         return std::vector<daemon::LaneSnapshot>{a, c};
     };
     b.registries = [] { return std::vector<RegistryStatus>{{"shanghai", 12, TimePoint{Seconds{1583020800}}, 3, true, {}, 41}}; };

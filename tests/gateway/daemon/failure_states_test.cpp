@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <functional>
 #include <mutex>
@@ -241,4 +242,12 @@ TEST_CASE("every decision and override is on disk in the hash-chained passage lo
         if (e.verdict == "OPEN" && !e.reasons.empty() && e.reasons.front() == "OK") found_open = true;
     }
     CHECK(found_open);
+
+    // Each record's wait is in the lane's histogram: cumulative, every one within the last bound.
+    const auto snap = cp.gateway->lane("walk-1")->snapshot();
+    const auto& buckets = snap.record_wait_buckets;
+    CHECK(std::is_sorted(buckets.begin(), buckets.end()));
+    CHECK(buckets.back() == snap.events_recorded + snap.records_failed);  // none waited a second
+    CHECK(snap.record_wait_sum_s > 0);
+    CHECK(snap.record_wait_sum_s < static_cast<double>(buckets.back()));
 }
