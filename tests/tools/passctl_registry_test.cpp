@@ -426,6 +426,20 @@ TEST_CASE("every registry command has a --help, and passctl --help lists the gro
         CHECK(contains(r.out, "passctl registry " + cmd + " "));
         CHECK(contains(r.out, "--token-file FILE"));
     }
+    // Both ways of issuing list the same fields for each pass type.
+    const auto local = s.run(V{"issue", "--help"});
+    const auto remote = s.run(V{"registry", "issue", "--help"});
+    const std::string fields = "fields by type:\n";
+    REQUIRE(contains(local.out, fields));
+    REQUIRE(contains(remote.out, fields));
+    const auto block = [&](const std::string& out) {
+        const auto at = out.find(fields);
+        auto text = out.substr(at, out.find("\n\n", at) - at);  // to a blank line or the end
+        while (text.ends_with('\n')) text.pop_back();
+        return text;
+    };
+    CHECK(block(local.out) == block(remote.out));
+    CHECK(contains(block(remote.out), "quarantine-release  --region REGION  holder"));
     const auto group = s.run(V{"registry", "--help"});
     CHECK(group.code == 0);
     CHECK(contains(group.out, "usage: passctl registry COMMAND"));

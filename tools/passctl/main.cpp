@@ -66,13 +66,6 @@ constexpr const char* kCertifyHelp = R"(usage: passctl certify --root ROOT.key -
 constexpr const char* kIssueHelp = R"(usage: passctl issue --issuer ISSUER.key --cert ISSUER.cert --type TYPE --from DATE
                      (--until DATE | --days N) [fields] [--qr FILE.png [--module-px N]]
 
-fields by type:
-  commuter       --home REGION --work REGION [--issued-by home|work] --enterprise USCC
-                 --personal-letter N --enterprise-letter N  holder  [--plate PLATE]
-  work-commute   --home REGION --work REGION [--issued-by home|work] --enterprise USCC
-                 holder  [--plate PLATE]
-  freight        --region REGION --enterprise USCC --plate PLATE [--plate PLATE ...] (1-3)
-  quarantine-release  --region REGION  holder
 holder: --name FULL_NAME and either --id-number ID --token-key TOKEN.key
         or --id-tail LAST4 --holder-token HEX12. Only the masked name, the last 4 ID
         characters and the token go into the pass.
@@ -310,14 +303,16 @@ int main(int argc, char** argv) {
         const char* name;
         int (*run)(int, char**);
         const char* help;
+        const char* help_tail = nullptr;  ///< printed after help (shared with passctl registry)
     };
     static const Command commands[] = {{"keygen", keygen, kKeygenHelp},   {"certify", certify, kCertifyHelp},
-                                       {"issue", issue, kIssueHelp},      {"verify", verify, kVerifyHelp},
+                                       {"issue", issue, kIssueHelp, kFieldsByTypeHelp},      {"verify", verify, kVerifyHelp},
                                        {"inspect", inspect, kInspectHelp}};
     for (const auto& c : commands) {
         if (cmd != c.name) continue;
         if (wants_help(argc, argv)) {
             std::fputs(c.help, stdout);
+            if (c.help_tail) std::fputs(c.help_tail, stdout);
             return kOk;
         }
         try {

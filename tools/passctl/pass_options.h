@@ -17,6 +17,17 @@
 
 namespace gw::passctl {
 
+/// The fields each pass type takes, as the help of both issue commands lists them last.
+inline constexpr const char* kFieldsByTypeHelp = R"(
+fields by type:
+  commuter       --home REGION --work REGION [--issued-by home|work] --enterprise USCC
+                 --personal-letter N --enterprise-letter N  holder  [--plate PLATE]
+  work-commute   --home REGION --work REGION [--issued-by home|work] --enterprise USCC
+                 holder  [--plate PLATE]
+  freight        --region REGION --enterprise USCC --plate PLATE [--plate PLATE ...] (1-3)
+  quarantine-release  --region REGION  holder
+)";
+
 /// The options read by pass_from_options() and holder_from_options(), for Args::parse.
 std::vector<tools::OptionSpec> pass_option_specs();
 

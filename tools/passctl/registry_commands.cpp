@@ -67,13 +67,7 @@ constexpr const char* kIssueHelp = R"(usage: passctl registry issue CONNECTION -
                               (--until DATE | --days N) [fields] [--json] [--qr FILE.png [--module-px N]]
 
 The registry signs the pass with its issuer key N of the issuing region's province (one it
-holds the secret of: add-issuer --secret). Fields as for `passctl issue`:
-  commuter       --home REGION --work REGION [--issued-by home|work] --enterprise USCC
-                 --personal-letter N --enterprise-letter N  holder  [--plate PLATE]
-  work-commute   --home REGION --work REGION [--issued-by home|work] --enterprise USCC
-                 holder  [--plate PLATE]
-  freight        --region REGION --enterprise USCC --plate PLATE [--plate PLATE ...] (1-3)
-  quarantine-release  --region REGION  holder
+holds the secret of: add-issuer --secret). The fields of each pass type are listed below.
 holder: --name FULL_NAME and one of
         --id-number ID                    the registry derives the holder token
         --id-number ID --token-key FILE   the token is derived here; the ID number is not sent
@@ -573,10 +567,11 @@ struct Subcommand {
     const char* name;
     int (*run)(int, char**);
     const char* help;
+    const char* help_tail = nullptr;  ///< printed after help (shared with passctl issue)
 };
 
 constexpr Subcommand kSubcommands[] = {
-    {"issue", issue, kIssueHelp},           {"revoke", revoke, kRevokeHelp},
+    {"issue", issue, kIssueHelp, kFieldsByTypeHelp},           {"revoke", revoke, kRevokeHelp},
     {"suspend", suspend, kSuspendHelp},     {"unsuspend", unsuspend, kSuspendHelp},
     {"shared-list", shared_list, kSharedListHelp}, {"freight", freight, kFreightHelp},
     {"add-issuer", add_issuer, kAddIssuerHelp},    {"snapshot", snapshot, kSnapshotHelp},
@@ -597,7 +592,12 @@ int registry_command(int argc, char** argv) {
     const std::string_view name = argv[2];
     for (const auto& c : kSubcommands) {
         if (name != c.name) continue;
-        if (help) return std::fputs(c.help, stdout), std::fputs(kConnectionHelp, stdout), kOk;
+        if (help) {
+            std::fputs(c.help, stdout);
+            if (c.help_tail) std::fputs(c.help_tail, stdout);
+            std::fputs(kConnectionHelp, stdout);
+            return kOk;
+        }
         if (token_on_command_line(argc, argv))
             return usage_error("--token: the admin token is never taken on the command line (ps shows it to every "
                                "user); put it in a file and give --token-file");
