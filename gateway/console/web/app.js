@@ -7,7 +7,7 @@ const T = {
   zh: {
     title: "检查站控制台", offline: "未连接", online: "实时", logout: "退出登录", login: "登录", user: "用户名",
     password: "密码", lanes: "车道", alerts: "告警", sync: "数据同步", registry: "登记机关", version: "版本",
-    age: "数据时长", lag: "落后", link: "连接", uploaded: "已上传记录", unreachable: "无法连接", offline_file: "离线文件", health: "设备状态", lane: "车道", controller: "控制器", thermal: "测温",
+    age: "数据时长", lag: "落后", link: "连接", uploaded: "已上传记录", unreachable: "无法连接", refused: "数据被拒收", offline_file: "离线文件", health: "设备状态", lane: "车道", controller: "控制器", thermal: "测温",
     plate_cam: "车牌识别", passages: "最近通行", search: "搜索：车道、结果、原因、车牌…", time: "时间", result: "结果",
     reasons: "原因", holder: "持证人", plate: "车牌", override: "人工处置", open_barrier: "开闸放行",
     keep_closed: "保持关闭", reason_required: "原因（必填）", confirm: "确认", cancel: "取消", ack: "确认告警",
@@ -23,7 +23,7 @@ const T = {
   en: {
     title: "Checkpoint console", offline: "offline", online: "live", logout: "Log out", login: "Log in", user: "User",
     password: "Password", lanes: "Lanes", alerts: "Alerts", sync: "Registry sync", registry: "Registry", version: "Version",
-    age: "Data age", lag: "Lag", link: "Link", uploaded: "Events uploaded", unreachable: "unreachable", offline_file: "offline file", health: "Devices", lane: "Lane", controller: "Controller", thermal: "Thermal",
+    age: "Data age", lag: "Lag", link: "Link", uploaded: "Events uploaded", unreachable: "unreachable", refused: "data refused", offline_file: "offline file", health: "Devices", lane: "Lane", controller: "Controller", thermal: "Thermal",
     plate_cam: "Plate camera", passages: "Recent passages", search: "Search: lane, result, reason, plate…", time: "Time",
     result: "Result", reasons: "Reasons", holder: "Holder", plate: "Plate", override: "Manual override",
     open_barrier: "Open the barrier", keep_closed: "Keep closed", reason_required: "Reason (required)", confirm: "Confirm",
@@ -134,15 +134,21 @@ function renderAlerts() {
   $("alert-count").textContent = open ? String(open) : "";
 }
 
+// Reachable and accepted: ok. Reachable but its data refused (a rollback, a frozen head, a bad
+// signature): the staff must see why, on a tablet too, so the problem is written out.
+function syncCell(r) {
+  const fine = r.reachable && !r.last_problem;
+  return el("td", { class: fine ? "good" : "bad" }, fine ? t("ok") : r.reachable ? t("refused") : t("unreachable"),
+            r.last_problem ? el("div", { class: "problem" }, r.last_problem) : "");
+}
+
 function renderSync() {
   const tb = $("registries").tBodies[0];
   tb.replaceChildren();
   for (const r of state.registries)
     tb.append(el("tr", {}, el("td", {}, r.name), el("td", {}, r.version), el("td", {}, ago(r.age_s)),
                  el("td", {}, r.lag == null ? t("unknown") : r.lag),
-                 r.reachable == null ? el("td", {}, t("offline_file"))
-                                     : el("td", { class: r.reachable ? "good" : "bad", title: r.last_problem || "" },
-                                          r.reachable ? t("ok") : t("unreachable")),
+                 r.reachable == null ? el("td", {}, t("offline_file")) : syncCell(r),
                  el("td", {}, r.events_acknowledged == null ? "—" : r.events_acknowledged)));
   const hb = $("health").tBodies[0];
   hb.replaceChildren();
