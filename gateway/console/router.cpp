@@ -133,9 +133,12 @@ Response Router::login(const Request& req, const std::string& peer, SteadyTime n
         return r;
     }
     const auto account = accounts_.find(*user);
-    // An unknown name costs the same Argon2id time as a wrong password: no user enumeration.
-    static const std::string dummy = hash_password("not-a-password-of-anyone").value_or("");
-    const bool ok = account ? verify_password(*password, account->hash) : (verify_password(*password, dummy) && false);
+    // An unknown name costs the same Argon2id time as a wrong password (no user enumeration):
+    // the password is checked against a decoy hash, and the answer is a refusal whatever it says.
+    static const std::string decoy_hash = hash_password("decoy for unknown user names").value_or("");
+    bool ok = false;
+    if (account) ok = verify_password(*password, account->hash);
+    else (void)verify_password(*password, decoy_hash);
     if (!ok) {
         limiter_.failed(peer, account_key, now);
         std::lock_guard lock(stats_mutex_);

@@ -9,6 +9,7 @@
 
 #include "gateway/credential/crypto.h"
 #include "gateway/demo/demo_world.h"
+#include "gateway/store/cache.h"
 #include "gateway/sync/cursor.h"
 #include "gateway/sync/log_format.h"
 #include "gateway/sync/verifier.h"
@@ -129,6 +130,18 @@ inline std::vector<store::Record> revocations(std::uint64_t first_id, std::size_
     out.reserve(n);
     for (std::size_t i = 0; i < n; ++i) out.emplace_back(store::RevokePass{credential::PassId{first_id + i}});  // clang-14: no parenthesised aggregate init
     return out;
+}
+
+/// Whether the cache holds a revocation of pass `id` (of the 330482 region, as revocations()
+/// makes them). The lookup's time only ages the data; it does not change what is revoked.
+inline bool revoked(const store::Cache& cache, std::uint64_t id) {
+    credential::Pass p;
+    p.type = credential::PassType::kQuarantineRelease;
+    p.id = credential::PassId{id};
+    p.issuing_region = credential::parse_region("330482").value();
+    decision::Facts f;
+    cache.lookup(p, t0(), f);
+    return f.pass_revoked;
 }
 
 }  // namespace gw::testing

@@ -15,21 +15,12 @@ using namespace gw::sync;
 using gw::testing::eventually;
 using gw::testing::LogFixture;
 using gw::testing::revocations;
+using gw::testing::revoked;
 using gw::testing::SyncRig;
 using gw::testing::TestServer;
 using std::chrono::minutes;
 
 std::string text(const Bytes& b) { return std::string(b.begin(), b.end()); }
-
-bool revoked(const store::Cache& cache, std::uint64_t id) {
-    credential::Pass p;
-    p.type = credential::PassType::kQuarantineRelease;
-    p.id = credential::PassId{id};
-    p.issuing_region = credential::parse_region("330482").value();
-    decision::Facts f;
-    cache.lookup(p, system_now(), f);
-    return f.pass_revoked;
-}
 
 // A registry's log published on a file server; times around the real clock.
 struct Published {

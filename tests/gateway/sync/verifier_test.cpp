@@ -16,19 +16,10 @@ using namespace gw;
 using namespace gw::sync;
 using gw::testing::LogFixture;
 using gw::testing::revocations;
+using gw::testing::revoked;
 using gw::testing::t0;
 using std::chrono::hours;
 using std::chrono::minutes;
-
-bool revoked(const store::Cache& cache, std::uint64_t id) {
-    credential::Pass p;
-    p.type = credential::PassType::kQuarantineRelease;
-    p.id = credential::PassId{id};
-    p.issuing_region = credential::parse_region("330482").value();
-    decision::Facts f;
-    cache.lookup(p, t0(), f);
-    return f.pass_revoked;
-}
 
 struct Gateway {
     gw::testing::TempDir dir;

@@ -30,6 +30,7 @@ using gw::testing::HttpsFetch;
 using gw::testing::kAdminToken;
 using gw::testing::RegistryKeys;
 using gw::testing::RegistryProcess;
+using gw::testing::revoked;
 using gw::testing::json_number;
 using gw::testing::kBin;
 using gw::testing::kHarness;
@@ -46,16 +47,6 @@ std::string revocation_lines(std::uint64_t first_id, std::size_t n) {
         out += buf;
     }
     return out;
-}
-
-bool revoked(const store::Cache& cache, std::uint64_t id) {
-    credential::Pass p;
-    p.type = credential::PassType::kQuarantineRelease;
-    p.id = credential::PassId{id};
-    p.issuing_region = credential::parse_region("330482").value();
-    decision::Facts f;
-    cache.lookup(p, system_now(), f);
-    return f.pass_revoked;
 }
 
 // After a kill: the registry's data in the cache is exactly a prefix of its log that ends at a
