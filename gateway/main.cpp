@@ -64,9 +64,9 @@ std::string reasons_text(const decision::Decision& d) {
 
 std::string clock_text(TimePoint t) { return format_time(t).substr(11, 8); }
 
-void print_report(const daemon::LaneReport& r) {
+void print_report(const lane::LaneReport& r) {
     std::lock_guard lock(print_mutex);
-    using K = daemon::LaneReport::Kind;
+    using K = lane::LaneReport::Kind;
     switch (r.kind) {
         case K::kDecision: {
             const auto& d = *r.decision;
@@ -90,7 +90,7 @@ void print_report(const daemon::LaneReport& r) {
             break;
         case K::kOverride:
             std::printf("%s %-8s OVERRIDE %s by %s: %s\n", clock_text(r.at).c_str(), r.lane_id.c_str(),
-                        r.opened ? "open" : "keep closed", r.code.c_str(), r.zh.c_str());
+                        r.opened ? "open" : "keep closed", r.operator_name.c_str(), r.zh.c_str());
             break;
         case K::kAlert:
             std::printf("%s %-8s ALERT    %s  %s / %s\n", clock_text(r.at).c_str(), r.lane_id.c_str(), r.code.c_str(),
@@ -249,7 +249,7 @@ int run_config(const std::string& path) {
     }
     console::Hub hub;
     const auto console_settings = c->console;
-    auto gw = daemon::Gateway::open(std::move(*c), daemon::fan_out({print_report, [&hub](const daemon::LaneReport& r) {
+    auto gw = daemon::Gateway::open(std::move(*c), daemon::fan_out({print_report, [&hub](const lane::LaneReport& r) {
                                                                         hub.publish(r);
                                                                     }}));
     if (!gw) {
@@ -293,7 +293,7 @@ int run_simulation(int rounds, std::optional<daemon::ConsoleSettings> console_se
     std::unique_ptr<console::ConsoleServer> console_server;
     if (rc == 0) {
         auto config = daemon::load_config((*sim)->config_path());
-        auto gw = config ? daemon::Gateway::open(std::move(*config), daemon::fan_out({print_report, [&hub](const daemon::LaneReport& r) {
+        auto gw = config ? daemon::Gateway::open(std::move(*config), daemon::fan_out({print_report, [&hub](const lane::LaneReport& r) {
                                                                                           hub.publish(r);
                                                                                       }}))
                          : Result<std::unique_ptr<daemon::Gateway>>(unexpected(config.error()));

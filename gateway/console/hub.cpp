@@ -148,8 +148,8 @@ void Hub::add_alert_locked(std::string lane, TimePoint at, std::string code, std
     deliver_locked(std::make_shared<const std::string>(w.str()));
 }
 
-void Hub::publish(const daemon::LaneReport& r) {
-    using K = daemon::LaneReport::Kind;
+void Hub::publish(const lane::LaneReport& r) {
+    using K = lane::LaneReport::Kind;
     std::lock_guard lock(mutex_);
     switch (r.kind) {
         case K::kDecision: {
@@ -218,7 +218,7 @@ void Hub::publish(const daemon::LaneReport& r) {
             p.verdict = r.opened ? "OVERRIDE-OPEN" : "OVERRIDE-CLOSED";
             p.zh = r.zh;
             p.en = r.en;
-            p.operator_name = r.code;
+            p.operator_name = r.operator_name;
             passages_.push_front(p);
             if (passages_.size() > kMaxPassages) passages_.pop_back();
             JsonWriter w;

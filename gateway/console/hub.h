@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "gateway/core/json.h"
-#include "gateway/daemon/lane_controller.h"
+#include "gateway/lane/lane_report.h"
 
 namespace gw::console {
 
@@ -91,7 +91,7 @@ public:
     static constexpr std::size_t kMaxPassages = 1000;
 
     /// The ReportSink side: runs on a lane strand, never blocks on a client.
-    void publish(const daemon::LaneReport& report);
+    void publish(const lane::LaneReport& report);
     /// Raises an alert that no lane reports (DISK_LOW); lane "" means the whole gateway.
     void raise(const std::string& lane, const std::string& code, const std::string& zh, const std::string& en, TimePoint at);
     /// Acknowledges alert `id`; false when unknown. Already acknowledged: true, unchanged.

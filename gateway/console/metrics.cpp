@@ -86,7 +86,7 @@ std::string render_metrics(const MetricsInput& in) {
     for (const auto& l : in.lanes) o.line("gw_passage_events_failed_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.records_failed));
     {
         // One histogram for the checkpoint: the lanes share the disk.
-        std::array<std::uint64_t, daemon::kRecordWaitBuckets.size()> buckets{};
+        std::array<std::uint64_t, lane::kRecordWaitBuckets.size()> buckets{};
         std::uint64_t count = 0;
         double sum = 0;
         for (const auto& l : in.lanes) {
@@ -97,7 +97,7 @@ std::string render_metrics(const MetricsInput& in) {
         o.head("gw_passage_record_wait_seconds", "histogram",
                "From a decision to its passage event on disk, the time the barrier waits for the record (all lanes).");
         for (std::size_t i = 0; i < buckets.size(); ++i)
-            o.line("gw_passage_record_wait_seconds_bucket", "le=\"" + num(daemon::kRecordWaitBuckets[i]) + "\"", std::to_string(buckets[i]));
+            o.line("gw_passage_record_wait_seconds_bucket", "le=\"" + num(lane::kRecordWaitBuckets[i]) + "\"", std::to_string(buckets[i]));
         o.line("gw_passage_record_wait_seconds_bucket", "le=\"+Inf\"", std::to_string(count));
         o.line("gw_passage_record_wait_seconds_sum", "", num(sum));
         o.line("gw_passage_record_wait_seconds_count", "", std::to_string(count));

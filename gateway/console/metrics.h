@@ -32,7 +32,7 @@ struct ConsoleStats {
 
 struct MetricsInput {
     const HubCounters& hub;
-    const std::vector<daemon::LaneSnapshot>& lanes;
+    const std::vector<lane::LaneSnapshot>& lanes;
     const std::vector<RegistryStatus>& registries;
     std::optional<DiskStatus> disk;
     std::optional<std::uint64_t> outbox_backlog;

@@ -456,7 +456,7 @@ std::string Router::snapshot_json() {
 
 std::string Router::metrics_text() {
     const auto counters = hub_.counters();
-    const auto lanes = backend_.snapshots ? backend_.snapshots() : std::vector<daemon::LaneSnapshot>{};
+    const auto lanes = backend_.snapshots ? backend_.snapshots() : std::vector<lane::LaneSnapshot>{};
     const auto regs = backend_.registries ? backend_.registries() : std::vector<RegistryStatus>{};
     ConsoleStats stats;
     {

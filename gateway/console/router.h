@@ -38,7 +38,7 @@ using Response = http::response<http::string_body>;
 /// threads and must be thread-safe and quick (Gateway::snapshots() and Cache::registries() are).
 struct Backend {
     std::string checkpoint;  ///< the checkpoint's name, shown in the page title
-    std::function<std::vector<daemon::LaneSnapshot>()> snapshots;
+    std::function<std::vector<lane::LaneSnapshot>()> snapshots;
     /// Posts an override to the lane; false when there is no such lane.
     std::function<bool(const std::string& lane, bool open, const std::string& user, const std::string& reason)> override_lane;
     std::function<std::vector<RegistryStatus>()> registries;

@@ -31,5 +31,8 @@ bool base45_decode_into(std::string_view text, Bytes& out);
 inline ByteView as_bytes(std::string_view s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
+/// The same bytes as an owned byte string (protobuf `bytes` fields, HTTP bodies) and back.
+inline std::string as_string(ByteView b) { return std::string(reinterpret_cast<const char*>(b.data()), b.size()); }
+inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 }  // namespace gw

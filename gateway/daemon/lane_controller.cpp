@@ -429,7 +429,7 @@ void LaneController::execute(const lane::Command& command) {
         alert(a->code, a->zh, a->en);
     } else if (const auto* o = std::get_if<lane::RecordOverride>(&command)) {
         auto r = report(LaneReport::Kind::kOverride);
-        r.code = o->operator_name;
+        r.operator_name = o->operator_name;
         r.zh = r.en = o->reason;
         r.opened = o->open;
         if (sink_) sink_(r);

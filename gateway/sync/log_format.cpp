@@ -308,8 +308,9 @@ Result<Signed<Segment>> parse_signed_segment(ByteView bytes, std::size_t max_ent
     auto& b = out.body;
     if (s.entries().empty()) return failure("segment: no entries");
     if (static_cast<std::size_t>(s.entries_size()) > max_entries)
-        return failure("segment: " + std::string(kTooManyEntries) + ": " + std::to_string(s.entries_size()) +
-                       ", the limit is " + std::to_string(max_entries));
+        return failure("segment: too many entries: " + std::to_string(s.entries_size()) + ", the limit is " +
+                           std::to_string(max_entries),
+                       ErrorKind::kTooLarge);
     b.registry = s.registry();
     b.index = s.index();
     b.first_seq = s.first_seq();
@@ -336,8 +337,9 @@ Result<Signed<Snapshot>> parse_signed_snapshot(ByteView bytes, std::size_t max_e
     if (!parse_strict(s, view(o.snapshot()))) return failure("snapshot: not a Snapshot");
     if (!sane(s.created_at())) return failure("snapshot: time outside the years 1970-9999");
     if (static_cast<std::size_t>(s.entries_size()) > max_entries)
-        return failure("snapshot: " + std::string(kTooManyEntries) + ": " + std::to_string(s.entries_size()) +
-                       ", the limit is " + std::to_string(max_entries));
+        return failure("snapshot: too many entries: " + std::to_string(s.entries_size()) + ", the limit is " +
+                           std::to_string(max_entries),
+                       ErrorKind::kTooLarge);
     auto& b = out.body;
     b.registry = s.registry();
     b.seq = s.seq();

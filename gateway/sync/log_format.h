@@ -109,9 +109,8 @@ struct Signed {
 };
 
 Result<Signed<Head>> parse_signed_head(ByteView bytes);
-/// max_entries bounds the work a hostile segment can cause before it is refused; the error
-/// message then contains kTooManyEntries.
-constexpr std::string_view kTooManyEntries = "too many entries";
+/// max_entries bounds the work a hostile segment can cause before it is refused; that error's
+/// kind is ErrorKind::kTooLarge (any other refusal is kInvalid).
 Result<Signed<Segment>> parse_signed_segment(ByteView bytes, std::size_t max_entries);
 Result<Signed<Snapshot>> parse_signed_snapshot(ByteView bytes, std::size_t max_entries);
 /// Ed25519 of `s.message` under the certificate's key.

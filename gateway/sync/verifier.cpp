@@ -9,8 +9,7 @@ unexpected<SyncRefusal> refuse(SyncReason r, std::string detail) { return unexpe
 
 // A parse error is MALFORMED, unless the message was refused for its size alone.
 unexpected<SyncRefusal> refuse_parse(const Error& e) {
-    const bool size = e.message.find(kTooManyEntries) != std::string::npos;
-    return refuse(size ? SyncReason::kTooLarge : SyncReason::kMalformed, e.message);
+    return refuse(e.kind == ErrorKind::kTooLarge ? SyncReason::kTooLarge : SyncReason::kMalformed, e.message);
 }
 
 std::string at_text(TimePoint t) { return format_time(t); }

@@ -43,12 +43,12 @@ struct Fixture {
         Backend b;
         b.checkpoint = "test";
         b.snapshots = [] {
-            daemon::LaneSnapshot s;
+            lane::LaneSnapshot s;
             s.id = "car-1";
             s.link_up = true;
             s.last_plate = "沪A12345";
             s.last_temperature = Celsius{36.6f};
-            return std::vector<daemon::LaneSnapshot>{s};
+            return std::vector<lane::LaneSnapshot>{s};
         };
         b.override_lane = [this](const std::string& lane, bool open, const std::string& user, const std::string& reason) {
             if (lane != "car-1") return false;
@@ -102,9 +102,9 @@ std::string code_of(const Response& r) {
     return r.body().substr(at + 9, r.body().find('"', at + 9) - at - 9);
 }
 
-daemon::LaneReport fever_decision(const std::string& lane) {
-    daemon::LaneReport r;
-    r.kind = daemon::LaneReport::Kind::kDecision;
+lane::LaneReport fever_decision(const std::string& lane) {
+    lane::LaneReport r;
+    r.kind = lane::LaneReport::Kind::kDecision;
     r.lane_id = lane;
     r.at = TimePoint{Seconds{1583024000}};
     r.decision = decision::Decision{decision::Verdict::kDeny, {Reason::kFever}, Seconds{60}};
@@ -308,7 +308,7 @@ TEST_CASE("a slow live client is cut back to a resync, never an unbounded queue"
 
 TEST_CASE("the fan-out hands each lane report to every sink") {
     int a = 0, b = 0;
-    auto sink = daemon::fan_out({[&](const daemon::LaneReport&) { ++a; }, nullptr, [&](const daemon::LaneReport&) { ++b; }});
+    auto sink = daemon::fan_out({[&](const lane::LaneReport&) { ++a; }, nullptr, [&](const lane::LaneReport&) { ++b; }});
     sink(fever_decision("car-1"));
     CHECK(a == 1);
     CHECK(b == 1);
@@ -415,7 +415,7 @@ TEST_CASE("sync status shows each registry's version, age, lag, reachability and
 
 TEST_CASE("every lane's wait for its passage record adds up to one histogram in /metrics") {
     HubCounters hub;
-    daemon::LaneSnapshot car, walk;
+    lane::LaneSnapshot car, walk;
     car.id = "car-1";
     car.events_recorded = 3;
     car.record_wait_buckets = {0, 1, 2, 3, 3, 3, 3, 3};
@@ -425,7 +425,7 @@ TEST_CASE("every lane's wait for its passage record adds up to one histogram in 
     walk.records_failed = 1;
     walk.record_wait_buckets = {0, 0, 1, 1, 2, 2, 2, 2};
     walk.record_wait_sum_s = 0.006;
-    const std::vector<daemon::LaneSnapshot> lanes{car, walk};
+    const std::vector<lane::LaneSnapshot> lanes{car, walk};
     const std::vector<RegistryStatus> registries;
     const auto text = render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}});
     CHECK(text.find("# TYPE gw_passage_record_wait_seconds histogram\n") != std::string::npos);

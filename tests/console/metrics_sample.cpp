@@ -12,7 +12,7 @@ int main() {
     AccountStore accounts("/nonexistent/accounts");
     Backend b;
     b.snapshots = [] {
-        daemon::LaneSnapshot a, c;
+        lane::LaneSnapshot a, c;
         a.id = "car-1";
         a.link_up = true;
         a.frames_analysed = 120;
@@ -24,14 +24,14 @@ int main() {
         c.records_failed = 1;
         c.record_wait_buckets = {0, 0, 0, 0, 1, 1, 1, 1};
         c.record_wait_sum_s = 0.0072;
-        return std::vector<daemon::LaneSnapshot>{a, c};
+        return std::vector<lane::LaneSnapshot>{a, c};
     };
     b.registries = [] { return std::vector<RegistryStatus>{{"shanghai", 12, TimePoint{Seconds{1583020800}}, 3, true, {}, 41}}; };
     b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gatewayd", 1 << 30, 1 << 29}); };
     b.outbox_backlog = [] { return std::optional<std::uint64_t>(4); };
     b.now = [] { return TimePoint{Seconds{1583024400}}; };
     Router router(b, hub, accounts);
-    daemon::LaneReport r;
+    lane::LaneReport r;
     r.lane_id = "car-1";
     r.decision = decision::Decision{decision::Verdict::kOpen, {Reason::kOk}, Seconds{5}};
     r.scan_to_barrier_ms = 12.5;
@@ -39,13 +39,13 @@ int main() {
     r.decision = decision::Decision{decision::Verdict::kDeny, {Reason::kFever, Reason::kDataAging}, Seconds{5}};
     r.scan_to_barrier_ms.reset();
     hub.publish(r);
-    r.kind = daemon::LaneReport::Kind::kPassage;
+    r.kind = lane::LaneReport::Kind::kPassage;
     hub.publish(r);
-    r.kind = daemon::LaneReport::Kind::kOverride;
-    r.code = "li.ming";
+    r.kind = lane::LaneReport::Kind::kOverride;
+    r.operator_name = "li.ming";
     r.zh = r.en = "救护车";
     hub.publish(r);
-    r.kind = daemon::LaneReport::Kind::kAlert;
+    r.kind = lane::LaneReport::Kind::kAlert;
     r.code = "LINK_LOST";
     hub.publish(r);
     std::fputs(router.metrics_text().c_str(), stdout);

@@ -24,9 +24,9 @@ struct World {
                   Backend b;
                   b.checkpoint = "fuzz";
                   b.snapshots = [] {
-                      daemon::LaneSnapshot s;
+                      lane::LaneSnapshot s;
                       s.id = "car-1";
-                      return std::vector<daemon::LaneSnapshot>{s};
+                      return std::vector<lane::LaneSnapshot>{s};
                   };
                   b.override_lane = [](const std::string& lane, bool, const std::string&, const std::string&) { return lane == "car-1"; };
                   b.registries = [] { return std::vector<RegistryStatus>{{"sh", 1, TimePoint{Seconds{1583020800}}, std::nullopt, std::nullopt, {}, std::nullopt}}; };
@@ -34,7 +34,7 @@ struct World {
                   return b;
               }(),
               hub, accounts) {
-        daemon::LaneReport r;
+        lane::LaneReport r;
         r.lane_id = "car-1";
         r.decision = decision::Decision{decision::Verdict::kDeny, {Reason::kFever}, Seconds{1}};
         hub.publish(r);

@@ -43,7 +43,7 @@ struct Checkpoint {
     std::unique_ptr<sim::SimCheckpoint> sim;
     std::unique_ptr<daemon::Gateway> gateway;
     std::mutex m;
-    std::vector<daemon::LaneReport> reports;
+    std::vector<lane::LaneReport> reports;
 
     std::function<void(daemon::GatewayConfig&)> tweak;
 
@@ -54,7 +54,7 @@ struct Checkpoint {
     void start_gateway() {
         auto config = daemon::load_config(sim->config_path()).value();
         if (tweak) tweak(config);
-        gateway = daemon::Gateway::open(std::move(config), [this](const daemon::LaneReport& r) {
+        gateway = daemon::Gateway::open(std::move(config), [this](const lane::LaneReport& r) {
                       std::lock_guard lock(m);
                       reports.push_back(r);
                   }).value();
@@ -75,14 +75,14 @@ struct Checkpoint {
         return eventually([&] {
             std::lock_guard lock(m);
             for (const auto& r : reports)
-                if (r.kind == daemon::LaneReport::Kind::kAlert && r.code == code && r.lane_id == lane) return true;
+                if (r.kind == lane::LaneReport::Kind::kAlert && r.code == code && r.lane_id == lane) return true;
             return false;
         });
     }
     std::optional<decision::Decision> last_decision(const std::string& lane) {
         std::lock_guard lock(m);
         for (auto it = reports.rbegin(); it != reports.rend(); ++it)
-            if (it->kind == daemon::LaneReport::Kind::kDecision && it->lane_id == lane) return it->decision;
+            if (it->kind == lane::LaneReport::Kind::kDecision && it->lane_id == lane) return it->decision;
         return std::nullopt;
     }
     sim::SimLane& lane(const char* id) { return *sim->lane(id); }

@@ -1,0 +1,56 @@
+#pragma once
+// What a lane tells the rest of the gateway: reports (decisions, passages, overrides, alerts)
+// as they happen, and a snapshot of its state on demand. Plain values: the console, the
+// outbox and the demo's printer read them without knowing the lane controller.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "gateway/credential/pass.h"
+#include "gateway/decision/decision.h"
+#include "gateway/lane/lane_logic.h"
+
+namespace gw::lane {
+
+/// What a lane tells the rest of the gateway (console, outbox, log, the demo's printer).
+struct LaneReport {
+    enum class Kind { kDecision, kPassage, kOverride, kAlert };
+    Kind kind = Kind::kDecision;
+    std::string lane_id;
+    TimePoint at{};
+    std::optional<decision::Decision> decision;
+    std::optional<credential::Pass> pass;
+    std::string code;              ///< alert: its code (TAILGATING, LINK_LOST, ...)
+    std::string operator_name;     ///< override: who decided
+    std::string zh, en;            ///< alert text, or the override's reason (both fields)
+    bool opened = false;           ///< decision: the barrier was told to open; override: open
+    std::optional<double> scan_to_barrier_ms;  ///< decision that opened: payload arrival -> OPEN sent
+};
+/// Called on the lane's strand: must not block (post heavier work elsewhere).
+using ReportSink = std::function<void(const LaneReport&)>;
+
+/// Upper bounds (seconds) of the record-wait histogram: a synced write is ~0.1-1 ms.
+inline constexpr std::array<double, 8> kRecordWaitBuckets{0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1};
+
+struct LaneSnapshot {
+    std::string id;
+    lane::Phase phase = lane::Phase::kIdle;
+    bool link_up = false;
+    bool thermal_fault = false;
+    bool plate_reader_fault = false;
+    std::optional<decision::Decision> last_decision;
+    std::optional<Celsius> last_temperature;
+    std::optional<std::string> last_plate;
+    std::uint64_t decisions = 0, opens = 0, frames_analysed = 0, frames_dropped = 0, scanner_lines = 0;
+    std::uint64_t events_recorded = 0;  ///< decisions and overrides written to the passage log
+    std::uint64_t records_failed = 0;   ///< ... that could not be written (nothing opened on them)
+    /// How long each of those waited for its passage event (queued on the lane's strand until
+    /// the write came back): cumulative counts per kRecordWaitBuckets bound, and the sum.
+    /// Their count is events_recorded + records_failed. A slow disk shows here first.
+    std::array<std::uint64_t, kRecordWaitBuckets.size()> record_wait_buckets{};
+    double record_wait_sum_s = 0;
+};
+
+}  // namespace gw::lane
