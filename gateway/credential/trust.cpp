@@ -5,6 +5,17 @@
 #include "gateway/core/codec.h"
 
 namespace gw::credential {
+namespace {
+
+// A warning is printed as one line of a terminal or a log; a .cert file is outside input
+// (fetched from a registry) and a conf error may echo its bytes.
+std::string one_line(std::string text) {
+    for (auto& c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return text;
+}
+
+}  // namespace
 
 const TrustedRoot* TrustConfig::find(const PublicKey& key) const {
     for (const auto& r : roots)
@@ -74,22 +85,27 @@ const Issuer* IssuerSet::find(std::uint32_t province, std::uint16_t key_id) cons
     return it == issuers_.end() ? nullptr : it->second.get();
 }
 
-Result<IssuerSet> load_trust_dir(const std::filesystem::path& dir) {
+Result<TrustDir> load_trust_dir(const std::filesystem::path& dir) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) return failure(dir.string() + ": not a directory");
     auto trust = load_trust(dir / "trust.conf");
     if (!trust) return unexpected(trust.error());
-    IssuerSet set(std::move(*trust));
     std::vector<std::filesystem::path> certs;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-        if (e.path().extension() == ".cert") certs.push_back(e.path());
+    std::filesystem::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec))
+        if (it->path().extension() == ".cert") certs.push_back(it->path());
+    // A half-listed directory would skip certificates without a word.
+    if (ec) return failure(dir.string() + ": cannot list: " + ec.message(), ErrorKind::kIo);
     std::sort(certs.begin(), certs.end());
+    TrustDir out{IssuerSet(std::move(*trust)), {}};
     for (const auto& path : certs) {
         auto cert = load_certificate_file(path);
-        if (!cert) return unexpected(cert.error());
-        if (auto ok = set.add(*cert); !ok) return failure(path.string() + ": " + ok.error().message);
+        // Conf and certificate errors already begin with the file's path (and line).
+        if (!cert) out.warnings.push_back(one_line(cert.error().message));
+        else if (auto ok = out.issuers.add(*cert); !ok)
+            out.warnings.push_back(one_line(path.string() + ": " + ok.error().message));
     }
-    return set;
+    return out;
 }
 
 }  // namespace gw::credential

@@ -58,8 +58,23 @@ private:
     std::map<std::uint32_t, std::shared_ptr<const Issuer>> issuers_;  // province << 16 | key id
 };
 
-/// Loads trust.conf and every *.cert file of a directory into an IssuerSet (passctl verify
-/// --trust DIR). A refused certificate is an error naming the file.
-Result<IssuerSet> load_trust_dir(const std::filesystem::path& dir);
+/// A trust directory as loaded: the issuers whose certificates chain, and why the others
+/// were skipped.
+struct TrustDir {
+    IssuerSet issuers;
+    /// One line per skipped *.cert file, in file-name order, each beginning with the file's
+    /// path ("trust/x.cert: issuer certificate 'X' (province 33, key id 5): root signature
+    /// does not verify", or "trust/x.cert:4: key 'data': ..." when it does not parse).
+    std::vector<std::string> warnings;
+};
+
+/// Loads DIR/trust.conf and every *.cert file of DIR (passctl verify --trust DIR). A
+/// certificate that does not parse, cannot be read or does not chain (untrusted or forged
+/// root, a root of another province, a bad root signature, a key id taken by another key)
+/// vouches for nothing, as proto/credential.md §4 says: it is left out with a warning and its
+/// passes are UNKNOWN_ISSUER; the rest decide. An error only when DIR is not a listable
+/// directory or trust.conf is missing or broken (the checkpoint would not know whom it trusts).
+/// Files are added in file-name order, so of two keys under one key id the first name wins.
+Result<TrustDir> load_trust_dir(const std::filesystem::path& dir);
 
 }  // namespace gw::credential

@@ -424,3 +424,149 @@ TEST_CASE("an ID number with a wrong check digit is a usage error that does not 
         CHECK_FALSE(contains(r.err, id));
     }
 }
+
+namespace {
+
+/// How a certificate in trust/ fails to vouch for its issuer.
+enum class Skipped { kForgedRoot, kOtherProvinceRoot, kBadSignature, kUnparsable };
+
+/// Adds a Jiashan issuer (key id 9) whose certificate in trust/ is broken as `how`, beside the
+/// good Pinghu one; returns a commuter pass signed by the Jiashan key.
+std::string add_skipped_issuer(const World& w, Skipped how) {
+    w.ok({"keygen", "--role", "issuer", "--province", "33", "--name", "jiashan", "--out", "jiashan"});
+    const auto certify = [&](const std::string& root, const std::string& out) {
+        w.ok({"certify", "--root", root, "--issuer", "jiashan.pub", "--key-id", "9", "--scope", "3304", "--types",
+              "commuter", "--from", "2020-01-15", "--until", "2021-01-15", "--name", "嘉善县", "--out", out});
+    };
+    certify("zj-root.key", "jiashan.cert");  // genuine, outside trust/: only to issue with
+    const auto bad = w.dir / "trust" / "jiashan.cert";
+    switch (how) {
+        case Skipped::kForgedRoot:
+            w.ok({"keygen", "--role", "root", "--province", "33", "--name", "rogue-root", "--out", "rogue-root"});
+            certify("rogue-root.key", "trust/jiashan.cert");
+            break;
+        case Skipped::kOtherProvinceRoot: {
+            // A key this checkpoint trusts as Shanghai's root, used to certify a Zhejiang issuer.
+            w.ok({"keygen", "--role", "root", "--province", "33", "--name", "sh-root", "--out", "sh-root"});
+            certify("sh-root.key", "trust/jiashan.cert");
+            std::ofstream(w.dir / "trust" / "trust.conf", std::ios::app)
+                << "[root shanghai]\nprovince = 31\npublic-key = " << conf_value(w.dir / "sh-root.pub", "public")
+                << "\npass-types = commuter\n";
+            break;
+        }
+        case Skipped::kBadSignature: {
+            // The root's signature is the last 64 bytes of the certificate data.
+            auto text = slurp(w.dir / "jiashan.cert");
+            const auto end = text.find('\n', text.find("data = "));
+            char& c = text[end - 10];
+            c = c == 'A' ? 'B' : 'A';
+            spit(bad, text);
+            break;
+        }
+        case Skipped::kUnparsable: spit(bad, "kind = issuer-certificate\ndata = AAAA\n"); break;
+    }
+    const auto r = w.run(with({"issue", "--issuer", "jiashan.key", "--cert", "jiashan.cert"}, kCommuter));
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return r.out.substr(0, r.out.size() - 1);
+}
+
+}  // namespace
+
+TEST_CASE("verify skips a certificate that does not chain or parse with one warning, and decides from the rest") {
+    struct Case {
+        Skipped how;
+        const char* why;
+    };
+    for (const auto& c : {Case{Skipped::kForgedRoot, "not certified by a root this checkpoint trusts"},
+                          Case{Skipped::kOtherProvinceRoot, "root 'shanghai' is province 31"},
+                          Case{Skipped::kBadSignature, "root signature does not verify"},
+                          Case{Skipped::kUnparsable, "bad issuer certificate: not a SignedIssuerCertificate"}}) {
+        CAPTURE(c.why);
+        World w;
+        const auto skipped_pass = add_skipped_issuer(w, c.how);
+        const auto good_pass = w.issued(kCommuter);
+        const auto is_the_warning = [&](const std::string& err) {
+            return err.starts_with("passctl: warning: trust/jiashan.cert:") && contains(err, c.why) &&
+                   contains(err, "证书已跳过 / certificate skipped") && err.ends_with("\n") &&
+                   std::count(err.begin(), err.end(), '\n') == 1;
+        };
+
+        const auto good = w.verify(good_pass);
+        INFO(good.out << good.err);
+        CHECK(good.code == 0);
+        CHECK(contains(good.out, R"("reasons":["OK"])"));
+        CHECK(is_the_warning(good.err));
+
+        const auto refused = w.verify(skipped_pass);
+        INFO(refused.out << refused.err);
+        CHECK(refused.code == 1);
+        CHECK(contains(refused.out, R"("valid":false)"));
+        CHECK(contains(refused.out, R"("reasons":["UNKNOWN_ISSUER"])"));
+        CHECK(is_the_warning(refused.err));
+    }
+}
+
+TEST_CASE("a broken trust.conf is still an input error with one line and no verdict") {
+    World w;
+    const auto payload = w.issued(kCommuter);
+    spit(w.dir / "trust" / "trust.conf", "[root zhejiang]\nprovince = 77\n");
+    const auto r = w.verify(payload);
+    CHECK(r.code == 2);
+    CHECK(r.one_error_line());
+    CHECK(contains(r.err, "trust/trust.conf:2: [root zhejiang] key 'province': not a GB/T 2260 province code"));
+}
+
+TEST_CASE("verify --at accepts every form its help lists, and says which time it used") {
+    World w;
+    const auto payload = w.issued(kCommuter);
+    const auto help = w.run({"verify", "--help"}).out;
+    struct Form {
+        const char* at;
+        const char* used;
+    };
+    for (const auto& f : {Form{"2020-03-01", "2020-03-01T00:00:00+08:00"}, Form{"2020-03-01T08:30", "2020-03-01T08:30:00+08:00"},
+                          Form{"2020-03-01T08:30:15", "2020-03-01T08:30:15+08:00"},
+                          Form{"2020-03-01T00:30:15Z", "2020-03-01T08:30:15+08:00"},
+                          Form{"2020-03-01T08:30:15+08:00", "2020-03-01T08:30:15+08:00"},
+                          Form{"@1583022615", "2020-03-01T08:30:15+08:00"}}) {
+        CAPTURE(f.at);
+        CHECK(contains(help, std::string("\n            ") + f.at + " "));
+        const auto r = w.verify(payload, f.at);
+        CHECK(r.code == 0);
+        CHECK(contains(r.out, std::string(R"("at":")") + f.used + '"'));
+    }
+    CHECK(contains(w.verify(payload, "2020-03-01 08:30").out, R"("at":"2020-03-01T08:30:00+08:00")"));
+    CHECK(contains(w.verify(payload, "2020-03-01T08:30:15-05:30").out, R"("at":"2020-03-01T22:00:15+08:00")"));
+    for (const std::string bad : {"now", "2020-02-30", "2020-03-01T24:00", "2020-03-01T08:30+15:00", "20200301", "@"}) {
+        CAPTURE(bad);
+        const auto r = w.verify(payload, bad);
+        CHECK(r.code == 2);
+        CHECK(r.one_error_line());
+        CHECK(contains(r.err, "'" + bad + "'"));
+    }
+}
+
+TEST_CASE("a pass that verified is refused with every reason that applies, a pass that did not with one") {
+    World w;
+    // 2021-02-01: after the certificate (until 2021-01-15) and the pass (until 2020-06-30).
+    const auto late = w.verify(w.issued(kCommuter), "2021-02-01");
+    CHECK(late.code == 1);
+    CHECK(contains(late.out, R"("reasons":["ISSUER_EXPIRED","EXPIRED"])"));
+    const auto unknown = w.verify(add_skipped_issuer(w, Skipped::kForgedRoot), "2021-02-01");
+    CHECK(unknown.code == 1);
+    CHECK(contains(unknown.out, R"("reasons":["UNKNOWN_ISSUER"])"));
+}
+
+TEST_CASE("a payload with a space after it is MALFORMED: only line ends are taken off") {
+    World w;
+    const auto payload = w.issued(kCommuter);
+    REQUIRE(payload.back() != ' ');
+    const auto arg = w.verify(payload + " ");
+    CHECK(arg.code == 1);
+    CHECK(contains(arg.out, R"("reasons":["MALFORMED"])"));
+    const auto in = w.run({"verify", "-", "--trust", "trust", "--at", "2020-03-02T08:00"}, payload + " \r\n");
+    CHECK(in.code == 1);
+    CHECK(contains(in.out, R"("reasons":["MALFORMED"])"));
+    CHECK(w.run({"verify", "-", "--trust", "trust", "--at", "2020-03-02T08:00"}, payload + "\r\n").code == 0);
+}

@@ -75,9 +75,30 @@ Prints the payload on stdout.
 
 constexpr const char* kVerifyHelp = R"(usage: passctl verify (PAYLOAD | -) --trust DIR [--at TIME]
 
-DIR holds trust.conf ([root NAME] sections) and issuer *.cert files.
-Checks signature, chain to a trusted root, issuer scope and validity, pass validity.
-Prints a JSON verdict; exit 0 valid, 1 refused, 2 usage or input error.
+Verifies a pass as a gateway does (proto/credential.md) and prints a JSON verdict on stdout:
+"valid", "at", "reasons" (codes), "messages" (Chinese / English), and for a pass that verified
+"pass" and "issuer". Exit 0 valid, 1 refused, 2 usage or input error.
+
+PAYLOAD   the text of the QR code, CP1:...; - reads it from stdin. Trailing CR and LF are
+          dropped, nothing else: a payload never ends with a space.
+--trust   DIR holds trust.conf ([root NAME] sections) and issuer *.cert files. A .cert file
+          that does not parse or does not chain to a root of trust.conf for its province
+          (forged root, another province's root, bad root signature, a key id already
+          taken) vouches for nothing: one line "passctl: warning: FILE: why ..." on stderr, and
+          its passes are refused as UNKNOWN_ISSUER; the other certificates still decide.
+          A missing or broken trust.conf is an input error (exit 2).
+--at      the decision time (default: now):
+            2020-03-01                 00:00 China Standard Time (UTC+08:00) that day
+            2020-03-01T08:30           CST; a space may replace the T
+            2020-03-01T08:30:15        seconds 00-60
+            2020-03-01T00:30:15Z       UTC
+            2020-03-01T08:30:15+08:00  any offset -14:59..+14:59
+            @1583022615                Unix seconds
+          Years 0000-9999; a date that does not exist (2020-02-30) is an input error.
+
+Refused with one reason: MALFORMED (not a well-formed pass), UNKNOWN_ISSUER, BAD_SIGNATURE.
+A pass that verified is refused with every reason that applies at TIME, together:
+ISSUER_OUT_OF_SCOPE, ISSUER_EXPIRED, NOT_YET_VALID, EXPIRED.
 )";
 
 constexpr const char* kInspectHelp = R"(usage: passctl inspect (PAYLOAD | -)
@@ -98,7 +119,8 @@ Result<std::string> read_payload(const Args& args) {
         p.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
         if (p.size() > 4096) return failure("stdin: more than 4096 bytes: not a payload");
     }
-    // Only line ends: a payload may end with a space (Base45).
+    // Only line ends: anything else is the payload's, and trailing blanks make it MALFORMED
+    // (canonical Base45 never ends with a space, proto/credential.md §1).
     while (!p.empty() && (p.back() == '\n' || p.back() == '\r')) p.pop_back();
     if (p.empty()) return failure("empty payload");
     return p;
@@ -223,15 +245,16 @@ int verify(int argc, char** argv) {
     if (!payload) return usage_error(payload.error().message);
     auto dir = args->required("trust");
     if (!dir) return usage_error(dir.error().message);
-    auto issuers = load_trust_dir(*dir);
-    if (!issuers) return usage_error(issuers.error().message);
     TimePoint at = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
     if (auto t = args->get("at")) {
         auto parsed = parse_time(*t);
         if (!parsed) return usage_error(parsed.error().message);
         at = *parsed;
     }
-    const auto verified = Verifier(*issuers).verify(*payload);
+    auto trust = load_trust_dir(*dir);
+    if (!trust) return usage_error(trust.error().message);
+    for (const auto& w : trust->warnings) std::fprintf(stderr, "passctl: warning: %s (证书已跳过 / certificate skipped)\n", w.c_str());
+    const auto verified = Verifier(trust->issuers).verify(*payload);
     std::vector<Reason> reasons;
     std::string detail;
     if (verified) {
