@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 
@@ -51,4 +52,27 @@ TEST_CASE("a corrupt or missing key file gets one line naming the problem") {
     CHECK(load_secret_key(d.path / "none.key").error().message == (d.path / "none.key").string() + ": cannot open");
     std::ofstream(d.path / "extra.key") << "kind = issuer-secret\nprovince = 33\nsecret = AAAA\ncolour = red\n";
     CHECK_FALSE(load_secret_key(d.path / "extra.key"));
+}
+
+TEST_CASE("the holder-token key file holds 32 bytes as token-secret, mode 0600, and nothing else") {
+    TempDir d;
+    std::array<std::uint8_t, 32> key{};
+    for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(i * 7);
+    REQUIRE(write_token_key(d.path / "t.key", "yrd-token", key));
+    struct stat st{};
+    REQUIRE(::stat((d.path / "t.key").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    const auto loaded = load_token_key(d.path / "t.key");
+    REQUIRE(loaded);
+    CHECK(loaded->key == key);
+    CHECK(loaded->name == "yrd-token");
+
+    // 31 bytes (base64 of 31 bytes is 44 characters too), no name, an extra key.
+    std::ofstream(d.path / "short.key") << "kind = token-secret\nsecret = " << std::string(42, 'A') << "==\n";
+    CHECK(load_token_key(d.path / "short.key").error().message ==
+          (d.path / "short.key").string() + ":2: key 'secret': expected base64 of 32 bytes");
+    std::ofstream(d.path / "noname.key") << "kind = token-secret\nsecret = " << std::string(43, 'A') << "=\n";
+    CHECK(load_token_key(d.path / "noname.key"));
+    std::ofstream(d.path / "extra.key") << "kind = token-secret\nprovince = 33\nsecret = " << std::string(43, 'A') << "=\n";
+    CHECK_FALSE(load_token_key(d.path / "extra.key"));
 }

@@ -1,5 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <array>
+#include <optional>
+#include <string>
+
+#include "gateway/core/codec.h"
+#include "gateway/credential/crypto.h"
 #include "gateway/credential/pass_codec.h"
 #include "gateway/credential/verifier.h"
 #include "gateway/decision/decision.h"
@@ -109,4 +115,152 @@ TEST_CASE("masked names show the first and last character only") {
     CHECK(make_holder("王", "1234", {}).value().masked_name() == "王");
     CHECK_FALSE(make_holder("", "1234", {}));
     CHECK_FALSE(make_holder("张三", "12X4", {}));
+}
+
+namespace {
+
+/// Writes fields most significant bit first, as §2 of proto/credential.md lays them out.
+struct Bits {
+    Bytes bytes;
+    std::size_t used = 0;
+    Bits& put(unsigned __int128 value, int n) {
+        for (int i = n - 1; i >= 0; --i, ++used) {
+            if (used % 8 == 0) bytes.push_back(0);
+            if ((value >> i) & 1) bytes.back() |= static_cast<std::uint8_t>(0x80 >> (used % 8));
+        }
+        return *this;
+    }
+};
+
+std::uint64_t raw_plate(std::uint64_t province, std::uint64_t letter, std::uint64_t kind, std::uint64_t serial) {
+    return province << 39 | letter << 34 | kind << 31 | serial;
+}
+
+/// The raw fields of a commuter pass by pinghu-7 (key id 7, issued by the work region 330482),
+/// to break one at a time.
+struct RawCommuter {
+    std::uint64_t type = 1, key_id = 7, from = 50, days_minus_1 = 130;
+    std::uint64_t home = 310116, work = 330482;
+    unsigned __int128 enterprise = pack_uscc(parse_uscc("91330482MA28A1B2C0").value());
+    std::uint64_t personal = 1001, enterprise_letter = 55;
+    std::uint64_t name_len_minus_1 = 2, first = U'张', last = U'明', tail = 428 * 11 + 10;  // 428X
+    std::uint64_t has_plate = 1;
+    std::optional<std::uint64_t> plate = pack_plate(parse_plate("沪A12345").value());
+    std::uint64_t padding = 0;       ///< the one bit that rounds 399 bits up to 50 bytes
+    bool extra_byte = false;
+
+    std::string payload() const {
+        Bits b;
+        b.put(type, 4).put(key_id, 16).put(0x1a2b3c4d5e01, 48).put(from, 15).put(days_minus_1, 10);
+        b.put(home, 20).put(work, 20).put(0, 1).put(enterprise, 75).put(personal, 24).put(enterprise_letter, 24);
+        b.put(name_len_minus_1, 3).put(first, 16).put(last, 16).put(tail, 14).put(0x0123456789ab, 48);
+        b.put(has_plate, 1);
+        if (plate) b.put(*plate, 44);
+        if (b.used % 8) b.put(padding, static_cast<int>(8 - b.used % 8));
+        if (extra_byte) b.put(0, 8);
+        return make_payload(b.bytes, Bytes(kSignatureSize, 0));
+    }
+};
+
+}  // namespace
+
+TEST_CASE("every refusal of a pass's fields is MALFORMED, one at a time, naming the first wrong part") {
+    const auto issuers = demo_issuers();
+    const Verifier verifier(issuers);
+    // The unbroken fields decode: the zero signature is what fails.
+    REQUIRE(verifier.verify(RawCommuter{}.payload()).error().reason == Reason::kBadSignature);
+
+    struct Case {
+        const char* what;
+        void (*breaks)(RawCommuter&);
+        const char* detail;
+    };
+    const Case cases[] = {
+        {"type 0", [](RawCommuter& r) { r.type = 0; }, "unknown pass type 0"},
+        {"type 5", [](RawCommuter& r) { r.type = 5; }, "unknown pass type 5"},
+        {"key id 0", [](RawCommuter& r) { r.key_id = 0; }, "key id 0"},
+        {"home region in no province", [](RawCommuter& r) { r.home = 990116; }, "bad region code"},
+        {"work region over six digits", [](RawCommuter& r) { r.work = 1048575; }, "bad region code"},
+        {"credit code's leading part 31",
+         [](RawCommuter& r) { r.enterprise = static_cast<unsigned __int128>(31 * 31 * 1000000ull) * 26439622160671ull; },
+         "bad unified social credit code"},
+        {"personal letter 0", [](RawCommuter& r) { r.personal = 0; }, "commitment letter number 0"},
+        {"enterprise letter 0", [](RawCommuter& r) { r.enterprise_letter = 0; }, "commitment letter number 0"},
+        {"first character 0", [](RawCommuter& r) { r.first = 0; }, "bad holder fields"},
+        {"first character a surrogate", [](RawCommuter& r) { r.first = 0xD800; }, "bad holder fields"},
+        {"last character a surrogate", [](RawCommuter& r) { r.last = 0xDFFF; }, "bad holder fields"},
+        {"three characters, last 0", [](RawCommuter& r) { r.last = 0; }, "bad holder fields"},
+        {"one character, last not 0", [](RawCommuter& r) { r.name_len_minus_1 = 0; }, "bad holder fields"},
+        {"ID tail 11000", [](RawCommuter& r) { r.tail = 11000; }, "bad holder fields"},
+        {"plate province index 31", [](RawCommuter& r) { r.plate = raw_plate(31, 0, 0, 0); }, "bad plate"},
+        {"plate letter index 24", [](RawCommuter& r) { r.plate = raw_plate(2, 24, 0, 0); }, "bad plate"},
+        {"five-character serial 34^5", [](RawCommuter& r) { r.plate = raw_plate(2, 0, 0, 45435424); }, "bad plate"},
+        {"six-character serial 34^6", [](RawCommuter& r) { r.plate = raw_plate(2, 0, 1, 1544804416); }, "bad plate"},
+        {"six characters, not new-energy", [](RawCommuter& r) { r.plate = raw_plate(2, 0, 1, 0); }, "bad plate"},
+        {"four-character serial 34^4", [](RawCommuter& r) { r.plate = raw_plate(2, 0, 2, 1336336); }, "bad plate"},
+        {"plate flagged but missing", [](RawCommuter& r) { r.plate.reset(); }, "truncated"},
+        {"a plate not flagged", [](RawCommuter& r) { r.has_plate = 0; }, "trailing data"},
+        {"padding not zero", [](RawCommuter& r) { r.padding = 1; }, "trailing data"},
+        {"a byte after the padding", [](RawCommuter& r) { r.extra_byte = true; }, "trailing data"},
+        {"type 0 and key id 0", [](RawCommuter& r) { r.type = 0, r.key_id = 0; }, "unknown pass type 0"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.what);
+        RawCommuter raw;
+        c.breaks(raw);
+        const auto v = verifier.verify(raw.payload());
+        REQUIRE_FALSE(v);
+        CHECK(v.error().reason == Reason::kMalformed);
+        CHECK(v.error().detail == "bad payload: " + std::string(c.detail));
+    }
+}
+
+TEST_CASE("a freight pass's plate count field 0..2 means one to three plates, and 3 is MALFORMED") {
+    const auto issuers = demo_issuers();
+    const Verifier verifier(issuers);
+    const auto payload = [](std::uint64_t count_field) {
+        Bits b;
+        b.put(3, 4).put(7, 16).put(0x1a2b3c4d5e02, 48).put(50, 15).put(30, 10).put(330482, 20);
+        b.put(pack_uscc(parse_uscc("91330482MA28A1B2C0").value()), 75).put(count_field, 2);
+        for (std::uint64_t i = 0; i <= count_field; ++i) b.put(pack_plate(parse_plate("浙F12345").value()), 44);
+        if (b.used % 8) b.put(0, static_cast<int>(8 - b.used % 8));
+        return make_payload(b.bytes, Bytes(kSignatureSize, 0));
+    };
+    for (std::uint64_t n : {0, 1, 2}) CHECK(decode_payload(payload(n)).value().pass.plates.size() == n + 1);
+    const auto v = verifier.verify(payload(3));
+    CHECK(v.error().reason == Reason::kMalformed);
+    CHECK(v.error().detail == "bad payload: bad plate count");
+}
+
+TEST_CASE("plate serials run to 34^n - 1 for n serial characters") {
+    CHECK(unpack_plate(raw_plate(2, 0, 0, 45435423)).value().text == "沪AZZZZZ");
+    CHECK(unpack_plate(raw_plate(2, 0, 2, 1336335)).value().text == "沪AZZZZ挂");
+    CHECK(unpack_plate(raw_plate(2, 0, 7, 0)).value().text == "沪A0000领");
+    CHECK(unpack_plate(raw_plate(2, 0, 1, 1544804415)).error().message.find("new-energy") != std::string::npos);
+    // The largest new-energy serials of each pattern: FZ9999 and 99999F.
+    CHECK(unpack_plate(pack_plate(parse_plate("沪AFZ9999").value())).value().text == "沪AFZ9999");
+    CHECK(unpack_plate(pack_plate(parse_plate("沪A99999F").value())).value().text == "沪A99999F");
+}
+
+TEST_CASE("canonical Base45 never ends with a space, so a payload with one after it is MALFORMED") {
+    // The last character of a group of three is at most 65535 / 2025 = 32 ('W'); of a final
+    // pair at most 255 / 45 = 5: never the space (36).
+    for (unsigned v = 0; v <= 0xFFFF; ++v) {
+        const auto text = to_base45(Bytes{static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)});
+        if (text.back() > 'W' || text.back() == ' ') FAIL("group " << v << " ends with '" << text.back() << "'");
+    }
+    for (unsigned v = 0; v <= 0xFF; ++v) CHECK(to_base45(Bytes{static_cast<std::uint8_t>(v)}).back() <= '5');
+    const auto issuers = demo_issuers();
+    const auto& payload = scenario("valid-commuter-car").payload;
+    REQUIRE(Verifier(issuers).verify(payload));
+    const auto spaced = Verifier(issuers).verify(payload + " ");
+    CHECK(spaced.error().reason == Reason::kMalformed);
+    CHECK(spaced.error().detail == "bad payload: not Base45");
+}
+
+TEST_CASE("the holder token is the first 6 bytes of BLAKE2b-256 keyed with the 32-byte token key, big-endian") {
+    std::array<std::uint8_t, 32> key{};
+    for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(i);
+    // Python: hashlib.blake2b(b"31011619850312428X", digest_size=32, key=bytes(range(32))).digest()[:6]
+    CHECK(HolderToken{holder_token(key, "31011619850312428X")}.hex() == "8dd0357dfea2");
 }
