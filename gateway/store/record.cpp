@@ -1,9 +1,8 @@
 #include "gateway/store/record.h"
 
-#include <charconv>
-
 #include "gateway/core/codec.h"
 #include "gateway/core/conf.h"
+#include "gateway/core/number.h"
 #include "gateway/credential/certificate.h"
 #include "gateway/credential/pass_codec.h"
 
@@ -25,11 +24,8 @@ std::vector<std::string_view> words(std::string_view line) {
 }
 
 Result<std::uint32_t> number(std::string_view s, std::uint32_t max, std::string_view what) {
-    std::uint32_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || v > max)
-        return failure("bad " + std::string(what) + " '" + std::string(s) + "'");
-    return v;
+    if (auto v = parse_unsigned<std::uint32_t>(s, max)) return *v;
+    return failure("bad " + std::string(what) + " '" + std::string(s) + "'");
 }
 
 Result<Record> parse_line(const std::vector<std::string_view>& w) {
@@ -98,6 +94,20 @@ Result<Record> parse_line(const std::vector<std::string_view>& w) {
 
 }  // namespace
 
+Result<Record> parse_record(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const auto w = words(line);
+    if (w.empty()) return failure("empty record line");
+    if (w[0] == "freight") {
+        // A payload may contain spaces and even end with one (Base45): take the rest of the
+        // raw line, untrimmed.
+        const auto start = line.find("freight") + 8;
+        if (w.size() < 2 || start > line.size()) return failure("'freight' takes a payload");
+        return parse_line({w[0], line.substr(start)});
+    }
+    return parse_line(w);
+}
+
 Result<RecordBatch> parse_records(std::string_view text, const std::string& path) {
     RecordBatch batch;
     bool have_registry = false, have_as_of = false;
@@ -135,17 +145,7 @@ Result<RecordBatch> parse_records(std::string_view text, const std::string& path
             have_as_of = true;
             continue;
         }
-        if (w[0] == "freight") {
-            // A payload may contain spaces and even end with one (Base45): take the rest of
-            // the raw line, untrimmed.
-            const auto start = raw.find("freight") + 8;
-            if (w.size() < 2 || start > raw.size()) return failure(where + "'freight' takes a payload");
-            auto record = parse_line({w[0], raw.substr(start)});
-            if (!record) return failure(where + record.error().message);
-            batch.records.push_back(std::move(*record));
-            continue;
-        }
-        auto record = parse_line(w);
+        auto record = parse_record(raw);
         if (!record) return failure(where + record.error().message);
         batch.records.push_back(std::move(*record));
     }

@@ -48,7 +48,11 @@ struct RecordBatch {
 
 /// Parses a records file; errors name the file and line.
 Result<RecordBatch> parse_records(std::string_view text, const std::string& path);
-/// The same text form, one record a line (used by passctl and tests to write files).
+/// One record line without the header lines ("revoke-pass 1a2b3c4d5e06"); the error names
+/// the problem, not the line (the caller knows where it is).
+Result<Record> parse_record(std::string_view line);
+/// The same text form, one record a line (used by passctl and tests to write files);
+/// parse_record(format_record(r)) gives r back.
 std::string format_record(const Record& r);
 
 }  // namespace gw::store

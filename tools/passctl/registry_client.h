@@ -4,19 +4,23 @@
 // certificate is always verified (against the given CA and the URL's host name or IP); a
 // client certificate is presented when one is given; one deadline covers the whole exchange.
 //
-// The answers themselves are read by registry_answer.h.
+// The answers themselves are read by the registry API module (tools/registry_api/answers.h).
 // Single-threaded: a RegistryClient is used from the thread that made it.
 #include <cstddef>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "gateway/core/error.h"
 #include "gateway/sync/url.h"
-#include "tools/passctl/registry_answer.h"
 
 namespace gw::passctl {
+
+/// What the registry answered, whatever the status.
+struct RegistryAnswer {
+    unsigned status = 0;
+    std::string body;
+};
 
 struct RegistryTarget {
     sync::Url url;            ///< The API's base, e.g. https://registry.zj.example:8443/v1/

@@ -24,7 +24,8 @@
 #include "tools/passctl/cli.h"
 #include "tools/passctl/pass_options.h"
 #include "tools/passctl/registry_client.h"
-#include "tools/registryd/requests.h"
+#include "tools/registry_api/answers.h"
+#include "tools/registry_api/requests.h"
 
 namespace gw::passctl {
 namespace {
@@ -32,6 +33,7 @@ namespace {
 using namespace gw::credential;
 using tools::Args;
 using tools::OptionSpec;
+namespace api = gw::registry_api;
 
 constexpr const char* kGroupHelp = R"(usage: passctl registry COMMAND --url URL --ca CA.pem [--cert C.pem --key K.pem]
                                 [--token-file FILE] [--timeout SECONDS] [options]
@@ -221,7 +223,7 @@ Sent send(const RegistryTarget& target, const std::string& path, const std::opti
     if (!client) return {usage_error(client.error().message), {}};
     auto answer = post_body ? (*client)->post(path, *post_body, max_body) : (*client)->get(path, max_body);
     if (!answer) return {refused(answer.error().message), {}};
-    if (answer->status != 200) return {refused(refusal_line(*answer)), {}};
+    if (answer->status != 200) return {refused(api::refusal_line(answer->status, answer->body)), {}};
     return {kOk, std::move(answer->body)};
 }
 
@@ -234,23 +236,34 @@ std::string plural(std::uint64_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-// POST admin/records: the records as registryd reads them, checked with its own parser first.
-int post_records(const Args& a, const std::vector<store::Record>& records) {
-    std::string body;
-    for (const auto& r : records) body += store::format_record(r) + "\n";
-    // The request parser needs a registry header; which one does not matter for the lines.
-    if (auto ok = registryd::parse_records_request(body, "passctl", {11}); !ok) return usage_error(ok.error().message);
+// An answer that does not read as the API says: the registry did something, but what is not
+// known from here (exit 1, as a refusal).
+int unreadable(const Error& e) { return refused(api::one_line(e.message, 300)); }
+
+// What the registry will read, read here first with the same parser: anything it would
+// refuse is refused before the request.
+template <class Request, class Parse>
+Result<std::string> body_of(const Request& request, std::string (*format)(const Request&), Parse parse) {
+    auto body = format(request);
+    if (auto ok = parse(body); !ok) return unexpected(ok.error());
+    return body;
+}
+
+// POST admin/records.
+int post_records(const Args& a, std::vector<store::Record> records) {
+    const auto count = records.size();
+    auto body = body_of(api::RecordsRequest{std::move(records)}, api::format_records_request, api::parse_records_request);
+    if (!body) return usage_error(body.error().message);
     auto target = target_from(a, true);
     if (!target) return usage_error(target.error().message);
-    const auto sent = send(*target, "admin/records", body, kMaxAdminAnswer);
+    const auto sent = send(*target, "admin/records", *body, kMaxAdminAnswer);
     if (sent.code != kOk) return sent.code;
     if (a.has("json")) return print_body(sent.body), kOk;
-    auto m = parse_json_members(sent.body);
-    if (!m || !m->count("first_seq") || !m->count("last_seq")) return refused("the registry's answer has no log positions");
-    const auto& first = m->at("first_seq");
-    const auto& last = m->at("last_seq");
-    std::printf("appended %s at seq %s%s\n", plural(records.size(), "record").c_str(), first.c_str(),
-                first == last ? "" : (".." + last).c_str());
+    auto appended = api::parse_records_appended(sent.body);
+    if (!appended) return unreadable(appended.error());
+    std::printf("appended %s at seq %llu%s\n", plural(count, "record").c_str(),
+                static_cast<unsigned long long>(appended->first_seq),
+                appended->first_seq == appended->last_seq ? "" : (".." + std::to_string(appended->last_seq)).c_str());
     return kOk;
 }
 
@@ -386,52 +399,32 @@ int issue(int argc, char** argv) {
     if (!key_id || *key_id == 0) return usage_error("bad --key-id '" + *key_id_text + "': expected 1..65535");
     auto pass = pass_from_options(a);
     if (!pass) return usage_error(pass.error().message);
-    const auto& p = *pass;
-
-    std::string body = "type = " + std::string(type_name(p.type)) + "\nkey-id = " + std::to_string(*key_id) +
-                       "\nfrom = " + format_day(p.valid_from_day) + "\ndays = " + std::to_string(p.valid_days) + "\n";
-    if (p.type == PassType::kCommuter || p.type == PassType::kWorkCommute) {
-        body += "home = " + p.home_region.text() + "\nwork = " + p.work_region.text() + "\nissued-by = " +
-                (p.issued_by_home ? "home" : "work") + "\n";
-    } else {
-        body += "region = " + p.issuing_region.text() + "\n";
-    }
-    if (p.enterprise) body += "enterprise = " + p.enterprise->text + "\n";
-    if (p.type == PassType::kCommuter)
-        body += "personal-letter = " + std::to_string(p.personal_letter) + "\nenterprise-letter = " +
-                std::to_string(p.enterprise_letter) + "\n";
+    api::IssueRequest request{std::move(*pass), {}, {}};
+    auto& p = request.pass;
+    p.key_id = static_cast<std::uint16_t>(*key_id);
 
     // The ID number goes to the registry only when its token key is to make the holder token;
     // with --token-key the token is made here and the number stays on this machine.
-    bool registry_makes_token = false;
     if (p.type != PassType::kFreight) {
         auto name = a.required("name");
         if (!name) return usage_error(name.error().message);
         if (auto ok = conf_safe("name", *name); !ok) return usage_error(ok.error().message);
-        body += "name = " + *name + "\n";
+        request.name = *name;
         if (a.has("id-number") && !a.has("token-key")) {
             if (a.has("id-tail") || a.has("holder-token")) return usage_error("give --id-number or --id-tail/--holder-token, not both");
             auto id = parse_id_number(*a.get("id-number"));
             if (!id) return usage_error("--id-number: " + id.error().message);
-            if (auto holder = make_holder(*name, id->substr(14), HolderToken{}); !holder)
-                return usage_error(holder.error().message);
-            body += "id-number = " + *id + "\n";
-            registry_makes_token = true;
+            auto holder = make_holder(*name, id->substr(14), HolderToken{});
+            if (!holder) return usage_error(holder.error().message);
+            p.holder = *holder;
+            request.id_number = std::move(*id);
         } else {
             auto holder = holder_from_options(a);
             if (!holder) return usage_error(holder.error().message);
-            body += "id-tail = " + holder->id_tail + "\nholder-token = " + holder->token.hex() + "\n";
+            p.holder = *holder;
         }
     }
-    if (!p.plates.empty()) {
-        body += "plates = ";
-        for (std::size_t i = 0; i < p.plates.size(); ++i) body += (i ? ", " : "") + p.plates[i].text;
-        body += "\n";
-    }
-    if (a.has("pass-id")) {
-        if (p.id.value == 0) return usage_error("--pass-id: 000000000000 is not a pass id");
-        body += "pass-id = " + p.id.hex() + "\n";
-    }
+    if (a.has("pass-id") && p.id.value == 0) return usage_error("--pass-id: 000000000000 is not a pass id");
 
     int module_px = 8;
     if (auto qr = a.get("qr")) {
@@ -439,26 +432,21 @@ int issue(int argc, char** argv) {
         if (!px || *px == 0) return usage_error("bad --module-px: expected 1..64");
         module_px = static_cast<int>(*px);
         const auto dir = std::filesystem::path(*qr).parent_path();
-        if (!dir.empty() && !std::filesystem::is_directory(dir)) return usage_error("--qr: no directory " + dir.string());
+        std::error_code ec;  // the overload that throws would make an unreadable directory an exception
+        if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) return usage_error("--qr: no directory " + dir.string());
     } else if (a.has("module-px")) {
         return usage_error("--module-px is the module size of --qr");
     }
 
-    // What registryd will read, read here first: anything it would refuse is refused before
-    // the request. When the registry makes the holder token from --id-number, the parser
-    // needs some token key to accept that field: an all-zero key serves for this check only;
-    // the token that goes into the pass is made by the registry with its own key.
-    const std::optional<std::array<std::uint8_t, 32>> token_key =
-        registry_makes_token ? std::optional(std::array<std::uint8_t, 32>{}) : std::nullopt;
-    if (auto ok = registryd::parse_issue_request(body, token_key); !ok) return usage_error(ok.error().message);
-
+    auto body = body_of(request, api::format_issue_request, api::parse_issue_request);
+    if (!body) return usage_error(body.error().message);
     auto target = target_from(a, true);
     if (!target) return usage_error(target.error().message);
-    const auto sent = send(*target, "admin/issue", body, kMaxAdminAnswer);
+    const auto sent = send(*target, "admin/issue", *body, kMaxAdminAnswer);
     if (sent.code != kOk) return sent.code;
-    auto m = parse_json_members(sent.body);
-    if (!m || !m->count("payload") || m->at("payload").empty()) return refused("the registry's answer has no payload");
-    const auto& payload = m->at("payload");
+    auto issued = api::parse_pass_issued(sent.body);
+    if (!issued) return unreadable(issued.error());
+    const auto& payload = issued->payload;
     if (a.has("json")) print_body(sent.body);
     else std::printf("%s\n", payload.c_str());
     std::fflush(stdout);
@@ -479,26 +467,26 @@ int add_issuer(int argc, char** argv) {
     auto cert = load_certificate_file(*path);
     if (!cert) return usage_error("--certificate: " + cert.error().message);
     if (!certificate_signature_ok(*cert)) return usage_error("--certificate: " + *path + ": the root's signature does not verify");
-    std::string body = "certificate = " + to_base64(serialize_certificate(*cert)) + "\n";
+    api::IssuerRequest request{serialize_certificate(*cert), std::nullopt};
     if (auto secret_path = a.get("secret")) {
         auto key = load_secret_key(*secret_path);
         if (!key) return usage_error("--secret: " + key.error().message);
         if (key->role != KeyRole::kIssuer) return usage_error("--secret: " + *secret_path + ": not an issuer secret key");
         if (!(public_of(key->key) == cert->key))
             return usage_error("--secret: " + *secret_path + ": not the key " + *path + " certifies");
-        body += "secret = " + to_base64(key->key.bytes) + "\n";
+        request.secret = key->key;
     }
-    if (auto ok = registryd::parse_issuer_request(body); !ok) return usage_error(ok.error().message);
+    auto body = body_of(request, api::format_issuer_request, api::parse_issuer_request);
+    if (!body) return usage_error(body.error().message);
     auto target = target_from(a, true);
     if (!target) return usage_error(target.error().message);
-    const auto sent = send(*target, "admin/issuers", body, kMaxAdminAnswer);
+    const auto sent = send(*target, "admin/issuers", *body, kMaxAdminAnswer);
     if (sent.code != kOk) return sent.code;
     if (a.has("json")) return print_body(sent.body), kOk;
-    auto m = parse_json_members(sent.body);
-    if (!m || !m->count("province") || !m->count("key_id")) return refused("the registry's answer names no issuer key");
-    const auto name = m->count("name") ? one_line(m->at("name"), 64) : std::string();
-    std::printf("published issuer key %s:%s (%s); the registry issues with it: %s\n", m->at("province").c_str(),
-                m->at("key_id").c_str(), name.c_str(), m->count("can_issue") && m->at("can_issue") == "true" ? "yes" : "no");
+    auto issuer = api::parse_issuer_key(sent.body);
+    if (!issuer) return unreadable(issuer.error());
+    std::printf("published issuer key %u:%u (%s); the registry issues with it: %s\n", static_cast<unsigned>(issuer->province),
+                static_cast<unsigned>(issuer->key_id), api::one_line(issuer->name, 64).c_str(), issuer->can_issue ? "yes" : "no");
     return kOk;
 }
 
@@ -510,10 +498,10 @@ int snapshot(int argc, char** argv) {
     const auto sent = send(*target, "admin/snapshot", std::string(), kMaxAdminAnswer);
     if (sent.code != kOk) return sent.code;
     if (args->has("json")) return print_body(sent.body), kOk;
-    auto m = parse_json_members(sent.body);
-    if (!m || !m->count("snapshot_seq")) return refused("the registry's answer has no snapshot seq");
-    if (m->at("snapshot_seq") == "0") std::printf("the log is empty: no snapshot\n");
-    else std::printf("snapshot at seq %s\n", m->at("snapshot_seq").c_str());
+    auto made = api::parse_snapshot_made(sent.body);
+    if (!made) return unreadable(made.error());
+    if (made->snapshot_seq == 0) std::printf("the log is empty: no snapshot\n");
+    else std::printf("snapshot at seq %llu\n", static_cast<unsigned long long>(made->snapshot_seq));
     return kOk;
 }
 
@@ -524,6 +512,8 @@ int state(int argc, char** argv) {
     if (!target) return usage_error(target.error().message);
     const auto sent = send(*target, "admin/state", std::nullopt, kMaxStateAnswer);
     if (sent.code != kOk) return sent.code;
+    // Printed as the registry wrote it, once it reads as a state.
+    if (auto ok = api::parse_state(sent.body); !ok) return unreadable(ok.error());
     print_body(sent.body);
     return kOk;
 }
@@ -540,7 +530,7 @@ int head(int argc, char** argv) {
     if (!sync::signature_ok(*head) || !sync::registry_cert_signature_ok(head->cert))
         return refused("the registry's head is not signed as its own certificate says");
     const auto& h = head->body;
-    const auto registry = one_line(h.registry, 64);
+    const auto registry = api::one_line(h.registry, 64);
     if (args->has("json")) {
         JsonWriter w;
         w.begin_object()

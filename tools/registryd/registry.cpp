@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway/core/codec.h"
 #include "gateway/core/conf.h"
 #include "gateway/credential/pass_codec.h"
 
@@ -27,7 +28,6 @@ std::uint64_t from_be64(const Bytes& b) {
     return v;
 }
 Bytes text_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
-std::string bytes_text(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
 std::string issuer_meta_key(std::uint32_t province, std::uint16_t key_id) {
     return "issuer/" + std::to_string(province) + "/" + std::to_string(key_id);
@@ -96,7 +96,7 @@ Result<void> Registry::replay() {
     }
     if (auto v = log_->meta(kHeadVersion)) version_ = from_be64(*v);
     for (const auto& [key, value] : log_->meta_prefix("issuer/")) {
-        auto conf = parse_conf(bytes_text(value), key);
+        auto conf = parse_conf(as_string(value), key);
         if (!conf) return failure("registry: " + conf.error().message);
         ConfReader r(*conf, conf->sections.front());
         auto cert_b64 = r.text("certificate");
@@ -452,7 +452,7 @@ std::vector<IssuedPass> Registry::issued(std::size_t max) const {
     const auto info = log_->info(kIssued);
     const auto from = info.last > max ? info.last - max + 1 : 1;
     for (const auto& r : log_->read(kIssued, from, max)) {
-        std::istringstream in(bytes_text(r.data));
+        std::istringstream in(as_string(r.data));
         std::string id, type;
         long long at = 0;
         in >> id >> type >> at;

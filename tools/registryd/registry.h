@@ -36,6 +36,7 @@
 #include "gateway/store/log_store.h"
 #include "gateway/sync/log_format.h"
 #include "gateway/sync/passage_event.h"
+#include "tools/registry_api/answers.h"
 #include "tools/registryd/registry_state.h"
 
 namespace gw::registryd {
@@ -55,12 +56,8 @@ struct Appended {
     std::uint64_t first_segment = 0, segments = 0;
 };
 
-struct IssuerInfo {
-    std::uint32_t province = 0;
-    std::uint16_t key_id = 0;
-    std::string name;
-    bool can_issue = false;
-};
+/// An issuer key the registry publishes, as its admin API answers it.
+using IssuerInfo = registry_api::IssuerKey;
 
 struct IssuedPass {
     credential::PassId id;

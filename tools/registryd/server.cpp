@@ -7,14 +7,16 @@
 #include <openssl/crypto.h>
 
 #include <atomic>
-#include <charconv>
 #include <map>
 
-#include "gateway/core/json.h"
+#include "gateway/core/codec.h"
+#include "gateway/core/number.h"
+#include "gateway/credential/crypto.h"
 #include "gateway/sync/on_pool.h"
 #include "gateway/sync/passage_event.h"
 #include "gateway/sync/registry_sync.h"
-#include "tools/registryd/requests.h"
+#include "tools/registry_api/answers.h"
+#include "tools/registry_api/requests.h"
 
 namespace gw::registryd {
 namespace {
@@ -25,6 +27,7 @@ namespace ssl = asio::ssl;
 using asio::redirect_error;
 using asio::use_awaitable;
 using tcp = asio::ip::tcp;
+namespace api = gw::registry_api;
 
 constexpr std::size_t kMaxConnections = 4096;
 constexpr Millis kHandshakeTimeout{10000};
@@ -36,14 +39,11 @@ struct Response {
     std::string body;
 };
 
-Response json(http::status s, const JsonWriter& w) { return {s, "application/json", w.str() + "\n"}; }
+Response json(std::string body) { return {http::status::ok, "application/json", std::move(body)}; }
 Response error(http::status s, const std::string& zh, const std::string& message) {
-    JsonWriter w;
-    w.begin_object().field("error", zh + " / " + message).end_object();
-    return json(s, w);
+    return {s, "application/json", api::format_error({zh + " / " + message})};
 }
 Response binary(std::string body) { return {http::status::ok, "application/octet-stream", std::move(body)}; }
-std::string as_string(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
 std::map<std::string, std::string> query_of(std::string_view target) {
     std::map<std::string, std::string> out;
@@ -60,11 +60,16 @@ std::map<std::string, std::string> query_of(std::string_view target) {
     return out;
 }
 
-std::optional<std::uint64_t> number_of(std::string_view s) {
-    std::uint64_t v = 0;
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-    return v;
+std::optional<std::uint64_t> number_of(std::string_view s) { return parse_unsigned<std::uint64_t>(s); }
+
+// The pass the request asks for, with the holder token made here when the request gives the
+// holder's ID number (the registries share the token key; the ID number is not kept).
+Result<credential::Pass> pass_to_sign(api::IssueRequest request, const std::optional<std::array<std::uint8_t, 32>>& token_key) {
+    if (request.id_number) {
+        if (!token_key) return failure("issue request: this registry has no holder-token key: give id-tail and holder-token");
+        request.pass.holder->token = credential::HolderToken{credential::holder_token(*token_key, *request.id_number)};
+    }
+    return std::move(request.pass);
 }
 
 // The verified client certificate's common name: the gateway's name. Empty without one.
@@ -172,50 +177,32 @@ struct Server::Impl {
         const std::string body = req.body();
         if (post && path == "records") {
             auto work = [this, body] {
-                auto records = parse_records_request(body, registry.name(), registry.provinces());
-                if (!records) return error(http::status::bad_request, "记录无效", records.error().message);
-                auto appended = registry.append(std::move(*records), sync::system_now());
+                auto request = api::parse_records_request(body);
+                if (!request) return error(http::status::bad_request, "记录无效", request.error().message);
+                auto appended = registry.append(std::move(request->records), sync::system_now());
                 if (!appended) return error(http::status::unprocessable_entity, "记录未写入", appended.error().message);
-                JsonWriter w;
-                w.begin_object()
-                    .field("first_seq", appended->first_seq)
-                    .field("last_seq", appended->last_seq)
-                    .field("segments", appended->segments)
-                    .end_object();
-                return json(http::status::ok, w);
+                return json(api::format_records_appended({appended->first_seq, appended->last_seq, appended->segments}));
             };
             co_return co_await blocking(std::move(work));
         }
         if (post && path == "issuers") {
             auto work = [this, body] {
-                auto request = parse_issuer_request(body);
+                auto request = api::parse_issuer_request(body);
                 if (!request) return error(http::status::bad_request, "签发机关无效", request.error().message);
                 auto info = registry.add_issuer(request->certificate, request->secret, sync::system_now());
                 if (!info) return error(http::status::unprocessable_entity, "签发机关未写入", info.error().message);
-                JsonWriter w;
-                w.begin_object()
-                    .field("province", info->province)
-                    .field("key_id", static_cast<unsigned>(info->key_id))
-                    .field("name", info->name)
-                    .field("can_issue", info->can_issue)
-                    .end_object();
-                return json(http::status::ok, w);
+                return json(api::format_issuer_key(*info));
             };
             co_return co_await blocking(std::move(work));
         }
         if (post && path == "issue") {
             auto work = [this, body] {
-                auto pass = parse_issue_request(body, registry.token_key());
+                auto request = api::parse_issue_request(body);
+                auto pass = request ? pass_to_sign(std::move(*request), registry.token_key()) : unexpected(request.error());
                 if (!pass) return error(http::status::bad_request, "通行证申请无效", pass.error().message);
                 auto issued = registry.issue(std::move(*pass), sync::system_now());
                 if (!issued) return error(http::status::unprocessable_entity, "通行证未签发", issued.error().message);
-                JsonWriter w;
-                w.begin_object()
-                    .field("pass_id", issued->id.hex())
-                    .field("type", credential::type_name(issued->type))
-                    .field("payload", issued->payload)
-                    .end_object();
-                return json(http::status::ok, w);
+                return json(api::format_pass_issued({issued->id, issued->type, issued->payload}));
             };
             co_return co_await blocking(std::move(work));
         }
@@ -223,62 +210,40 @@ struct Server::Impl {
             auto work = [this] {
                 auto seq = registry.make_snapshot(sync::system_now());
                 if (!seq) return error(http::status::internal_server_error, "快照失败", seq.error().message);
-                JsonWriter w;
-                w.begin_object().field("snapshot_seq", *seq).end_object();
-                return json(http::status::ok, w);
+                return json(api::format_snapshot_made({*seq}));
             };
             co_return co_await blocking(std::move(work));
         }
         if (!post && path == "state") {
             auto work = [this] {
                 const auto s = registry.summary();
-                JsonWriter w;
-                w.begin_object().field("registry", s.name).key("provinces").begin_array();
-                for (auto p : s.provinces) w.value(p);
-                w.end_array()
-                    .field("latest_seq", s.latest_seq)
-                    .field("segments", s.segments)
-                    .field("head_version", s.head_version)
-                    .field("head_issued_at", format_time(s.head_issued_at))
-                    .field("snapshot_seq", s.snapshot_seq)
-                    .field("certificates", s.state.certificates)
-                    .field("revoked_passes", s.state.revoked_passes)
-                    .field("revoked_letters", s.state.revoked_letters)
-                    .field("revoked_keys", s.state.revoked_keys)
-                    .field("suspended", s.state.suspended)
-                    .field("listed", s.state.listed)
-                    .field("freight", s.state.freight)
-                    .field("issued", s.issued)
-                    .field("export_failures", s.export_failures)
-                    .key("issuers")
-                    .begin_array();
-                for (const auto& i : s.issuers)
-                    w.begin_object()
-                        .field("province", i.province)
-                        .field("key_id", static_cast<unsigned>(i.key_id))
-                        .field("name", i.name)
-                        .field("can_issue", i.can_issue)
-                        .end_object();
-                w.end_array().key("gateways").begin_array();
-                for (const auto& g : registry.gateways()) w.value(g);
-                w.end_array().end_object();
-                return json(http::status::ok, w);
+                api::RegistryState state{.registry = s.name,
+                                         .provinces = s.provinces,
+                                         .latest_seq = s.latest_seq,
+                                         .segments = s.segments,
+                                         .head_version = s.head_version,
+                                         .head_issued_at = s.head_issued_at,
+                                         .snapshot_seq = s.snapshot_seq,
+                                         .certificates = s.state.certificates,
+                                         .revoked_passes = s.state.revoked_passes,
+                                         .revoked_letters = s.state.revoked_letters,
+                                         .revoked_keys = s.state.revoked_keys,
+                                         .suspended = s.state.suspended,
+                                         .listed = s.state.listed,
+                                         .freight = s.state.freight,
+                                         .issued = s.issued,
+                                         .export_failures = s.export_failures,
+                                         .issuers = s.issuers,
+                                         .gateways = registry.gateways()};
+                return json(api::format_state(state));
             };
             co_return co_await blocking(std::move(work));
         }
         if (!post && path == "issued") {
             auto work = [this] {
-                JsonWriter w;
-                w.begin_array();
-                for (const auto& p : registry.issued(1000))
-                    w.begin_object()
-                        .field("pass_id", p.id.hex())
-                        .field("type", credential::type_name(p.type))
-                        .field("at", format_time(p.at))
-                        .field("payload", p.payload)
-                        .end_object();
-                w.end_array();
-                return json(http::status::ok, w);
+                std::vector<api::IssuedPass> passes;
+                for (auto& p : registry.issued(1000)) passes.push_back({p.id, p.type, p.at, std::move(p.payload)});
+                return json(api::format_issued(passes));
             };
             co_return co_await blocking(std::move(work));
         }
@@ -288,15 +253,7 @@ struct Server::Impl {
             auto work = [this, gateway] {
                 const auto e = registry.events(gateway);
                 if (!e) return error(http::status::not_found, "无此网关的通行记录", "no events from gateway '" + gateway + "'");
-                JsonWriter w;
-                w.begin_object()
-                    .field("gateway", e->gateway)
-                    .field("first_seq", e->first)
-                    .field("last_seq", e->last)
-                    .field("count", e->count)
-                    .field("duplicates", e->duplicates)
-                    .end_object();
-                return json(http::status::ok, w);
+                return json(api::format_gateway_events({e->gateway, e->first, e->last, e->count, e->duplicates}));
             };
             co_return co_await blocking(std::move(work));
         }
@@ -341,7 +298,7 @@ struct Server::Impl {
                 const auto ack = registry.ingest(peer, b);
                 const auto body = sync::encode_ack(ack);
                 return Response{ack.error.empty() ? http::status::ok : http::status::conflict, "application/x-protobuf",
-                                std::string(body.begin(), body.end())};
+                                as_string(body)};
             };
             co_return co_await blocking(std::move(work));
         }

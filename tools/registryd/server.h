@@ -9,7 +9,8 @@
 //   POST /v1/events                   an EventBatch -> EventAck (200; 409 when part was refused)
 //     these need a client certificate from client_ca; for /v1/events its CN is the gateway
 //   GET  /v1/admin/state | issued | events?gateway=NAME        JSON
-//   POST /v1/admin/records | issuers | issue | snapshot       (bodies: requests.h)
+//   POST /v1/admin/records | issuers | issue | snapshot
+//     bodies and answers: tools/registry_api/ (requests.h, answers.h)
 //     these need "Authorization: Bearer <admin token>"
 //
 // It re-signs the head every head_refresh and makes a snapshot every snapshot_interval when

@@ -1,8 +1,7 @@
-#include "tools/registryd/requests.h"
+#include "tools/registry_api/requests.h"
 
 #include <algorithm>
 
-#include "gateway/core/codec.h"
 #include "gateway/core/conf.h"
 #include "gateway/credential/certificate.h"
 #include "gateway/credential/id_number.h"
@@ -10,7 +9,7 @@
 #include "gateway/credential/region.h"
 #include "gateway/credential/uscc.h"
 
-namespace gw::registryd {
+namespace gw::registry_api {
 namespace {
 
 using namespace gw::credential;
@@ -20,19 +19,41 @@ Result<ConfFile> parse_body(std::string_view body, const char* name) {
     return parse_conf(body, name);
 }
 
+bool names_two_regions(PassType t) { return t == PassType::kCommuter || t == PassType::kWorkCommute; }
+
 }  // namespace
 
-Result<std::vector<store::Record>> parse_records_request(std::string_view body, const std::string& registry,
-                                                         const std::vector<std::uint32_t>& provinces) {
-    // The records-file parser, with the header lines the request does not carry.
-    std::string text = "registry " + registry;
-    for (auto p : provinces) text += " " + std::to_string(p);
-    text += "\nas-of @0\n";
-    text.append(body);
-    auto batch = store::parse_records(text, "request");
-    if (!batch) return unexpected(batch.error());
-    if (batch->records.empty()) return failure("request: no records");
-    return std::move(batch->records);
+std::string format_records_request(const RecordsRequest& request) {
+    std::string body;
+    for (const auto& r : request.records) body += store::format_record(r) + "\n";
+    return body;
+}
+
+Result<RecordsRequest> parse_records_request(std::string_view body) {
+    if (body.find('\0') != std::string_view::npos) return failure("records request: binary data in a text request");
+    // The lines of a records file (store::parse_record), without its header lines: the
+    // registry and its provinces are the registry's own, the time is when it appends.
+    RecordsRequest out;
+    int line_no = 0;
+    while (!body.empty()) {
+        const auto nl = body.find('\n');
+        const auto raw = body.substr(0, nl);
+        body = nl == std::string_view::npos ? std::string_view{} : body.substr(nl + 1);
+        ++line_no;
+        const auto line = trim(raw);
+        if (line.empty() || line.front() == '#') continue;
+        auto record = store::parse_record(raw);
+        if (!record) return failure("records request:" + std::to_string(line_no) + ": " + record.error().message);
+        out.records.push_back(std::move(*record));
+    }
+    if (out.records.empty()) return failure("records request: no records");
+    return out;
+}
+
+std::string format_issuer_request(const IssuerRequest& request) {
+    std::string body = "certificate = " + to_base64(request.certificate) + "\n";
+    if (request.secret) body += "secret = " + to_base64(request.secret->bytes) + "\n";
+    return body;
 }
 
 Result<IssuerRequest> parse_issuer_request(std::string_view body) {
@@ -58,7 +79,35 @@ Result<IssuerRequest> parse_issuer_request(std::string_view body) {
     return out;
 }
 
-Result<Pass> parse_issue_request(std::string_view body, const std::optional<std::array<std::uint8_t, 32>>& token_key) {
+std::string format_issue_request(const IssueRequest& request) {
+    const auto& p = request.pass;
+    std::string body = "type = " + std::string(type_name(p.type)) + "\nkey-id = " + std::to_string(p.key_id) +
+                       "\nfrom = " + format_day(p.valid_from_day) + "\ndays = " + std::to_string(p.valid_days) + "\n";
+    if (names_two_regions(p.type)) {
+        body += "home = " + p.home_region.text() + "\nwork = " + p.work_region.text() + "\nissued-by = " +
+                (p.issued_by_home ? "home" : "work") + "\n";
+    } else {
+        body += "region = " + p.issuing_region.text() + "\n";
+    }
+    if (p.enterprise) body += "enterprise = " + p.enterprise->text + "\n";
+    if (p.type == PassType::kCommuter)
+        body += "personal-letter = " + std::to_string(p.personal_letter) + "\nenterprise-letter = " +
+                std::to_string(p.enterprise_letter) + "\n";
+    if (p.holder) {
+        body += "name = " + request.name + "\n";
+        if (request.id_number) body += "id-number = " + *request.id_number + "\n";
+        else body += "id-tail = " + p.holder->id_tail + "\nholder-token = " + p.holder->token.hex() + "\n";
+    }
+    if (!p.plates.empty()) {
+        body += "plates = ";
+        for (std::size_t i = 0; i < p.plates.size(); ++i) body += (i ? ", " : "") + p.plates[i].text;
+        body += "\n";
+    }
+    if (p.id.value != 0) body += "pass-id = " + p.id.hex() + "\n";
+    return body;
+}
+
+Result<IssueRequest> parse_issue_request(std::string_view body) {
     auto conf = parse_body(body, "issue request");
     if (!conf) return unexpected(conf.error());
     if (conf->sections.size() != 1) return failure("issue request: no sections expected");
@@ -76,7 +125,8 @@ Result<Pass> parse_issue_request(std::string_view body, const std::optional<std:
         return region;
     };
 
-    Pass p;
+    IssueRequest out;
+    Pass& p = out.pass;
     auto type_e = need("type");
     if (!type_e) return unexpected(type_e.error());
     auto type = parse_pass_type((*type_e)->value);
@@ -108,7 +158,7 @@ Result<Pass> parse_issue_request(std::string_view body, const std::optional<std:
         p.valid_days = static_cast<std::uint16_t>(*days);
     }
 
-    if (p.type == PassType::kCommuter || p.type == PassType::kWorkCommute) {
+    if (names_two_regions(p.type)) {
         auto home = region_of("home");
         auto work = region_of("work");
         if (!home) return unexpected(home.error());
@@ -145,11 +195,11 @@ Result<Pass> parse_issue_request(std::string_view body, const std::optional<std:
         HolderToken token;
         std::string tail;
         if (const auto* id = r.find("id-number")) {
-            if (!token_key) return unexpected(r.error(*id, "this registry has no holder-token key: give id-tail and holder-token"));
+            // The token is the registry's to make, with its key: 0 until then.
             auto number = parse_id_number(id->value);
             if (!number) return unexpected(r.error(*id, number.error().message));
-            token = HolderToken{holder_token(*token_key, *number)};
             tail = number->substr(14);
+            out.id_number = std::move(*number);
         } else {
             auto t = r.text("id-tail");
             const auto* h = r.find("holder-token");
@@ -163,6 +213,7 @@ Result<Pass> parse_issue_request(std::string_view body, const std::optional<std:
         auto holder = make_holder(*name, tail, token);
         if (!holder) return unexpected(r.error(holder.error().message));
         p.holder = *holder;
+        out.name = std::move(*name);
     }
     if (const auto* e = r.find("plates")) {
         for (const auto& text : split_list(e->value)) {
@@ -175,8 +226,8 @@ Result<Pass> parse_issue_request(std::string_view body, const std::optional<std:
         return unexpected(r.error("freight passes bind 1-3 plates, other passes at most one"));
     if (auto ok = r.unknown_keys(); !ok) return unexpected(ok.error());
     // Whatever else the pass format cannot carry (a day past 15 bits, ...) is refused here too.
-    if (auto body = encode_body(p); !body) return unexpected(body.error());
-    return p;
+    if (auto encoded = encode_body(p); !encoded) return failure("issue request: " + encoded.error().message);
+    return out;
 }
 
-}  // namespace gw::registryd
+}  // namespace gw::registry_api
