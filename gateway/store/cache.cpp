@@ -7,12 +7,14 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
-#include <charconv>
+#include <cstdio>
 #include <map>
 #include <mutex>
-#include <sstream>
 
+#include "gateway/core/conf.h"
+#include "gateway/core/number.h"
 #include "gateway/credential/certificate.h"
+#include "gateway/credential/region.h"
 #include "gateway/store/rocks.h"
 
 namespace gw::store {
@@ -71,14 +73,27 @@ std::string encode_state(const RegistryState& s) {
     for (auto p : s.provinces) provinces += (provinces.empty() ? "" : ",") + std::to_string(p);
     return provinces + " " + std::to_string(s.as_of.time_since_epoch().count()) + " " + std::to_string(s.sequence);
 }
-std::optional<RegistryState> decode_state(const std::string& name, const std::string& v) {
-    std::istringstream in(v);
-    std::string provinces;
-    long long as_of = 0;
-    unsigned long long seq = 0;
-    if (!(in >> provinces >> as_of >> seq)) return std::nullopt;
-    RegistryState s{name, {}, TimePoint{Seconds{as_of}}, seq};
-    for (const auto& p : split_list(provinces)) s.provinces.push_back(static_cast<std::uint32_t>(std::stoul(p)));
+// Bytes read back from the disk are outside input too: a value this code did not write (a
+// damaged file, another version) is a kIo error, never an exception or a guess.
+Result<RegistryState> decode_state(const std::string& name, std::string_view v) {
+    const auto corrupt = [&] {
+        return failure("cache: " + meta_registry_key(name) + ": corrupt registry state (" + std::to_string(v.size()) +
+                           " bytes that do not read as 'PROVINCES AS_OF SEQUENCE')",
+                       ErrorKind::kIo);
+    };
+    const auto first = v.find(' ');
+    const auto second = first == std::string_view::npos ? first : v.find(' ', first + 1);
+    if (second == std::string_view::npos) return corrupt();
+    const auto as_of = parse_signed<std::int64_t>(v.substr(first + 1, second - first - 1));
+    const auto seq = parse_unsigned<std::uint64_t>(v.substr(second + 1));
+    if (!as_of || !seq) return corrupt();
+    RegistryState s{name, {}, TimePoint{Seconds{*as_of}}, *seq};
+    for (const auto& p : split_list(v.substr(0, first))) {
+        const auto province = parse_unsigned<std::uint32_t>(p, 99);
+        if (!province || !credential::is_province(*province)) return corrupt();
+        s.provinces.push_back(*province);
+    }
+    if (s.provinces.empty()) return corrupt();
     return s;
 }
 
@@ -98,6 +113,7 @@ struct Cache::Impl : rocks::Db<kCfCount> {
     mutable std::shared_mutex state_mutex;
     std::map<std::string, RegistryState> registries;  // guarded by state_mutex
     std::filesystem::path dir;
+    mutable std::atomic<std::uint64_t> corrupt{0};
 };
 
 Cache::Cache(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -126,7 +142,15 @@ Result<std::unique_ptr<Cache>> Cache::open(const std::filesystem::path& dir, Cac
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(impl->read, impl->cf[kMeta]));
     for (it->Seek("registry/"); it->Valid() && it->key().starts_with("registry/"); it->Next()) {
         const auto name = it->key().ToString().substr(9);
-        if (auto state = decode_state(name, it->value().ToString())) impl->registries[name] = *state;
+        auto state = decode_state(name, std::string_view(it->value().data(), it->value().size()));
+        if (state) {
+            impl->registries[name] = *state;
+            continue;
+        }
+        // That registry's data is of unknown age now: its passes go to the staff (STALE_DATA)
+        // until its next sync batch writes the state again.
+        ++impl->corrupt;
+        std::fprintf(stderr, "%s (skipped)\n", state.error().message.c_str());
     }
     return std::unique_ptr<Cache>(new Cache(std::move(impl)));
 }
@@ -209,7 +233,10 @@ void Cache::lookup(const credential::Pass& pass, TimePoint now, decision::Facts&
 
     facts.pass_revoked = found(0);
     facts.issuer_key_revoked = found(1);
+    // A value of the wrong size is damage, not "clear": the lookup reads as failed below.
+    bool damaged = false;
     facts.last_passage.reset();
+    if (found(2) && values[2].size() < 8) damaged = true;
     if (found(2) && values[2].size() >= 8) {
         const std::string_view v(values[2].data(), values[2].size());
         facts.last_passage = decision::Passage{TimePoint{Seconds{static_cast<long long>(get_be(v, 0, 8))}},
@@ -219,10 +246,16 @@ void Cache::lookup(const credential::Pass& pass, TimePoint now, decision::Facts&
     facts.enterprise_letter_revoked = found(personal + 1);
     facts.enterprise_suspended = found(enterprise);
     facts.shared_list_day.reset();
+    if (found(holder) && values[holder].size() != 4) damaged = true;
     if (found(holder) && values[holder].size() == 4)
         facts.shared_list_day = static_cast<std::uint32_t>(get_be(std::string_view(values[holder].data(), 4), 0, 4));
 
     // A lookup that failed for any reason other than "not found" must not read as "clear".
+    if (damaged) {
+        ++d.corrupt;
+        facts.data_age.reset();
+        return;
+    }
     for (std::size_t i = 0; i < n; ++i)
         if (!statuses[i].ok() && !statuses[i].IsNotFound()) {
             facts.data_age.reset();
@@ -259,6 +292,8 @@ std::vector<Bytes> Cache::certificates() const {
         out.emplace_back(it->value().data(), it->value().data() + it->value().size());
     return out;
 }
+
+std::uint64_t Cache::corrupt_values() const { return impl_->corrupt.load(); }
 
 std::vector<RegistryState> Cache::registries() const {
     std::shared_lock lock(impl_->state_mutex);

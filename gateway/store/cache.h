@@ -61,6 +61,7 @@ public:
 
     /// Fills the cache facts about `pass` (revocations, suspension, shared list, last passage)
     /// with one batched read, and data_age from the registry that speaks for its province.
+    /// A failed read or a damaged value leaves data_age empty: the data is then unknown.
     void lookup(const credential::Pass& pass, TimePoint now, decision::Facts& facts) const;
 
     /// Durable anti-passback memory: the pass opened a lane in `direction` at `at`.
@@ -71,6 +72,10 @@ public:
 
     std::vector<Bytes> certificates() const;
     std::vector<RegistryState> registries() const;
+    /// Values read back that this code did not write (damaged storage): a registry state
+    /// skipped at open (logged on stderr; that registry's data is then of unknown age) and
+    /// lookups that met a value of the wrong size (they report no data age, as a failed read).
+    std::uint64_t corrupt_values() const;
     /// Bumped by every apply(): anything cached from earlier lookups is stale once it moves.
     std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
