@@ -3,7 +3,8 @@
 //
 // Exit codes (cli.h): 0 success (verify: the pass is valid), 1 refused (verify: the pass;
 // registry commands: the registry refused or could not be reached), 2 usage or input error
-// (one line on stderr naming the problem; a registry command then sent nothing).
+// (one line on stderr naming the problem; a registry command then sent nothing), 3 failure
+// not of the input (out of memory, file system, a bug), one line saying what.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -315,13 +316,7 @@ int main(int argc, char** argv) {
         return kOk;
     }
     // A group of its own, with a --help for each of its commands.
-    if (cmd == "registry") {
-        try {
-            return registry_command(argc, argv);
-        } catch (const std::exception& e) {
-            return usage_error(std::string("registry: ") + e.what());
-        }
-    }
+    if (cmd == "registry") return run_command("registry", [&] { return registry_command(argc, argv); });
     struct Command {
         const char* name;
         int (*run)(int, char**);
@@ -338,11 +333,7 @@ int main(int argc, char** argv) {
             if (c.help_tail) std::fputs(c.help_tail, stdout);
             return kOk;
         }
-        try {
-            return c.run(argc, argv);
-        } catch (const std::exception& e) {
-            return usage_error(std::string(c.name) + ": " + e.what());
-        }
+        return run_command(c.name, [&] { return c.run(argc, argv); });
     }
     return usage_error("unknown command '" + cmd + "' (keygen, certify, issue, verify, inspect, registry; --help)");
 }

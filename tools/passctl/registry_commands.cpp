@@ -62,7 +62,8 @@ connection:
   --timeout SECONDS  for the whole exchange (default 30)
 
 exit: 0 done, 1 the registry refused or could not be reached, 2 usage or input error
-(nothing sent). Errors are one line on stderr.
+(nothing sent), 3 a failure of passctl itself (out of memory, file system). Errors are
+one line on stderr.
 )";
 
 constexpr const char* kIssueHelp = R"(usage: passctl registry issue CONNECTION --key-id N --type TYPE --from DATE
