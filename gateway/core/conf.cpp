@@ -1,9 +1,10 @@
 #include "gateway/core/conf.h"
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <sstream>
+
+#include "gateway/core/number.h"
 
 namespace gw {
 namespace {
@@ -143,10 +144,9 @@ std::string ConfReader::text_or(std::string_view key, std::string fallback) {
 Result<long long> ConfReader::integer_or(std::string_view key, long long fallback, long long min, long long max) {
     const auto* e = find(key);
     if (!e) return fallback;
-    long long v = 0;
-    const auto& s = e->value;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return unexpected(error(*e, "not a whole number"));
+    const auto parsed = parse_signed<long long>(e->value);
+    if (!parsed) return unexpected(error(*e, "not a whole number"));
+    const auto v = *parsed;
     if (v < min || v > max)
         return unexpected(error(*e, "out of range " + std::to_string(min) + ".." + std::to_string(max)));
     return v;
@@ -160,10 +160,9 @@ Result<long long> ConfReader::integer(std::string_view key, long long min, long 
 Result<double> ConfReader::number_or(std::string_view key, double fallback, double min, double max) {
     const auto* e = find(key);
     if (!e) return fallback;
-    double v = 0;
-    const auto& s = e->value;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return unexpected(error(*e, "not a number"));
+    const auto parsed = parse_decimal(e->value);
+    if (!parsed) return unexpected(error(*e, "not a number"));
+    const auto v = *parsed;
     if (!(v >= min && v <= max)) {
         std::ostringstream os;
         os << "out of range " << min << ".." << max;

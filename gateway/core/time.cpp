@@ -1,7 +1,8 @@
 #include "gateway/core/time.h"
 
-#include <charconv>
 #include <cstdio>
+
+#include "gateway/core/number.h"
 
 namespace gw {
 namespace {
@@ -10,9 +11,9 @@ using namespace std::chrono;
 
 bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
     if (pos + len > s.size()) return false;
-    for (std::size_t i = pos; i < pos + len; ++i)
-        if (s[i] < '0' || s[i] > '9') return false;
-    std::from_chars(s.data() + pos, s.data() + pos + len, out);
+    const auto v = parse_unsigned<unsigned>(s.substr(pos, len));
+    if (!v) return false;
+    out = static_cast<int>(*v);
     return true;
 }
 
@@ -39,10 +40,9 @@ std::int64_t day_of(TimePoint t) {
 Result<TimePoint> parse_time(std::string_view text) {
     if (text.empty()) return failure("empty time");
     if (text[0] == '@') {
-        long long v = 0;
-        auto [p, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), v);
-        if (ec != std::errc{} || p != text.data() + text.size() || text.size() == 1)
-            return failure("bad time '" + std::string(text) + "': expected @UNIX_SECONDS");
+        const auto parsed = parse_signed<long long>(text.substr(1));
+        if (!parsed) return failure("bad time '" + std::string(text) + "': expected @UNIX_SECONDS");
+        const auto v = *parsed;
         // The years a date can be written in, as for the YYYY-MM-DD form: beyond them
         // format_time, day_of and `now - t` overflow (a records file's "as-of @-9223372036854775808").
         constexpr sys_seconds kFirst = sys_days{year{0} / 1 / 1} - kChinaOffset;
@@ -132,11 +132,9 @@ Result<Seconds> parse_duration(std::string_view text) {
         case 'd': unit = 86400; --n; break;
         default: break;
     }
-    long long v = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + n, v);
-    if (n == 0 || ec != std::errc{} || p != text.data() + n || v < 0 || v > 100LL * 365 * 86400 / unit)
-        return failure("bad duration '" + std::string(text) + "': expected a number with s, m, h or d");
-    return Seconds{v * unit};
+    const auto v = parse_signed<long long>(text.substr(0, n), 0, 100LL * 365 * 86400 / unit);
+    if (!v) return failure("bad duration '" + std::string(text) + "': expected a number with s, m, h or d");
+    return Seconds{*v * unit};
 }
 
 }  // namespace gw

@@ -1,3 +1,4 @@
+#include "gateway/core/codec.h"
 #include "gateway/credential/certificate.h"
 
 #include <algorithm>
@@ -18,7 +19,6 @@ Bytes with_context(ByteView tbs) {
     return m;
 }
 
-std::string to_bytes_string(ByteView b) { return std::string(reinterpret_cast<const char*>(b.data()), b.size()); }
 
 }  // namespace
 
@@ -28,21 +28,21 @@ Bytes sign_certificate(const IssuerCert& cert, const SecretKey& root) {
     gw::proto::IssuerCertificate pc;
     pc.set_province(cert.province);
     pc.set_key_id(cert.key_id);
-    pc.set_public_key(to_bytes_string(cert.key.bytes));
+    pc.set_public_key(as_string(cert.key.bytes));
     pc.set_scope(cert.scope.prefix);
     for (std::uint8_t t = 1; t <= kPassTypeCount; ++t)
         if (cert.allows(static_cast<PassType>(t))) pc.add_pass_types(t);
     pc.set_not_before(cert.not_before.time_since_epoch().count());
     pc.set_not_after(cert.not_after.time_since_epoch().count());
-    pc.set_root_key(to_bytes_string(public_of(root).bytes));
+    pc.set_root_key(as_string(public_of(root).bytes));
     pc.set_issuer_name(cert.name);
     const std::string tbs = pc.SerializeAsString();
     const auto sig = sign(root, with_context(as_bytes(tbs)));
     gw::proto::SignedIssuerCertificate signed_cert;
     signed_cert.set_certificate(tbs);
-    signed_cert.set_signature(to_bytes_string(sig));
+    signed_cert.set_signature(as_string(sig));
     const std::string out = signed_cert.SerializeAsString();
-    return Bytes(out.begin(), out.end());
+    return to_bytes(out);
 }
 
 Result<IssuerCert> parse_certificate(ByteView signed_bytes) {
@@ -89,10 +89,10 @@ Result<IssuerCert> parse_certificate(ByteView signed_bytes) {
 
 Bytes serialize_certificate(const IssuerCert& cert) {
     gw::proto::SignedIssuerCertificate sc;
-    sc.set_certificate(to_bytes_string(cert.tbs));
-    sc.set_signature(to_bytes_string(cert.signature));
+    sc.set_certificate(as_string(cert.tbs));
+    sc.set_signature(as_string(cert.signature));
     const std::string out = sc.SerializeAsString();
-    return Bytes(out.begin(), out.end());
+    return to_bytes(out);
 }
 
 bool certificate_signature_ok(const IssuerCert& cert) {

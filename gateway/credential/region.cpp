@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "gateway/core/number.h"
+
 namespace gw::credential {
 
 std::string RegionCode::text() const {
@@ -17,12 +19,11 @@ bool is_province(std::uint32_t p) {
 }
 
 Result<RegionCode> parse_region(std::string_view text) {
-    if (text.size() != 6 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return failure("bad region code '" + std::string(text) + "': expected 6 digits (GB/T 2260)");
-    const auto v = static_cast<std::uint32_t>(std::stoul(std::string(text)));
-    if (!is_province(v / 10000))
+    const auto v = text.size() == 6 ? parse_unsigned<std::uint32_t>(text) : std::nullopt;
+    if (!v) return failure("bad region code '" + std::string(text) + "': expected 6 digits (GB/T 2260)");
+    if (!is_province(*v / 10000))
         return failure("bad region code '" + std::string(text) + "': no province " + std::string(text.substr(0, 2)));
-    return RegionCode{v};
+    return RegionCode{*v};
 }
 
 bool RegionScope::covers(RegionCode region) const {
@@ -31,10 +32,9 @@ bool RegionScope::covers(RegionCode region) const {
 }
 
 Result<RegionScope> parse_scope(std::string_view text) {
-    if ((text.size() != 2 && text.size() != 4 && text.size() != 6) ||
-        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if ((text.size() != 2 && text.size() != 4 && text.size() != 6) || !parse_unsigned<std::uint32_t>(text))
         return failure("bad region scope '" + std::string(text) + "': expected 2, 4 or 6 digits (GB/T 2260 prefix)");
-    if (!is_province(static_cast<std::uint32_t>(std::stoul(std::string(text.substr(0, 2))))))
+    if (!is_province(*parse_unsigned<std::uint32_t>(text.substr(0, 2))))
         return failure("bad region scope '" + std::string(text) + "': no province " + std::string(text.substr(0, 2)));
     return RegionScope{std::string(text)};
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/core/number.h"
 #include "gateway/core/error.h"
 
 namespace gw::credential {
@@ -27,7 +28,8 @@ struct RegionScope {
     std::string prefix;  ///< 2, 4 or 6 digits, the first two a province.
     bool covers(RegionCode region) const;
     bool covers(const RegionScope& inner) const { return inner.prefix.starts_with(prefix); }
-    std::uint32_t province() const { return static_cast<std::uint32_t>(std::stoul(prefix.substr(0, 2))); }
+    /// 0 for a scope not made by parse_scope (its prefix is then not two digits).
+    std::uint32_t province() const { return parse_unsigned<std::uint32_t>(std::string_view(prefix).substr(0, 2)).value_or(0); }
 };
 
 Result<RegionScope> parse_scope(std::string_view text);

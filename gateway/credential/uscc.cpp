@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "gateway/core/number.h"
+
 namespace gw::credential {
 namespace {
 
@@ -43,7 +45,8 @@ unsigned __int128 pack_uscc(const Uscc& uscc) {
     const auto& t = uscc.text;
     unsigned __int128 v = static_cast<unsigned>(index_of(t[0]));
     v = v * 31 + static_cast<unsigned>(index_of(t[1]));
-    v = v * 1000000 + std::stoul(t.substr(2, 6));
+    // Digits 3-8 are a region code: parse_uscc checked them.
+    v = v * 1000000 + parse_unsigned<std::uint32_t>(std::string_view(t).substr(2, 6)).value_or(0);
     for (std::size_t i = 8; i < 17; ++i) v = v * 31 + static_cast<unsigned>(index_of(t[i]));
     return v;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "gateway/core/number.h"
 #include "gateway/credential/region.h"
 
 namespace gw::sync {
@@ -80,10 +81,10 @@ Result<SyncConfig> parse_sync_config(const ConfFile& file) {
             if (!provinces) return unexpected(provinces.error());
             for (const auto& p : *provinces) {
                 const auto* entry = r.find("provinces");
-                if (p.size() != 2 || !std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-                    !credential::is_province(static_cast<std::uint32_t>(std::stoul(p))))
+                const auto province = p.size() == 2 ? parse_unsigned<std::uint32_t>(p) : std::nullopt;
+                if (!province || !credential::is_province(*province))
                     return unexpected(r.error(*entry, "'" + p + "' is not a GB/T 2260 province code"));
-                e.trust.provinces.push_back(static_cast<std::uint32_t>(std::stoul(p)));
+                e.trust.provinces.push_back(*province);
             }
             auto poll = duration(r, "poll-interval", e.poll_interval, Millis{1000});
             auto wait = duration(r, "long-poll", e.long_poll, Millis{0});

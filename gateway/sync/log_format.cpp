@@ -1,3 +1,4 @@
+#include "gateway/core/codec.h"
 #include "gateway/sync/log_format.h"
 
 #include <openssl/evp.h>
@@ -17,9 +18,7 @@ constexpr std::uint64_t k48Bits = (1ull << 48) - 1;
 // Pass days are 15-bit numbers (proto/credential.md); a listing day beyond them is noise.
 constexpr std::uint32_t kMaxDay = (1u << 15) - 1;
 
-std::string as_string(ByteView b) { return std::string(reinterpret_cast<const char*>(b.data()), b.size()); }
 ByteView view(const std::string& s) { return as_bytes(s); }
-Bytes to_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
 template <std::size_t N>
 bool copy_exact(const std::string& from, std::array<std::uint8_t, N>& to) {
@@ -192,7 +191,7 @@ SignedBytes finish(std::string body, std::string_view context, bool sign_hash, c
     out.hash = sha256(view(body));
     const auto message = sign_hash ? with_context(context, out.hash) : with_context(context, view(body));
     const auto sig = sign(key, message);
-    auto outer = make_outer(std::move(body), std::string(sig.begin(), sig.end()), as_string(cert));
+    auto outer = make_outer(std::move(body), as_string(sig), as_string(cert));
     out.bytes = to_bytes(outer.SerializeAsString());
     return out;
 }
@@ -219,16 +218,16 @@ Bytes sign_registry_cert(const RegistryCert& cert, const SecretKey& root) {
     proto::RegistryCertificate c;
     c.set_registry(cert.registry);
     for (auto p : cert.provinces) c.add_provinces(p);
-    c.set_public_key(std::string(cert.key.bytes.begin(), cert.key.bytes.end()));
+    c.set_public_key(as_string(cert.key.bytes));
     c.set_not_before(to_unix(cert.not_before));
     c.set_not_after(to_unix(cert.not_after));
     c.set_root_province(cert.root_province);
-    c.set_root_key(std::string(cert.root_key.bytes.begin(), cert.root_key.bytes.end()));
+    c.set_root_key(as_string(cert.root_key.bytes));
     const auto tbs = c.SerializeAsString();
     const auto sig = sign(root, with_context(kRegistryCertContext, view(tbs)));
     proto::SignedRegistryCertificate s;
     s.set_certificate(tbs);
-    s.set_signature(std::string(sig.begin(), sig.end()));
+    s.set_signature(as_string(sig));
     return to_bytes(s.SerializeAsString());
 }
 
@@ -365,7 +364,7 @@ SignedBytes sign_segment(const Segment& segment, const SecretKey& key, ByteView 
     s.set_registry(segment.registry);
     s.set_index(segment.index);
     s.set_first_seq(segment.first_seq);
-    s.set_prev_hash(std::string(segment.prev_hash.begin(), segment.prev_hash.end()));
+    s.set_prev_hash(as_string(segment.prev_hash));
     s.set_created_at(to_unix(segment.created_at));
     s.mutable_entries()->Reserve(static_cast<int>(segment.entries.size()));
     for (const auto& e : segment.entries) fill_entry(*s.add_entries(), e.seq, e.record);
@@ -383,12 +382,12 @@ SignedBytes sign_head(const Head& head, const SecretKey& key, ByteView cert) {
     h.set_registry(head.registry);
     h.set_segment_count(head.segment_count);
     h.set_latest_seq(head.latest_seq);
-    h.set_latest_segment_hash(std::string(head.latest_segment_hash.begin(), head.latest_segment_hash.end()));
+    h.set_latest_segment_hash(as_string(head.latest_segment_hash));
     h.set_issued_at(to_unix(head.issued_at));
     h.set_expires_at(to_unix(head.expires_at));
     h.set_snapshot_seq(head.snapshot_seq);
     h.set_snapshot_segment_count(head.snapshot_segment_count);
-    h.set_snapshot_hash(std::string(head.snapshot_hash.begin(), head.snapshot_hash.end()));
+    h.set_snapshot_hash(as_string(head.snapshot_hash));
     h.set_version(head.version);
     return finish(h.SerializeAsString(), kHeadContext, false, key, cert, [](std::string body, std::string sig, std::string c) {
         proto::SignedHead o;
@@ -404,7 +403,7 @@ SignedBytes sign_snapshot(const Snapshot& snapshot, const SecretKey& key, ByteVi
     s.set_registry(snapshot.registry);
     s.set_seq(snapshot.seq);
     s.set_segment_count(snapshot.segment_count);
-    s.set_segment_hash(std::string(snapshot.segment_hash.begin(), snapshot.segment_hash.end()));
+    s.set_segment_hash(as_string(snapshot.segment_hash));
     s.set_created_at(to_unix(snapshot.created_at));
     s.mutable_entries()->Reserve(static_cast<int>(snapshot.entries.size()));
     for (const auto& e : snapshot.entries) fill_entry(*s.add_entries(), e.seq, e.record);

@@ -1,3 +1,4 @@
+#include "gateway/core/codec.h"
 #include "gateway/sync/passage_event.h"
 
 #include "registry.pb.h"
@@ -15,7 +16,6 @@ bool parse_whole(M& m, ByteView bytes) {
     return m.GetReflection()->GetUnknownFields(m).empty();
 }
 
-Bytes to_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
 }  // namespace
 
@@ -23,7 +23,7 @@ Bytes encode_event(const PassageEvent& e) {
     proto::PassageEvent p;
     p.set_gateway(e.gateway);
     p.set_seq(e.seq);
-    p.set_prev_hash(std::string(e.prev_hash.begin(), e.prev_hash.end()));
+    p.set_prev_hash(as_string(e.prev_hash));
     p.set_at(e.at.time_since_epoch().count());
     p.set_lane(e.lane);
     p.set_direction(e.direction);
@@ -73,7 +73,7 @@ Result<PassageEvent> parse_event(ByteView bytes) {
 Bytes encode_batch(const EventBatch& b) {
     proto::EventBatch p;
     p.set_gateway(b.gateway);
-    for (const auto& e : b.events) p.add_events(std::string(e.begin(), e.end()));
+    for (const auto& e : b.events) p.add_events(as_string(e));
     return to_bytes(p.SerializeAsString());
 }
 

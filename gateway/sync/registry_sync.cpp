@@ -1,3 +1,4 @@
+#include "gateway/core/codec.h"
 #include "gateway/sync/registry_sync.h"
 
 #include "gateway/sync/apply.h"
@@ -11,7 +12,6 @@ namespace {
 using asio::redirect_error;
 using asio::use_awaitable;
 
-Bytes to_bytes(std::string& s) { return Bytes(s.begin(), s.end()); }
 
 }  // namespace
 

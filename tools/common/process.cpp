@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "gateway/core/number.h"
+
 namespace gw::tools {
 
 std::filesystem::path self_dir() {
@@ -50,8 +52,11 @@ std::optional<double> cpu_seconds(pid_t pid) {
     std::string field;
     unsigned long long utime = 0, stime = 0;
     for (int i = 3; i <= 15 && fields >> field; ++i) {
-        if (i == 14) utime = std::stoull(field);
-        if (i == 15) stime = std::stoull(field);
+        if (i == 14 || i == 15) {
+            const auto ticks = parse_unsigned<unsigned long long>(field);
+            if (!ticks) return std::nullopt;
+            (i == 14 ? utime : stime) = *ticks;
+        }
     }
     return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }

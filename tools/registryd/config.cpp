@@ -1,8 +1,7 @@
 #include "tools/registryd/config.h"
 
-#include <charconv>
-
 #include "gateway/core/conf.h"
+#include "gateway/core/number.h"
 #include "gateway/credential/key_file.h"
 #include "gateway/sync/log_format.h"
 
@@ -76,13 +75,11 @@ Result<DaemonConfig> load_daemon_config(const std::filesystem::path& path) {
             for (auto* v : {&listen, &cert, &key, &ca, &token_file})
                 if (!*v) return unexpected(v->error());
             const auto colon = listen->rfind(':');
-            unsigned port = 0;
-            const auto port_text = colon == std::string::npos ? std::string_view{} : std::string_view(*listen).substr(colon + 1);
-            const auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-            if (colon == std::string::npos || ec != std::errc{} || p != port_text.data() + port_text.size() || port > 65535)
-                return unexpected(r.error(*r.find("listen"), "expected HOST:PORT"));
+            const auto port =
+                colon == std::string::npos ? std::nullopt : parse_unsigned<std::uint16_t>(std::string_view(*listen).substr(colon + 1));
+            if (!port) return unexpected(r.error(*r.find("listen"), "expected HOST:PORT"));
             out.server.host = listen->substr(0, colon);
-            out.server.port = static_cast<std::uint16_t>(port);
+            out.server.port = *port;
             out.server.tls_cert = beside(path, *cert).string();
             out.server.tls_key = beside(path, *key).string();
             out.server.client_ca = beside(path, *ca).string();
