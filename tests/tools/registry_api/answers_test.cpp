@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gateway/core/time.h"
+#include "tests/tools/registry_api/must.h"
 #include "tools/registry_api/answers.h"
 
 namespace {
@@ -13,11 +14,7 @@ using namespace gw;
 using namespace gw::credential;
 namespace api = gw::registry_api;
 
-template <class T>
-T must(Result<T> r) {
-    REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
-    return std::move(*r);
-}
+using gw::testing::must;
 
 template <class T>
 std::string refusal(const Result<T>& r) {

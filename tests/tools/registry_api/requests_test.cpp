@@ -10,6 +10,7 @@
 #include "gateway/credential/certificate.h"
 #include "gateway/credential/pass_codec.h"
 #include "gateway/demo/demo_world.h"
+#include "tests/tools/registry_api/must.h"
 #include "tools/registry_api/requests.h"
 
 namespace {
@@ -18,11 +19,7 @@ using namespace gw;
 using namespace gw::credential;
 namespace api = gw::registry_api;
 
-template <class T>
-T must(Result<T> r) {
-    REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
-    return std::move(*r);
-}
+using gw::testing::must;
 
 bool says(const Result<api::IssueRequest>& r, const std::string& text) {
     return !r && r.error().message.find(text) != std::string::npos && r.error().message.find('\n') == std::string::npos;
