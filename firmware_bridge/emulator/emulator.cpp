@@ -158,6 +158,12 @@ void FirmwareEmulator::set_fault(proto::FaultCode code, bool active, std::string
 void FirmwareEmulator::set_tamper(bool active, proto::TamperSource source) {
     script([active, source](FirmwareEmulator& e, Clock::time_point now) { e.model_.set_tamper(active, source, now); });
 }
+void FirmwareEmulator::refuse_commands(proto::ToFirmware::BodyCase kind, bool on) {
+    script([kind, on](FirmwareEmulator& e, Clock::time_point) { e.model_.refuse_commands(kind, on); });
+}
+void FirmwareEmulator::drop_results(proto::ToFirmware::BodyCase kind, bool on) {
+    script([kind, on](FirmwareEmulator& e, Clock::time_point) { e.model_.drop_results(kind, on); });
+}
 void FirmwareEmulator::cut_link() {
     script([](FirmwareEmulator& e, Clock::time_point) { e.cuttable_->set_cut(true); });
 }

@@ -85,6 +85,12 @@ public:
     void replug_thermal();
     void set_fault(proto::FaultCode code, bool active = true, std::string detail = "injected fault");
     void set_tamper(bool active, proto::TamperSource source = proto::TAMPER_SOURCE_CABINET_DOOR);
+    /// Commands of this kind (proto::ToFirmware::kBarrier, kDisplay, kIndicators, ...) are
+    /// refused with RESULT_CODE_REFUSED_FAULT from now on (on = false: carried out again).
+    void refuse_commands(proto::ToFirmware::BodyCase kind, bool on = true);
+    /// Commands of this kind are carried out but never answered: the gateway's result timeout
+    /// reports them (on = false: answered again).
+    void drop_results(proto::ToFirmware::BodyCase kind, bool on = true);
     /// Every byte in both directions is lost from now on (the link stays "connected").
     void cut_link();
     void restore_link();

@@ -100,6 +100,7 @@ void FirmwareModel::emit_barrier(Clock::time_point now) {
 }
 
 void FirmwareModel::reply(std::uint32_t id, proto::ResultCode code, const std::string& detail, Clock::time_point now) {
+    if (mute_reply_ == id) return;  // drop_results(): carried out, never answered
     proto::FromFirmware m;
     auto* r = m.mutable_result();
     r->set_command_id(id);
@@ -207,6 +208,9 @@ void FirmwareModel::on_command(const proto::ToFirmware& command, Clock::time_poi
         return reply(id, proto::RESULT_CODE_UNSUPPORTED, "empty or unknown command", now);
     if (id == 0) return reply(id, proto::RESULT_CODE_INVALID, "command_id must not be 0", now);
     if (auto ok = validate(command); !ok) return reply(id, proto::RESULT_CODE_INVALID, ok.error().message, now);
+    mute_reply_.reset();
+    if (refused_.count(command.body_case())) return reply(id, proto::RESULT_CODE_REFUSED_FAULT, "refused (injected)", now);
+    if (unanswered_.count(command.body_case())) mute_reply_ = id;
     // Any real command means a gateway is in charge again.
     if (command.body_case() != proto::ToFirmware::kStatusRequest) failsafe_ = false;
     switch (command.body_case()) {
@@ -230,6 +234,16 @@ void FirmwareModel::on_command(const proto::ToFirmware& command, Clock::time_poi
     }
     case proto::ToFirmware::BODY_NOT_SET: break;
     }
+}
+
+void FirmwareModel::refuse_commands(proto::ToFirmware::BodyCase kind, bool on) {
+    if (on) refused_.insert(kind);
+    else refused_.erase(kind);
+}
+
+void FirmwareModel::drop_results(proto::ToFirmware::BodyCase kind, bool on) {
+    if (on) unanswered_.insert(kind);
+    else unanswered_.erase(kind);
 }
 
 void FirmwareModel::vehicle_arrives(Clock::time_point now) {

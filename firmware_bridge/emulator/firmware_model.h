@@ -10,6 +10,7 @@
 // It boots in that same failsafe state.
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,12 @@ public:
     void replug_thermal(Clock::time_point now);
     void set_fault(proto::FaultCode code, bool active, const std::string& detail, Clock::time_point now);
     void set_tamper(bool active, proto::TamperSource source, Clock::time_point now);
+    /// Test knob: commands of this kind (kBarrier, kDisplay, kIndicators, ...) are answered
+    /// RESULT_CODE_REFUSED_FAULT ("refused (injected)") and change nothing, until switched off.
+    void refuse_commands(proto::ToFirmware::BodyCase kind, bool on);
+    /// Test knob: commands of this kind are carried out but their CommandResult is never sent
+    /// (a firmware that loses its answers), until switched off.
+    void drop_results(proto::ToFirmware::BodyCase kind, bool on);
 
     /// Advances barrier motion, timed closes and the thermal stream. Call at next_deadline().
     void on_tick(Clock::time_point now);
@@ -132,6 +139,9 @@ private:
 
     std::vector<ModelOutput> outputs_;
     std::uint64_t suppressed_ = 0;
+    std::set<proto::ToFirmware::BodyCase> refused_;     ///< refuse_commands()
+    std::set<proto::ToFirmware::BodyCase> unanswered_;  ///< drop_results()
+    std::optional<std::uint32_t> mute_reply_;           ///< the command whose result is dropped now
 };
 
 }  // namespace gw::bridge::emulator

@@ -93,7 +93,11 @@ void LaneController::start() {
                         const auto mode = s->settings_.thermal == ThermalMode::kSpot ? proto::THERMAL_MODE_SPOT
                                           : s->settings_.thermal == ThermalMode::kOff ? proto::THERMAL_MODE_OFF
                                                                                        : proto::THERMAL_MODE_FRAMES;
-                        s->link_->send(bridge::configure_thermal(mode, 250));
+                        s->link_->send(bridge::configure_thermal(mode, 250), [id = s->id()](std::uint32_t, Result<proto::CommandResult> r) {
+                            // A sensor left unconfigured streams nothing: the silence check faults it.
+                            if (!r || r->code() != proto::RESULT_CODE_OK)
+                                log_line(id, "thermal mode not set: " + (r ? proto::ResultCode_Name(r->code()) : r.error().message));
+                        });
                         s->last_thermal_data_ = steady_clock::now();
                     }
                     s->handle(lane::LinkChanged{up});
@@ -266,8 +270,15 @@ void LaneController::on_firmware(const proto::FromFirmware& e) {
             alert(e.fault().active() ? "FIRMWARE_FAULT" : "FIRMWARE_FAULT_CLEARED", "车道控制器故障：" + e.fault().detail(),
                   "Lane controller fault: " + e.fault().detail());
             break;
-        default:
+        case proto::FromFirmware::kResult:
+            // Answers to our commands go to their CommandDone; one nobody waits for (answered
+            // after its timeout) was already reported as failed.
+            log_line(settings_.logic.id, "late or unknown CommandResult for command " +
+                                             std::to_string(e.result().command_id()) + ": " +
+                                             proto::ResultCode_Name(e.result().code()));
             break;
+        case proto::FromFirmware::BODY_NOT_SET:
+            break;  // the link counts and logs bodies it cannot parse; an empty one carries nothing
     }
 }
 
@@ -308,6 +319,7 @@ void LaneController::handle(const lane::LaneEvent& event) {
         snapshot_.link_up = state_.link_up;
         snapshot_.thermal_fault = state_.thermal_fault;
         snapshot_.plate_reader_fault = state_.plate_reader_fault;
+        snapshot_.barrier_fault = state_.barrier_fault;
         snapshot_.last_decision = state_.last_decision;
     }
     arm_deadline();
@@ -327,6 +339,15 @@ void LaneController::run_queue() {
             auto event = sync::make_event({wall_now(), settings_.logic.id, settings_.logic.lane.direction, o->pass, d,
                                            o->plate, o->operator_name + ": " + o->reason});
             event.verdict = o->open ? "OVERRIDE_OPEN" : "OVERRIDE_CLOSED";
+            record_then_execute(std::move(command), std::move(event));
+        } else if (const auto* f = std::get_if<lane::RecordFault>(&command)) {
+            // A fault is on the record beside the decisions: the registries see which lane
+            // could not be trusted to open or close, and when.
+            decision::Decision d;
+            d.verdict = decision::Verdict::kManual;
+            auto event = sync::make_event({wall_now(), settings_.logic.id, settings_.logic.lane.direction, f->pass, d,
+                                           f->plate, f->detail});
+            event.verdict = f->code;
             record_then_execute(std::move(command), std::move(event));
         } else {
             execute(command);
@@ -379,24 +400,45 @@ void LaneController::record_then_execute(lane::Command command, sync::PassageEve
 
 void LaneController::send_display(const std::string& zh, const std::string& en) {
     shown_ = {zh, en};
-    if (link_ && link_->state() == bridge::LinkState::kUp) link_->send(bridge::show_text({zh, en}));
+    send(bridge::show_text({zh, en}), lane::Actuator::kDisplay);
+}
+
+void LaneController::send(proto::ToFirmware command, lane::Actuator what) {
+    // Link down: nothing is sent or queued (LINK_LOST has faulted the lane).
+    if (!link_ || link_->state() != bridge::LinkState::kUp) return;
+    // Every answer, or its absence, goes back to the lane logic: a barrier that did not move
+    // must fault the lane, a dark display must not go unnoticed.
+    link_->send(std::move(command), [weak = weak_from_this(), what](std::uint32_t, Result<proto::CommandResult> r) {
+        auto s = weak.lock();
+        if (!s) return;
+        lane::LaneEvent answer = lane::CommandConfirmed{what};
+        if (!r)
+            answer = lane::CommandFailed{what, r.error().message, s->link_->state() != bridge::LinkState::kUp};
+        else if (r->code() != proto::RESULT_CODE_OK)
+            answer = lane::CommandFailed{what, "refused: " + proto::ResultCode_Name(r->code()) +
+                                                   (r->detail().empty() ? "" : " (" + r->detail() + ")")};
+        asio::post(s->strand_, [s, answer = std::move(answer)] {
+            if (std::holds_alternative<lane::CommandFailed>(answer)) {
+                std::lock_guard lock(s->snapshot_mutex_);
+                ++s->snapshot_.commands_failed;
+            }
+            s->handle(answer);
+        });
+    });
 }
 
 void LaneController::execute(const lane::Command& command) {
-    const auto up = link_ && link_->state() == bridge::LinkState::kUp;
     if (std::holds_alternative<lane::OpenBarrier>(command)) {
-        if (up) {
-            const auto auto_close = static_cast<std::uint32_t>(duration_cast<milliseconds>(settings_.logic.open_timeout).count());
-            link_->send(bridge::open_barrier(auto_close, true));
-        }
+        const auto auto_close = static_cast<std::uint32_t>(duration_cast<milliseconds>(settings_.logic.open_timeout).count());
+        send(bridge::open_barrier(auto_close, true), lane::Actuator::kBarrierOpen);
         std::lock_guard lock(snapshot_mutex_);
         ++snapshot_.opens;
     } else if (std::holds_alternative<lane::CloseBarrier>(command)) {
-        if (up) link_->send(bridge::close_barrier());
+        send(bridge::close_barrier(), lane::Actuator::kBarrierClose);
     } else if (const auto* t = std::get_if<lane::ShowText>(&command)) {
         send_display(t->zh, t->en);
     } else if (const auto* l = std::get_if<lane::SetLight>(&command)) {
-        if (up) link_->send(bridge::set_indicators(to_light(l->colour)));
+        send(bridge::set_indicators(to_light(l->colour)), lane::Actuator::kLight);
     } else if (const auto* d = std::get_if<lane::PublishDecision>(&command)) {
         auto r = report(LaneReport::Kind::kDecision);
         r.decision = d->decision;

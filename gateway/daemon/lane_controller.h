@@ -43,6 +43,7 @@ class ScannerReader;
 namespace gw::proto {
 class FromFirmware;
 class ThermalFrame;
+class ToFirmware;
 }
 
 namespace gw::daemon {
@@ -90,6 +91,8 @@ private:
     void run_queue();
     void record_then_execute(lane::Command command, sync::PassageEvent event);
     void execute(const lane::Command& command);
+    /// Sends a command to the firmware if the link is up; its answer comes back as a lane event.
+    void send(proto::ToFirmware command, lane::Actuator what);
     void on_thermal_frame(const proto::ThermalFrame& f);
     void on_firmware(const proto::FromFirmware& event);
     void on_payload(std::string payload, std::chrono::steady_clock::time_point arrived);

@@ -152,6 +152,50 @@ struct Ctx {
         } else if (s.phase == Phase::kFaulted) {
             idle();
         }
+        if (e.up) s.barrier_fault = s.light_fault = s.display_fault = false;  // a new session: the firmware starts afresh
+    }
+    void on(const CommandFailed& e) {
+        if (e.link_down || !s.link_up) return;  // LINK_LOST (faulted, closed by the firmware) says it all
+        const bool open = e.command == Actuator::kBarrierOpen;
+        if (open || e.command == Actuator::kBarrierClose) {
+            if (s.barrier_fault) return;  // already faulted and reported: the close below may fail too
+            s.barrier_fault = true;
+            const std::string zh = open ? "开闸" : "关闸";
+            const std::string en = open ? "open" : "close";
+            cmds.push_back(RaiseAlert{"BARRIER_FAULT", "道闸" + zh + "指令失败（" + e.why + "）：道闸状态不明，请人工处置",
+                                      "Barrier " + en + " command failed (" + e.why + "): barrier state unknown, handle by hand"});
+            std::optional<credential::Pass> pass;
+            std::optional<credential::PlateNumber> plate;
+            if (s.pending) {
+                if (s.pending->checked.credential) pass = s.pending->checked.credential->pass;
+                plate = s.pending->readings.plate;
+            }
+            cmds.push_back(RecordFault{"BARRIER_FAULT", "barrier " + en + " failed: " + e.why, std::move(pass), std::move(plate)});
+            // Closed is the safe side whatever happened: ask once more, the staff decide meanwhile.
+            close(Phase::kFaulted, LightColour::kYellow);
+            show("道闸故障，请工作人员处理", "Barrier fault: the staff decide");
+            s.pending.reset();
+            s.closing_after_passage = false;
+            return;
+        }
+        const bool light = e.command == Actuator::kLight;
+        bool& fault = light ? s.light_fault : s.display_fault;
+        if (fault) return;
+        fault = true;
+        cmds.push_back(RaiseAlert{"DEVICE_COMMAND_FAILED",
+                                  std::string(light ? "车道指示灯" : "车道显示屏") + "指令失败（" + e.why + "）：请检查设备",
+                                  std::string(light ? "Lane light" : "Lane display") + " command failed (" + e.why +
+                                      "): check the device"});
+    }
+    void on(const CommandConfirmed& e) {
+        if (e.command == Actuator::kLight || e.command == Actuator::kDisplay) {
+            (e.command == Actuator::kLight ? s.light_fault : s.display_fault) = false;
+            return;
+        }
+        if (!s.barrier_fault) return;
+        s.barrier_fault = false;
+        cmds.push_back(RaiseAlert{"BARRIER_FAULT_CLEARED", "道闸已恢复响应", "Barrier responds again"});
+        if (s.phase == Phase::kFaulted && s.link_up) idle();
     }
     void on(const SensorChanged& e) {
         bool& flag = e.sensor == SensorChanged::kThermal ? s.thermal_fault : s.plate_reader_fault;

@@ -63,6 +63,9 @@ struct LaneState {
     bool thermal_fault = false;
     bool plate_reader_fault = false;
     bool storage_fault = false;                       ///< passages cannot be recorded: no automatic opening
+    bool barrier_fault = false;                       ///< a barrier command failed: faulted until one succeeds or the link returns
+    bool light_fault = false;                         ///< a light command failed (alerted once, until one succeeds)
+    bool display_fault = false;                       ///< a display command failed (alerted once, until one succeeds)
     bool presence = false;                            ///< loop detector
     bool closing_after_passage = false;               ///< closing behind a passage: an arrival now is tailgating
     /// Readings that came before the credential (a car's plate is read as it rolls up).
@@ -83,11 +86,20 @@ struct StorageChanged { bool faulted; };  ///< passages can (not) be written dur
 /// The shell could not write the event of the decision or override just made (outbox full,
 /// disk failing): it did not open the barrier, and the lane hands over to the staff.
 struct RecordFailed {};
+/// What the lane asked the firmware to do, for the answers below.
+enum class Actuator { kBarrierOpen, kBarrierClose, kLight, kDisplay };
+/// A command of the lane did not happen: the firmware refused it (a CommandResult whose code is
+/// not OK), never answered it (the link's result timeout), or the link failed first (link_down:
+/// LINK_LOST follows and speaks for it). `why` is one line in English, from the link.
+struct CommandFailed { Actuator command; std::string why; bool link_down = false; };
+/// The firmware answered a command of the lane with RESULT_CODE_OK.
+struct CommandConfirmed { Actuator command; };
 struct Tick {};
 struct Override { bool open; std::string operator_name; std::string reason; };
 
 using LaneEvent = std::variant<CredentialChecked, TemperatureMeasured, PlateRead, FreightPlateMatched, LoopChanged,
-                               BarrierMoved, LinkChanged, SensorChanged, StorageChanged, RecordFailed, Tick, Override>;
+                               BarrierMoved, LinkChanged, SensorChanged, StorageChanged, RecordFailed, CommandFailed,
+                               CommandConfirmed, Tick, Override>;
 
 // Commands.
 struct OpenBarrier {};
@@ -105,8 +117,13 @@ struct RecordOverride { bool open; std::string operator_name; std::string reason
                         std::optional<credential::Pass> pass;  ///< the pass the lane was holding, if any
                         std::optional<credential::PlateNumber> plate; };
 
+/// A fault the passage log must hold beside the decisions (verdict = code, e.g. BARRIER_FAULT):
+/// written durably like a decision, with the pass and plate the lane was holding, if any.
+struct RecordFault { std::string code; std::string detail; std::optional<credential::Pass> pass;
+                     std::optional<credential::PlateNumber> plate; };
+
 using Command = std::variant<OpenBarrier, CloseBarrier, ShowText, SetLight, PublishDecision, RecordPassage, RaiseAlert,
-                             RecordOverride>;
+                             RecordOverride, RecordFault>;
 
 struct Step {
     LaneState next;

@@ -46,6 +46,10 @@ struct LaneSnapshot {
     std::uint64_t decisions = 0, opens = 0, frames_analysed = 0, frames_dropped = 0, scanner_lines = 0;
     std::uint64_t events_recorded = 0;  ///< decisions and overrides written to the passage log
     std::uint64_t records_failed = 0;   ///< ... that could not be written (nothing opened on them)
+    /// Barrier, light and display commands the firmware refused or never answered (or the link
+    /// lost first). A barrier failure also faults the lane (BARRIER_FAULT), the rest alert once.
+    std::uint64_t commands_failed = 0;
+    bool barrier_fault = false;
     /// How long each of those waited for its passage event (queued on the lane's strand until
     /// the write came back): cumulative counts per kRecordWaitBuckets bound, and the sum.
     /// Their count is events_recorded + records_failed. A slow disk shows here first.

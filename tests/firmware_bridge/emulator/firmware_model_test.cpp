@@ -334,3 +334,34 @@ TEST_CASE("tamper and faults are reported once per change") {
     CHECK(s.count([](const auto& e) { return e.has_fault(); }) == 1);
     CHECK(s.m.status(s.now).tamper());
 }
+
+TEST_CASE("a firmware told to refuse barrier commands answers REFUSED_FAULT and does not move") {
+    Sim s;
+    s.up();
+    s.m.refuse_commands(proto::ToFirmware::kBarrier, true);
+    const auto r = s.command(open_barrier());
+    CHECK(r.code() == proto::RESULT_CODE_REFUSED_FAULT);
+    CHECK(r.detail() == "refused (injected)");
+    s.advance(2s);
+    CHECK(s.m.barrier_position() == proto::BARRIER_POSITION_CLOSED);
+    CHECK(s.m.open_count() == 0);
+    CHECK(s.command(show_text({"a"})).code() == proto::RESULT_CODE_OK);  // only the kind asked for
+    s.m.refuse_commands(proto::ToFirmware::kBarrier, false);
+    CHECK(s.command(open_barrier()).code() == proto::RESULT_CODE_OK);
+}
+
+TEST_CASE("a firmware told to drop results carries the command out and never answers it") {
+    Sim s;
+    s.up();
+    s.m.drop_results(proto::ToFirmware::kBarrier, true);
+    proto::ToFirmware c = open_barrier();
+    c.set_command_id(77);
+    s.m.on_command(c, s.now);
+    s.collect();
+    s.advance(2s);
+    CHECK(s.count([](const auto& e) { return e.has_result(); }) == 0);
+    CHECK(s.m.barrier_position() == proto::BARRIER_POSITION_OPEN);
+    CHECK(s.command(show_text({"a"})).code() == proto::RESULT_CODE_OK);  // other kinds are answered
+    s.m.drop_results(proto::ToFirmware::kBarrier, false);
+    CHECK(s.command(close_barrier()).code() == proto::RESULT_CODE_OK);
+}

@@ -86,6 +86,18 @@ struct Checkpoint {
         return std::nullopt;
     }
     sim::SimLane& lane(const char* id) { return *sim->lane(id); }
+    /// The passage log's events of a lane with this verdict (BARRIER_FAULT, OVERRIDE_OPEN, ...).
+    std::vector<sync::PassageEvent> logged(const std::string& verdict, const std::string& lane) {
+        std::vector<sync::PassageEvent> out;
+        const auto& outbox = gateway->outbox();
+        for (auto seq = outbox.status().last_seq; seq >= 1; --seq) {
+            auto bytes = outbox.get(seq);
+            if (!bytes) break;  // uploaded and pruned
+            auto e = sync::parse_event(*bytes).value();
+            if (e.verdict == verdict && e.lane == lane) out.push_back(std::move(e));
+        }
+        return out;
+    }
     const std::string& payload(const char* scenario) {
         for (const auto& s : sim->world().scenarios)
             if (s.name == scenario) return s.payload;
@@ -250,4 +262,54 @@ TEST_CASE("every decision and override is on disk in the hash-chained passage lo
     CHECK(buckets.back() == snap.events_recorded + snap.records_failed);  // none waited a second
     CHECK(snap.record_wait_sum_s > 0);
     CHECK(snap.record_wait_sum_s < static_cast<double>(buckets.back()));
+}
+
+TEST_CASE("barrier refused: BARRIER_FAULT is raised, the lane faults closed and the fault is in the passage log") {
+    Checkpoint cp;
+    auto& walk = cp.lane("walk-1");
+    walk.controller->refuse_commands(proto::ToFirmware::kBarrier);
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    CHECK(cp.alerted("BARRIER_FAULT", "walk-1"));
+    CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kFaulted; }));
+    CHECK(cp.gateway->lane("walk-1")->snapshot().barrier_fault);
+    CHECK(cp.gateway->lane("walk-1")->snapshot().commands_failed >= 1);
+    CHECK(walk.controller->open_count() == 0);
+    REQUIRE(eventually([&] { return !cp.logged("BARRIER_FAULT", "walk-1").empty(); }));
+    const auto event = cp.logged("BARRIER_FAULT", "walk-1").front();
+    CHECK(event.operator_note == "barrier open failed: refused: RESULT_CODE_REFUSED_FAULT (refused (injected))");
+    CHECK(event.pass_id != 0);  // the pass whose opening failed
+    // The firmware answers again: the next barrier command clears the fault and the lane serves.
+    walk.controller->refuse_commands(proto::ToFirmware::kBarrier, false);
+    cp.gateway->lane("walk-1")->post_override(false, "王警官", "道闸已检修 / barrier checked");
+    CHECK(cp.alerted("BARRIER_FAULT_CLEARED", "walk-1"));
+    CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kIdle; }));
+}
+
+TEST_CASE("barrier never acknowledged: after the result timeout BARRIER_FAULT is raised and the lane faults") {
+    Checkpoint cp;
+    auto& walk = cp.lane("walk-1");
+    walk.controller->drop_results(proto::ToFirmware::kBarrier);
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    CHECK(cp.alerted("BARRIER_FAULT", "walk-1"));
+    CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kFaulted; }));
+    REQUIRE(eventually([&] { return !cp.logged("BARRIER_FAULT", "walk-1").empty(); }));
+    CHECK(cp.logged("BARRIER_FAULT", "walk-1").front().operator_note ==
+          "barrier open failed: no CommandResult from the firmware in time");
+}
+
+TEST_CASE("display refused: DEVICE_COMMAND_FAILED is raised once and counted, the lane keeps deciding") {
+    Checkpoint cp;
+    auto& walk = cp.lane("walk-1");
+    walk.controller->refuse_commands(proto::ToFirmware::kDisplay);
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    CHECK(cp.alerted("DEVICE_COMMAND_FAILED", "walk-1"));
+    CHECK(eventually([&] { return walk.controller->open_count() == 1; }));
+    CHECK(cp.gateway->lane("walk-1")->snapshot().commands_failed >= 1);
+    std::lock_guard lock(cp.m);
+    CHECK(std::count_if(cp.reports.begin(), cp.reports.end(), [](const lane::LaneReport& r) {
+              return r.kind == lane::LaneReport::Kind::kAlert && r.code == "DEVICE_COMMAND_FAILED";
+          }) == 1);
 }

@@ -288,3 +288,87 @@ TEST_CASE("after a lane was handed to the staff, the next car's plate read befor
     CHECK(l.phase() == Phase::kOpen);
     CHECK(l.state.last_decision->verdict == decision::Verdict::kOpen);
 }
+
+namespace {
+template <class T>
+const T* find(const Step& step) {
+    for (const auto& c : step.commands)
+        if (const auto* t = std::get_if<T>(&c)) return t;
+    return nullptr;
+}
+}  // namespace
+
+TEST_CASE("a barrier that refuses to open faults the lane, alerts BARRIER_FAULT and puts the fault on the record") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(CommandFailed{Actuator::kBarrierOpen, "refused: RESULT_CODE_REFUSED_FAULT"}, Seconds{0});
+    CHECK(l.phase() == Phase::kFaulted);
+    CHECK(l.state.barrier_fault);
+    const auto* alert = find<RaiseAlert>(l.last);
+    REQUIRE(alert);
+    CHECK(alert->code == "BARRIER_FAULT");
+    CHECK(alert->zh == "道闸开闸指令失败（refused: RESULT_CODE_REFUSED_FAULT）：道闸状态不明，请人工处置");
+    CHECK(alert->en == "Barrier open command failed (refused: RESULT_CODE_REFUSED_FAULT): barrier state unknown, handle by hand");
+    const auto* fault = find<RecordFault>(l.last);
+    REQUIRE(fault);
+    CHECK(fault->code == "BARRIER_FAULT");
+    CHECK(fault->detail == "barrier open failed: refused: RESULT_CODE_REFUSED_FAULT");
+    CHECK(fault->pass.has_value());  // the pass the opening was for
+    CHECK(has<CloseBarrier>(l.last));
+    // Faulted: the next pass is not taken until the barrier answers again.
+    l.send(Tick{}, l.cfg.open_timeout).scan("valid-commuter-car").temperature(36.5f);
+    CHECK(l.phase() == Phase::kFaulted);
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("a barrier that fails again while faulted is reported once") {
+    Lane l(LaneKind::kPedestrian);
+    l.send(CommandFailed{Actuator::kBarrierClose, "no CommandResult from the firmware in time"});
+    REQUIRE(find<RaiseAlert>(l.last));
+    CHECK(find<RaiseAlert>(l.last)->en.starts_with("Barrier close command failed (no CommandResult"));
+    l.send(CommandFailed{Actuator::kBarrierClose, "no CommandResult from the firmware in time"});
+    CHECK(l.last.commands.empty());
+    CHECK(l.phase() == Phase::kFaulted);
+}
+
+TEST_CASE("a barrier fault clears when a barrier command succeeds, or when the link comes back") {
+    Lane a(LaneKind::kPedestrian);
+    a.send(CommandFailed{Actuator::kBarrierOpen, "refused"});
+    a.send(CommandConfirmed{Actuator::kBarrierClose});
+    CHECK(a.phase() == Phase::kIdle);
+    CHECK_FALSE(a.state.barrier_fault);
+    REQUIRE(find<RaiseAlert>(a.last));
+    CHECK(find<RaiseAlert>(a.last)->code == "BARRIER_FAULT_CLEARED");
+    a.scan("valid-commuter-walk").temperature(36.5f);
+    CHECK(a.phase() == Phase::kOpen);
+
+    Lane b(LaneKind::kPedestrian);
+    b.send(CommandFailed{Actuator::kBarrierOpen, "refused"});
+    b.send(LinkChanged{false}).send(LinkChanged{true});
+    CHECK(b.phase() == Phase::kIdle);
+    CHECK_FALSE(b.state.barrier_fault);
+}
+
+TEST_CASE("a barrier command lost with the link is left to LINK_LOST") {
+    Lane l(LaneKind::kPedestrian);
+    l.send(CommandFailed{Actuator::kBarrierOpen, "link down before the result (silence)", true});
+    CHECK(l.last.commands.empty());
+    CHECK_FALSE(l.state.barrier_fault);
+}
+
+TEST_CASE("a light or display command that fails is alerted once, until one succeeds again") {
+    Lane l(LaneKind::kPedestrian);
+    l.send(CommandFailed{Actuator::kDisplay, "refused: RESULT_CODE_INVALID (display: 5 lines, at most 4)"});
+    REQUIRE(find<RaiseAlert>(l.last));
+    CHECK(find<RaiseAlert>(l.last)->code == "DEVICE_COMMAND_FAILED");
+    CHECK(find<RaiseAlert>(l.last)->zh == "车道显示屏指令失败（refused: RESULT_CODE_INVALID (display: 5 lines, at most 4)）：请检查设备");
+    CHECK(l.phase() == Phase::kIdle);  // the lane keeps working
+    l.send(CommandConfirmed{Actuator::kLight}).send(CommandFailed{Actuator::kDisplay, "refused"});
+    CHECK(l.last.commands.empty());  // the light working says nothing about the display
+    l.send(CommandFailed{Actuator::kLight, "refused"});
+    REQUIRE(find<RaiseAlert>(l.last));
+    CHECK(find<RaiseAlert>(l.last)->en == "Lane light command failed (refused): check the device");
+    l.send(CommandConfirmed{Actuator::kDisplay}).send(CommandFailed{Actuator::kDisplay, "refused"});
+    CHECK(find<RaiseAlert>(l.last));
+}
