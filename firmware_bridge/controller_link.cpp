@@ -33,6 +33,11 @@ std::shared_ptr<ControllerLink> ControllerLink::connect_tcp(asio::any_io_executo
     return create(make_tcp_client(asio::make_strand(ex), controller), options, std::move(handlers));
 }
 
+std::shared_ptr<ControllerLink> ControllerLink::connect_tcp(asio::any_io_executor ex, std::string host, std::uint16_t port,
+                                                            Options options, Handlers handlers) {
+    return create(make_tcp_client(asio::make_strand(ex), std::move(host), port), options, std::move(handlers));
+}
+
 std::shared_ptr<ControllerLink> ControllerLink::open_serial(asio::any_io_executor ex, std::string device,
                                                             SerialOptions serial, Options options, Handlers handlers) {
     return create(make_serial(asio::make_strand(ex), std::move(device), serial), options, std::move(handlers));

@@ -3,11 +3,14 @@
 // events (proto::FromFirmware) in, link state. This is what the lane logic talks to; it knows
 // nothing about lanes itself.
 //
-//   auto fw = ControllerLink::connect_tcp(io.get_executor(), endpoint, {}, {
-//       .on_event = [&](const proto::FromFirmware& e) { lane->post_event(to_lane_event(e)); },
-//       .on_link_state = [&](LinkState s, LinkReason r) { lane->post_event(BridgeLink{s, r}); }});
+//   ControllerLink::Handlers h;
+//   h.on_event = [&](const proto::FromFirmware& e) { /* loop, barrier, thermal, faults */ };
+//   h.on_link_state = [&](LinkState s, LinkReason r) { /* kDown: the lane is faulted */ };
+//   auto fw = ControllerLink::connect_tcp(io.get_executor(), "ctl-3.lane.example", 7001, {}, h);
 //   fw->start();
-//   fw->send(open_barrier(0, true), [&](std::uint32_t id, Result<proto::CommandResult> r) { ... });
+//   fw->send(open_barrier(20000, true), [&](std::uint32_t id, Result<proto::CommandResult> r) {
+//       if (!r || r->code() != proto::RESULT_CODE_OK) { /* refused, unanswered or link lost */ }
+//   });
 //
 // Threading: the home executor is a strand made for it (factories) or the transport's executor
 // (create()). Handlers and CommandDone callbacks run there. start(), stop(), send(), state()
@@ -54,6 +57,10 @@ public:
                                                   Handlers handlers);
     /// TCP client to a lane controller (reconnects on its own).
     static std::shared_ptr<ControllerLink> connect_tcp(asio::any_io_executor ex, asio::ip::tcp::endpoint controller,
+                                                       Options options, Handlers handlers);
+    /// TCP client to a lane controller by name or address; a name is resolved again before
+    /// each reconnection (make_tcp_client).
+    static std::shared_ptr<ControllerLink> connect_tcp(asio::any_io_executor ex, std::string host, std::uint16_t port,
                                                        Options options, Handlers handlers);
     /// Serial port (RS-485/RS-232/USB serial, or a pty slave).
     static std::shared_ptr<ControllerLink> open_serial(asio::any_io_executor ex, std::string device,

@@ -1,5 +1,7 @@
 #include "firmware_bridge/link.h"
 
+#include <algorithm>
+
 #include <stdexcept>
 #include <string>
 
@@ -91,8 +93,12 @@ void Link::open() {
         if (ec) {
             self->fail(ec, "open");
             self->schedule_reopen();
+            // Back off while the peer stays unreachable: fewer log lines, no reconnect storm.
+            self->reopen_delay_ = std::min(self->reopen_delay_ * 2, std::max(self->options_.max_reconnect_delay,
+                                                                              self->options_.reconnect_delay));
             return;
         }
+        self->reopen_delay_ = self->options_.reconnect_delay;
         self->connected_ = true;
         self->session_.on_transport_open(Clock::now());
         self->read();
@@ -102,7 +108,7 @@ void Link::open() {
 
 void Link::schedule_reopen() {
     if (stopped_) return;
-    reopen_timer_.expires_after(options_.reconnect_delay);
+    reopen_timer_.expires_after(reopen_delay_);
     reopen_timer_.async_wait([self = shared_from_this()](error_code ec) {
         if (ec || self->stopped_ || self->connected_) return;
         self->open();

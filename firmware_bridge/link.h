@@ -9,7 +9,7 @@
 // first three post to the home executor.
 //
 // Failure model: transport errors are logged, counted and followed by a reopen after
-// reconnect_delay; the link itself reports kDown/kUp through on_state. When the peer goes
+// reconnect_delay (doubling while opening keeps failing, up to max_reconnect_delay); the link itself reports kDown/kUp through on_state. When the peer goes
 // silent on a connection-oriented transport (TCP), the connection is dropped and reopened.
 #include <array>
 #include <atomic>
@@ -82,6 +82,7 @@ private:
 
     asio::steady_timer timer_;
     asio::steady_timer reopen_timer_;
+    Millis reopen_delay_{options_.reconnect_delay};  ///< grows while opening fails, reset on success
     Clock::time_point armed_ = Clock::time_point::min();
     bool started_ = false;
     bool stopped_ = false;

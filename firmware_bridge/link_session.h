@@ -57,6 +57,7 @@ struct LinkOptions {
     int max_retries = 3;              ///< retransmissions before the message fails (4 sends)
     Millis frame_gap_timeout{100};    ///< no byte for this long in mid-frame: the frame is abandoned
     Millis reconnect_delay{500};      ///< (Link) wait before reopening a failed transport
+    Millis max_reconnect_delay{4000}; ///< (Link) a transport that keeps failing to open waits twice as long each time, up to this
     std::size_t max_payload = kMaxPayload;   ///< largest payload sent or accepted
     std::size_t max_queued_reliable = 32;    ///< reliable messages waiting behind the one in flight
     std::size_t max_queued_datagrams = 2;    ///< older datagrams are dropped (counted) beyond this

@@ -13,12 +13,15 @@ std::string endpoint_text(const tcp::endpoint& ep) {
 
 class TcpClientTransport final : public Transport {
 public:
-    TcpClientTransport(asio::any_io_executor ex, tcp::endpoint peer, std::chrono::milliseconds connect_timeout)
-        : ex_(ex), conn_(std::make_shared<Conn>(ex)), peer_(peer), connect_timeout_(connect_timeout) {}
+    /// `host` is an IP address or a DNS name; a name is resolved again before every connection
+    /// attempt (the controller may have moved, the resolver may have been down).
+    TcpClientTransport(asio::any_io_executor ex, std::string host, std::uint16_t port, std::chrono::milliseconds connect_timeout)
+        : ex_(ex), conn_(std::make_shared<Conn>(ex)), host_(std::move(host)), port_(port), connect_timeout_(connect_timeout) {}
     ~TcpClientTransport() override {
         error_code ignored;
         conn_->connecting = false;
         conn_->socket.close(ignored);
+        conn_->resolver.cancel();
         try {
             conn_->timer.cancel();  // only a broken reactor throws here; nothing to do about it then
         } catch (...) {
@@ -31,25 +34,29 @@ public:
         conn_->connecting = true;
         // The kernel's own connect timeout is minutes; a lane controller that is off must be
         // retried sooner. The timer's handler holds the socket itself, not this transport,
-        // because it may run after the transport is gone.
+        // because it may run after the transport is gone. It bounds the name lookup too.
         conn_->timer.expires_after(connect_timeout_);
         conn_->timer.async_wait([conn = conn_](error_code ec) {
             if (!ec && conn->connecting) {
                 error_code ignore;
+                conn->resolver.cancel();
                 conn->socket.close(ignore);
             }
         });
-        conn_->socket.async_connect(peer_, [conn = conn_, handler = std::move(handler)](error_code ec) {
-            conn->connecting = false;
-            conn->timer.cancel();
-            if (!ec) {
-                // Frames are small and latency matters more than packet count.
-                error_code ignore;
-                conn->socket.set_option(tcp::no_delay(true), ignore);
-                conn->socket.set_option(asio::socket_base::keep_alive(true), ignore);
-            }
-            handler(ec);
-        });
+        error_code not_ip;
+        const auto address = asio::ip::make_address(host_, not_ip);
+        if (!not_ip) return connect(conn_, {tcp::endpoint(address, port_)}, std::move(handler));
+        conn_->resolver.async_resolve(host_, std::to_string(port_),
+                                      [conn = conn_, handler = std::move(handler)](error_code ec, tcp::resolver::results_type r) mutable {
+                                          if (ec) {
+                                              conn->connecting = false;
+                                              conn->timer.cancel();
+                                              return handler(ec);
+                                          }
+                                          std::vector<tcp::endpoint> eps;
+                                          for (const auto& e : r) eps.push_back(e.endpoint());
+                                          connect(conn, std::move(eps), std::move(handler));
+                                      });
     }
     void async_read_some(asio::mutable_buffer buffer, IoHandler handler) override {
         conn_->socket.async_read_some(buffer, std::move(handler));
@@ -61,22 +68,41 @@ public:
         error_code ignored;
         conn_->connecting = false;
         conn_->timer.cancel();
+        conn_->resolver.cancel();
         conn_->socket.close(ignored);
     }
     bool reopen_on_silence() const override { return true; }
-    std::string describe() const override { return "tcp " + endpoint_text(peer_); }
+    std::string describe() const override {
+        return "tcp " + (host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
+    }
     asio::any_io_executor get_executor() const override { return ex_; }
 
 private:
     struct Conn {
-        explicit Conn(asio::any_io_executor ex) : socket(ex), timer(ex) {}
+        explicit Conn(asio::any_io_executor ex) : socket(ex), timer(ex), resolver(ex) {}
         tcp::socket socket;
         asio::steady_timer timer;
+        tcp::resolver resolver;
         bool connecting = false;
     };
+    // Tries each address in turn (a name may resolve to IPv6 and IPv4 addresses).
+    static void connect(std::shared_ptr<Conn> conn, std::vector<tcp::endpoint> eps, OpenHandler handler) {
+        asio::async_connect(conn->socket, eps, [conn, handler = std::move(handler)](error_code ec, const tcp::endpoint&) {
+            conn->connecting = false;
+            conn->timer.cancel();
+            if (!ec) {
+                // Frames are small and latency matters more than packet count.
+                error_code ignore;
+                conn->socket.set_option(tcp::no_delay(true), ignore);
+                conn->socket.set_option(asio::socket_base::keep_alive(true), ignore);
+            }
+            handler(ec);
+        });
+    }
     asio::any_io_executor ex_;
     std::shared_ptr<Conn> conn_;
-    tcp::endpoint peer_;
+    std::string host_;
+    std::uint16_t port_;
     std::chrono::milliseconds connect_timeout_;
 };
 
@@ -162,7 +188,12 @@ private:
 
 std::unique_ptr<Transport> make_tcp_client(asio::any_io_executor ex, tcp::endpoint peer,
                                            std::chrono::milliseconds connect_timeout) {
-    return std::make_unique<TcpClientTransport>(ex, peer, connect_timeout);
+    return std::make_unique<TcpClientTransport>(ex, peer.address().to_string(), peer.port(), connect_timeout);
+}
+
+std::unique_ptr<Transport> make_tcp_client(asio::any_io_executor ex, std::string host, std::uint16_t port,
+                                           std::chrono::milliseconds connect_timeout) {
+    return std::make_unique<TcpClientTransport>(ex, std::move(host), port, connect_timeout);
 }
 
 std::unique_ptr<Transport> make_serial(asio::any_io_executor ex, std::string device, SerialOptions options) {

@@ -50,6 +50,11 @@ public:
 /// Connects to `peer`; gives up a connection attempt after connect_timeout.
 std::unique_ptr<Transport> make_tcp_client(asio::any_io_executor ex, asio::ip::tcp::endpoint peer,
                                            std::chrono::milliseconds connect_timeout = std::chrono::seconds{3});
+/// Connects to `host` (an IP address or a DNS name, resolved asynchronously before every
+/// connection attempt, so a retry sees a changed or recovered name) on `port`. A name that
+/// does not resolve fails that attempt like a refused connection; connect_timeout bounds both.
+std::unique_ptr<Transport> make_tcp_client(asio::any_io_executor ex, std::string host, std::uint16_t port,
+                                           std::chrono::milliseconds connect_timeout = std::chrono::seconds{3});
 
 /// Listens on an endpoint and serves one peer at a time; the socket is bound when this returns,
 /// so port() is known (bind to port 0 for an ephemeral port).

@@ -1,10 +1,12 @@
 #include "gateway/daemon/config.h"
 
+#include <cctype>
 #include <charconv>
 #include <set>
 
 #include <arpa/inet.h>
 
+#include "gateway/core/number.h"
 #include "gateway/store/record.h"
 
 namespace gw::daemon {
@@ -52,16 +54,14 @@ Result<LaneSettings> parse_lane(const ConfFile& file, const ConfSection& section
     l.controller = *ep;
     if (const auto* e = r.find("scanners")) {
         for (const auto& item : split_list(e->value)) {
-            auto s = parse_endpoint(item, 9600);
+            auto s = parse_serial_device(item, 9600);
             if (!s) return unexpected(r.error(*e, s.error().message));
-            if (s->kind != Endpoint::kSerial) return unexpected(r.error(*e, "scanners are serial ports: serial:/dev/ttyX[@BAUD]"));
             l.scanners.push_back(*s);
         }
     }
     if (const auto* e = r.find("plate-feed")) {
-        auto s = parse_endpoint(e->value, 9600);
+        auto s = parse_serial_device(e->value, 9600);
         if (!s) return unexpected(r.error(*e, s.error().message));
-        if (s->kind != Endpoint::kSerial) return unexpected(r.error(*e, "the plate feed is a serial port: serial:/dev/ttyX[@BAUD]"));
         l.plate_feed = *s;
     }
     const auto thermal = r.text_or("thermal", "frames");
@@ -148,40 +148,77 @@ Result<void> parse_console_listen(std::string_view text, ConsoleSettings& settin
     return {};
 }
 
-std::string Endpoint::text() const {
-    return kind == kTcp ? "tcp:" + host_or_device + ":" + std::to_string(port_or_baud)
-                        : "serial:" + host_or_device + "@" + std::to_string(port_or_baud);
+std::string endpoint_text(const Endpoint& e) {
+    if (const auto* t = std::get_if<TcpEndpoint>(&e)) {
+        const bool v6 = t->host.find(':') != std::string::npos;
+        return "tcp:" + (v6 ? "[" + t->host + "]" : t->host) + ":" + std::to_string(t->port);
+    }
+    const auto& d = std::get<SerialDevice>(e);
+    return "serial:" + d.path + "@" + std::to_string(d.baud);
 }
 
+namespace {
+
+// RFC 1123 host name: dot-separated labels of letters, digits and '-', 1..63 each, not
+// starting or ending with '-'; 253 characters at most.
+bool is_host_name(std::string_view h) {
+    if (h.empty() || h.size() > 253) return false;
+    std::size_t start = 0;
+    while (start <= h.size()) {
+        const auto dot = std::min(h.find('.', start), h.size());
+        const auto label = h.substr(start, dot - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+        for (const char c : label)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+        start = dot + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
 Result<Endpoint> parse_endpoint(std::string_view text, unsigned default_baud) {
-    Endpoint e;
+    const auto bad = [&](std::string_view why) { return failure("bad endpoint '" + std::string(text) + "': " + std::string(why)); };
     if (text.starts_with("tcp:")) {
         const auto rest = text.substr(4);
         const auto colon = rest.rfind(':');
-        if (colon == std::string_view::npos || colon == 0)
-            return failure("bad endpoint '" + std::string(text) + "': expected tcp:HOST:PORT");
-        auto port = to_unsigned(rest.substr(colon + 1), 65535);
-        if (!port || *port == 0) return failure("bad endpoint '" + std::string(text) + "': port must be 1..65535");
-        e.kind = Endpoint::kTcp;
-        e.host_or_device = std::string(rest.substr(0, colon));
-        e.port_or_baud = *port;
-        return e;
+        if (colon == std::string_view::npos || colon == 0) return bad("expected tcp:HOST:PORT");
+        auto port = parse_unsigned<unsigned>(rest.substr(colon + 1), 65535);
+        if (!port || *port == 0) return bad("port must be 1..65535");
+        auto host = rest.substr(0, colon);
+        if (host.starts_with('[') && host.ends_with(']')) {
+            host = host.substr(1, host.size() - 2);
+            unsigned char buf[16];
+            if (::inet_pton(AF_INET6, std::string(host).c_str(), buf) != 1)
+                return bad("'" + std::string(host) + "' is not an IPv6 address");
+        } else if (host.find(':') != std::string_view::npos) {
+            return bad("an IPv6 address goes in brackets: tcp:[ADDRESS]:PORT");
+        } else if (!is_host_name(host)) {
+            return bad("'" + std::string(host) + "' is neither an IPv4 address nor a host name");
+        }
+        return TcpEndpoint{std::string(host), static_cast<std::uint16_t>(*port)};
     }
     if (text.starts_with("serial:")) {
         auto rest = text.substr(7);
-        e.kind = Endpoint::kSerial;
-        e.port_or_baud = default_baud;
+        SerialDevice d{{}, default_baud};
         if (const auto at = rest.find('@'); at != std::string_view::npos) {
-            auto baud = to_unsigned(rest.substr(at + 1), 4000000);
-            if (!baud || *baud < 300) return failure("bad endpoint '" + std::string(text) + "': baud rate 300..4000000");
-            e.port_or_baud = *baud;
+            auto baud = parse_unsigned<unsigned>(rest.substr(at + 1), 4000000);
+            if (!baud || *baud < 300) return bad("baud rate 300..4000000");
+            d.baud = static_cast<unsigned>(*baud);
             rest = rest.substr(0, at);
         }
-        if (!rest.starts_with("/")) return failure("bad endpoint '" + std::string(text) + "': expected serial:/dev/ttyX[@BAUD]");
-        e.host_or_device = std::string(rest);
-        return e;
+        if (!rest.starts_with("/")) return bad("expected serial:/dev/ttyX[@BAUD]");
+        d.path = std::string(rest);
+        return d;
     }
-    return failure("bad endpoint '" + std::string(text) + "': expected tcp:HOST:PORT or serial:/dev/ttyX[@BAUD]");
+    return bad("expected tcp:HOST:PORT or serial:/dev/ttyX[@BAUD]");
+}
+
+Result<SerialDevice> parse_serial_device(std::string_view text, unsigned default_baud) {
+    auto e = parse_endpoint(text, default_baud);
+    if (!e) return unexpected(e.error());
+    if (const auto* d = std::get_if<SerialDevice>(&*e)) return *d;
+    return failure("'" + std::string(text) + "' is not a serial port: expected serial:/dev/ttyX[@BAUD]");
 }
 
 Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::path& base) {
@@ -274,12 +311,16 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     if (c.lanes.empty()) return failure(file.path + ": no [lane ID] section: nothing to run");
     std::set<std::string> devices;
     for (const auto& l : c.lanes) {
-        std::vector<const Endpoint*> eps{&l.controller};
-        for (const auto& s : l.scanners) eps.push_back(&s);
-        if (l.plate_feed) eps.push_back(&*l.plate_feed);
-        for (const auto* e : eps)
-            if (!devices.insert(e->kind == Endpoint::kSerial ? e->host_or_device : e->text()).second)
-                return failure(file.path + ": [lane " + l.logic.id + "] uses " + e->text() + " already used by another lane or device");
+        std::vector<Endpoint> eps{l.controller};
+        for (const auto& s : l.scanners) eps.push_back(s);
+        if (l.plate_feed) eps.push_back(*l.plate_feed);
+        for (const auto& e : eps) {
+            // A serial device is one device whatever its baud rate.
+            const auto* serial = std::get_if<SerialDevice>(&e);
+            if (!devices.insert(serial ? serial->path : endpoint_text(e)).second)
+                return failure(file.path + ": [lane " + l.logic.id + "] uses " + endpoint_text(e) +
+                               " already used by another lane or device");
+        }
     }
     return c;
 }

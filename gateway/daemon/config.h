@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "gateway/core/error.h"
@@ -26,22 +27,34 @@
 
 namespace gw::daemon {
 
-/// "tcp:HOST:PORT" or "serial:/dev/ttyX[@BAUD]".
-struct Endpoint {
-    enum Kind { kTcp, kSerial } kind = kTcp;
-    std::string host_or_device;
-    unsigned port_or_baud = 0;
-    std::string text() const;
+/// "tcp:HOST:PORT": HOST is an IPv4 address, an IPv6 address in brackets ([fd00::7]) or a DNS
+/// host name (letters, digits, '-', '.'; resolved when the lane connects, again on each retry).
+struct TcpEndpoint {
+    std::string host;  ///< without brackets
+    std::uint16_t port = 0;
+    friend bool operator==(const TcpEndpoint&, const TcpEndpoint&) = default;
 };
+/// "serial:/dev/ttyX[@BAUD]".
+struct SerialDevice {
+    std::string path;
+    unsigned baud = 0;
+    friend bool operator==(const SerialDevice&, const SerialDevice&) = default;
+};
+/// Where a device is: parsed once, here; the lane opens exactly what this says.
+using Endpoint = std::variant<TcpEndpoint, SerialDevice>;
+/// The endpoint as it is written in the configuration ("tcp:ctl-3.lan:7001", "serial:/dev/ttyS1@9600").
+std::string endpoint_text(const Endpoint& e);
 Result<Endpoint> parse_endpoint(std::string_view text, unsigned default_baud);
+/// A serial device only (scanners, plate feed): a tcp: endpoint is refused.
+Result<SerialDevice> parse_serial_device(std::string_view text, unsigned default_baud);
 
 enum class ThermalMode { kFrames, kSpot, kOff };
 
 struct LaneSettings {
     lane::LaneConfig logic;             ///< id, lane (kind, direction, needs), timeouts
     Endpoint controller;
-    std::vector<Endpoint> scanners;     ///< serial QR scanners
-    std::optional<Endpoint> plate_feed; ///< ANPR results, one plate a line
+    std::vector<SerialDevice> scanners;     ///< serial QR scanners
+    std::optional<SerialDevice> plate_feed; ///< ANPR results, one plate a line
     ThermalMode thermal = ThermalMode::kFrames;
 };
 

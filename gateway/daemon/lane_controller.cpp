@@ -104,27 +104,24 @@ void LaneController::start() {
                 });
         };
         const auto id = self->settings_.logic.id;
-        h.log = [id](std::string_view line) { log_line(id, line); };
-        const auto& c = self->settings_.controller;
-        if (c.kind == Endpoint::kTcp) {
-            error_code ec;
-            const auto address = asio::ip::make_address(c.host_or_device, ec);
-            if (ec) {
-                log_line(id, "controller address '" + c.host_or_device + "' is not an IP address");
-                return;
+        h.log = [id, weak](std::string_view line) {
+            log_line(id, line);
+            if (auto s = weak.lock()) {
+                std::lock_guard lock(s->snapshot_mutex_);
+                s->link_note_ = line;  // the link's last word: why the controller cannot be reached
             }
-            self->link_ = bridge::ControllerLink::connect_tcp(self->io_.get_executor(),
-                                                              {address, static_cast<unsigned short>(c.port_or_baud)}, {}, h);
-        } else {
-            self->link_ = bridge::ControllerLink::open_serial(self->io_.get_executor(), c.host_or_device,
-                                                              bridge::SerialOptions{c.port_or_baud}, {}, h);
-        }
+        };
+        if (const auto* tcp = std::get_if<TcpEndpoint>(&self->settings_.controller))
+            self->link_ = bridge::ControllerLink::connect_tcp(self->io_.get_executor(), tcp->host, tcp->port, {}, h);
+        else if (const auto* serial = std::get_if<SerialDevice>(&self->settings_.controller))
+            self->link_ = bridge::ControllerLink::open_serial(self->io_.get_executor(), serial->path,
+                                                              bridge::SerialOptions{serial->baud}, {}, h);
         self->link_->start();
         bridge::ScannerReader::Options so;
-        so.log = h.log;
+        so.log = [id](std::string_view line) { log_line(id, line); };
         for (const auto& scanner : self->settings_.scanners) {
-            auto reader = bridge::ScannerReader::open_serial(self->io_.get_executor(), scanner.host_or_device,
-                                                             scanner.port_or_baud, so, [weak](std::string payload) {
+            auto reader = bridge::ScannerReader::open_serial(self->io_.get_executor(), scanner.path, scanner.baud, so,
+                                                             [weak](std::string payload) {
                                                                  if (auto s = weak.lock()) s->post_payload(std::move(payload));
                                                              });
             reader->start();
@@ -132,8 +129,8 @@ void LaneController::start() {
         }
         if (self->settings_.plate_feed) {
             self->plate_feed_ = bridge::ScannerReader::open_serial(
-                self->io_.get_executor(), self->settings_.plate_feed->host_or_device, self->settings_.plate_feed->port_or_baud,
-                so, [weak](std::string line) {
+                self->io_.get_executor(), self->settings_.plate_feed->path, self->settings_.plate_feed->baud, so,
+                [weak](std::string line) {
                     if (auto s = weak.lock()) s->post_plate(std::move(line));
                 });
             self->plate_feed_->start();
@@ -523,7 +520,7 @@ void LaneController::housekeeping() {
         const auto was = scanner_ports_[i];
         const auto now_port = next_port(was, scanners_[i]->is_open());
         scanner_ports_[i] = now_port;
-        const auto& dev = settings_.scanners[i].host_or_device;
+        const auto& dev = settings_.scanners[i].path;
         if (now_port == Port::kLost && was != Port::kLost)
             alert("SCANNER_LOST", "扫码器断开：" + dev + "（请使用其他扫码器或人工核验）",
                   "Scanner lost: " + dev + " (use another scanner or check by hand)");
@@ -538,6 +535,20 @@ void LaneController::housekeeping() {
         if (plate_port_ == Port::kOpen && was == Port::kLost)
             handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, false});
     }
+    // A controller that never answered since start (wrong address, name that does not
+    // resolve, controller off): the link keeps retrying, the staff must know why the lane is dead.
+    if (!state_.link_up && !controller_reached_ && !controller_alerted_ && steady_clock::now() - started_ >= kDeviceGrace) {
+        controller_alerted_ = true;
+        const auto where = endpoint_text(settings_.controller);
+        std::string why;
+        {
+            std::lock_guard lock(snapshot_mutex_);
+            why = link_note_;
+        }
+        alert("CONTROLLER_UNREACHABLE", "车道控制器无法连接：" + where + "（" + why + "），车道关闭，持续重试中",
+              "Lane controller unreachable: " + where + " (" + why + "); lane closed, retrying");
+    }
+    if (state_.link_up) controller_reached_ = true;
     // The wall clock decides validity: a step in it is reported, and decisions use the new time.
     const auto wall = std::chrono::system_clock::now();
     const auto steady = steady_clock::now();

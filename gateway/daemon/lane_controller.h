@@ -136,6 +136,9 @@ private:
     std::vector<Port> scanner_ports_;
     Port plate_port_ = Port::kStarting;
     std::chrono::steady_clock::time_point started_{};
+    bool controller_reached_ = false;   // the link has been up once since start
+    bool controller_alerted_ = false;   // CONTROLLER_UNREACHABLE raised (once)
+    std::string link_note_;             // the link's last log line; guarded by snapshot_mutex_
     std::chrono::system_clock::time_point wall_seen_{};
     std::chrono::steady_clock::time_point steady_seen_{};
 

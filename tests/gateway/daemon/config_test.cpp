@@ -89,14 +89,39 @@ TEST_CASE("two lanes cannot share a device") {
 }
 
 TEST_CASE("endpoints are TCP host and port or a serial device with an optional baud rate") {
-    CHECK(parse_endpoint("tcp:192.168.1.20:7001", 9600).value().port_or_baud == 7001);
-    const auto s = parse_endpoint("serial:/dev/ttyUSB0@115200", 9600).value();
-    CHECK(s.kind == Endpoint::kSerial);
-    CHECK(s.port_or_baud == 115200);
-    CHECK(parse_endpoint("serial:/dev/ttyS1", 9600).value().port_or_baud == 9600);
-    CHECK_FALSE(parse_endpoint("serial:ttyS1", 9600));
-    CHECK_FALSE(parse_endpoint("serial:/dev/ttyS1@12", 9600));
-    CHECK_FALSE(parse_endpoint("tcp::7001", 9600));
+    CHECK(std::get<TcpEndpoint>(parse_endpoint("tcp:192.168.1.20:7001", 9600).value()) == TcpEndpoint{"192.168.1.20", 7001});
+    CHECK(std::get<TcpEndpoint>(parse_endpoint("tcp:ctl-3.lane.example:7001", 9600).value()) ==
+          TcpEndpoint{"ctl-3.lane.example", 7001});
+    CHECK(std::get<TcpEndpoint>(parse_endpoint("tcp:localhost:7001", 9600).value()) == TcpEndpoint{"localhost", 7001});
+    CHECK(std::get<TcpEndpoint>(parse_endpoint("tcp:[fd00::7]:7001", 9600).value()) == TcpEndpoint{"fd00::7", 7001});
+    CHECK(std::get<SerialDevice>(parse_endpoint("serial:/dev/ttyUSB0@115200", 9600).value()) ==
+          SerialDevice{"/dev/ttyUSB0", 115200});
+    CHECK(std::get<SerialDevice>(parse_endpoint("serial:/dev/ttyS1", 9600).value()) == SerialDevice{"/dev/ttyS1", 9600});
+    CHECK(endpoint_text(parse_endpoint("tcp:[fd00::7]:7001", 9600).value()) == "tcp:[fd00::7]:7001");
+    CHECK(endpoint_text(parse_endpoint("serial:/dev/ttyS1", 9600).value()) == "serial:/dev/ttyS1@9600");
+}
+
+TEST_CASE("malformed endpoints are refused word for word") {
+    const auto err = [](std::string_view text) { return parse_endpoint(text, 9600).error().message; };
+    CHECK(err("serial:ttyS1") == "bad endpoint 'serial:ttyS1': expected serial:/dev/ttyX[@BAUD]");
+    CHECK(err("serial:/dev/ttyS1@12") == "bad endpoint 'serial:/dev/ttyS1@12': baud rate 300..4000000");
+    CHECK(err("tcp::7001") == "bad endpoint 'tcp::7001': expected tcp:HOST:PORT");
+    CHECK(err("tcp:ctl:0") == "bad endpoint 'tcp:ctl:0': port must be 1..65535");
+    CHECK(err("tcp:ctl:7001x") == "bad endpoint 'tcp:ctl:7001x': port must be 1..65535");
+    CHECK(err("tcp:bad host:7001") == "bad endpoint 'tcp:bad host:7001': 'bad host' is neither an IPv4 address nor a host name");
+    CHECK(err("tcp:-ctl.lan:7001") == "bad endpoint 'tcp:-ctl.lan:7001': '-ctl.lan' is neither an IPv4 address nor a host name");
+    CHECK(err("tcp:ctl..lan:7001") == "bad endpoint 'tcp:ctl..lan:7001': 'ctl..lan' is neither an IPv4 address nor a host name");
+    CHECK(err("tcp:fd00::7:7001") == "bad endpoint 'tcp:fd00::7:7001': an IPv6 address goes in brackets: tcp:[ADDRESS]:PORT");
+    CHECK(err("tcp:[fd00::zz]:7001") == "bad endpoint 'tcp:[fd00::zz]:7001': 'fd00::zz' is not an IPv6 address");
+    CHECK(parse_serial_device("tcp:10.0.0.2:7001", 9600).error().message ==
+          "'tcp:10.0.0.2:7001' is not a serial port: expected serial:/dev/ttyX[@BAUD]");
+}
+
+TEST_CASE("a lane's scanners and plate feed must be serial ports") {
+    ConfigDir d;
+    const std::string lane = "[lane car-1]\ntype = car\ndirection = to-zhejiang\ncontroller = tcp:ctl-1.lan:7001\n";
+    CHECK(d.err(std::string(kHead) + lane + "plate-feed = tcp:10.0.0.9:7001\n") ==
+          d.at(9) + "[lane car-1] key 'plate-feed': 'tcp:10.0.0.9:7001' is not a serial port: expected serial:/dev/ttyX[@BAUD]");
 }
 
 TEST_CASE("a synced registry comes with a [sync] section, and its data from the log, not a records file") {

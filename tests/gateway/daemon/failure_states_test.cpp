@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "firmware_bridge/emulator/emulator.h"
 #include "gateway/daemon/gateway.h"
 #include "gateway/sim/scenarios.h"
 #include "gateway/sync/passage_event.h"
@@ -47,11 +48,13 @@ struct Checkpoint {
 
     std::function<void(daemon::GatewayConfig&)> tweak;
 
-    explicit Checkpoint(std::function<void(daemon::GatewayConfig&)> t = {}) : tweak(std::move(t)) {
+    /// linked: wait until every simulated controller is linked (false when the tweak points a
+    /// lane elsewhere).
+    explicit Checkpoint(std::function<void(daemon::GatewayConfig&)> t = {}, bool linked = true) : tweak(std::move(t)) {
         sim = sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
-        start_gateway();
+        start_gateway(linked);
     }
-    void start_gateway() {
+    void start_gateway(bool linked = true) {
         auto config = daemon::load_config(sim->config_path()).value();
         if (tweak) tweak(config);
         gateway = daemon::Gateway::open(std::move(config), [this](const lane::LaneReport& r) {
@@ -59,7 +62,14 @@ struct Checkpoint {
                       reports.push_back(r);
                   }).value();
         gateway->start();
-        REQUIRE(sim::wait_linked(*sim, seconds{10}));
+        if (linked) REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    }
+    std::optional<lane::LaneReport> alert_of(const std::string& code, const std::string& lane) {
+        if (!alerted(code, lane)) return std::nullopt;
+        std::lock_guard lock(m);
+        for (const auto& r : reports)
+            if (r.kind == lane::LaneReport::Kind::kAlert && r.code == code && r.lane_id == lane) return r;
+        return std::nullopt;
     }
     ~Checkpoint() {
         if (gateway) {
@@ -312,4 +322,57 @@ TEST_CASE("display refused: DEVICE_COMMAND_FAILED is raised once and counted, th
     CHECK(std::count_if(cp.reports.begin(), cp.reports.end(), [](const lane::LaneReport& r) {
               return r.kind == lane::LaneReport::Kind::kAlert && r.code == "DEVICE_COMMAND_FAILED";
           }) == 1);
+}
+
+namespace {
+daemon::LaneSettings& lane_settings(daemon::GatewayConfig& c, const std::string& id) {
+    for (auto& l : c.lanes)
+        if (l.logic.id == id) return l;
+    throw std::logic_error("no lane " + id);
+}
+std::uint16_t controller_port(daemon::GatewayConfig& c, const std::string& id) {
+    return std::get<daemon::TcpEndpoint>(lane_settings(c, id).controller).port;
+}
+}  // namespace
+
+TEST_CASE("a controller named by host name (tcp:localhost:PORT) links and the lane decides") {
+    Checkpoint cp([](daemon::GatewayConfig& c) {
+        lane_settings(c, "walk-1").controller = daemon::TcpEndpoint{"localhost", controller_port(c, "walk-1")};
+    });
+    const auto out = sim::run_scenario(*cp.sim, sim::checkpoint_scenarios(cp.sim->world()).front());
+    CHECK(out.right);
+    CHECK(cp.gateway->lane("walk-1")->snapshot().link_up);
+}
+
+TEST_CASE("controller unreachable: CONTROLLER_UNREACHABLE after the start-up grace, and the lane links once it appears") {
+    // A port nobody listens on (yet), and a name that cannot resolve.
+    std::uint16_t port = 0;
+    {
+        asio::io_context io;
+        asio::ip::tcp::acceptor reserve(io, {asio::ip::make_address("127.0.0.1"), 0});
+        port = reserve.local_endpoint().port();
+    }
+    Checkpoint cp(
+        [port](daemon::GatewayConfig& c) {
+            lane_settings(c, "walk-1").controller = daemon::TcpEndpoint{"localhost", port};
+            lane_settings(c, "car-2").controller = daemon::TcpEndpoint{"no-such-controller.invalid", 7001};
+        },
+        false);
+    const auto walk = cp.alert_of("CONTROLLER_UNREACHABLE", "walk-1");
+    REQUIRE(walk);
+    CHECK(walk->zh.starts_with("车道控制器无法连接：tcp:localhost:" + std::to_string(port) + "（"));
+    CHECK(walk->en.find("; lane closed, retrying") != std::string::npos);
+    CHECK(walk->en.find("open: ") != std::string::npos);  // the link's own words: why it cannot connect
+    const auto car = cp.alert_of("CONTROLLER_UNREACHABLE", "car-2");
+    REQUIRE(car);
+    CHECK(car->en.starts_with("Lane controller unreachable: tcp:no-such-controller.invalid:7001 ("));
+    CHECK_FALSE(cp.gateway->lane("walk-1")->snapshot().link_up);
+    // The controller comes up: the link's retries find it.
+    auto emu = bridge::emulator::FirmwareEmulator::listen_tcp(
+                   cp.devices.get_executor(), {asio::ip::make_address("127.0.0.1"), port}, {})
+                   .value();
+    emu->start();
+    CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().link_up; }, seconds{12}));
+    CHECK(eventually([&] { return emu->link_state() == bridge::LinkState::kUp; }));
+    emu->stop();
 }
