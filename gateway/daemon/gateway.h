@@ -5,9 +5,10 @@
 // threads, the pools, and clean shutdown.
 //
 // Threading: run() blocks its caller while config.threads threads serve the io_context (lane
-// strands, bridge links, scanners, sync clients). Two single-thread pools keep blocking work
-// off those threads: `writes` for the lanes' synced writes (passage events, anti-passback),
-// `blocking` for the sync side (verifying and applying batches, reading the outbox), so a
+// strands, bridge links, scanners, sync clients). Two pools keep blocking work off those
+// threads: `writes` (4 threads, so lanes deciding at once can share one group commit and an
+// anti-passback write never queues a passage event) for the lanes' synced writes (passage
+// events, anti-passback), `blocking` (1 thread) for the sync side (verifying and applying batches, reading the outbox), so a
 // bootstrap of a million entries never delays a lane's record. stop() is safe from any thread
 // and from a signal handler's strand; the status accessors are safe from any thread.
 #include <memory>

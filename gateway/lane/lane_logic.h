@@ -1,7 +1,9 @@
 #pragma once
 // One lane's behaviour as a pure function:
 //
-//   on_event(state, event, config, policy, now) -> Step { next state, commands, reasons }
+//   on_event(state, event, config, policy, now) -> Step { next state, commands }
+//
+// (A decision's reasons travel inside the PublishDecision command, in its decision::Decision.)
 //
 // No I/O, no clock, no logging: the lane controller (the impure shell on the lane's strand)
 // turns bridge and camera events into LaneEvents, runs the PassChecker for a scanned payload

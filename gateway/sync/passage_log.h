@@ -7,8 +7,9 @@
 // A full outbox refuses the event with an error (the caller must not count the decision as
 // done: the lane goes to manual handling); the level in the answer is the disk-budget alarm.
 //
-// Thread-safe: record() may be called from any lane's strand; it blocks for one synced
-// RocksDB write (about 0.15 ms), so never from a network thread.
+// Thread-safe: record() may be called from any thread, but it blocks for one synced RocksDB
+// write (about 0.15 ms), so never from a network thread (a lane's strand runs on those): the
+// lanes call it on the gateway's `writes` pool and post the answer back to their strand.
 //
 // Group commit: while one caller's write is on its way to disk, the events other threads
 // record meanwhile queue up; the next of them writes the whole group in one synced batch
