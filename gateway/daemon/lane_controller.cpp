@@ -200,16 +200,15 @@ void LaneController::on_plate_line(const std::string& line) {
         std::lock_guard lock(snapshot_mutex_);
         snapshot_.last_plate = plate->text;
     }
-    // A truck with no pass shown: a freight pass bound to its plate may open the lane alone.
-    if (settings_.logic.plate_only_freight && (state_.phase == lane::Phase::kIdle || state_.phase == lane::Phase::kDenied)) {
+    // The lane logic decides whether a freight pass bound to the plate opens the lane alone;
+    // the shell only finds and checks it (a cache read, microseconds).
+    lane::PlateRead read{*plate, std::nullopt};
+    if (settings_.logic.plate_only_freight)
         if (auto payload = checker_.cache().freight_payload(*plate)) {
-            pending_arrival_ = steady_clock::now();
-            const auto& checked = checker_.check(*payload, wall_now());
-            handle(lane::FreightPlateMatched{*payload, checked, *plate});
-            return;
+            if (!state_.pending) pending_arrival_ = steady_clock::now();
+            read.freight = lane::FreightMatch{*payload, checker_.check(*payload, wall_now())};
         }
-    }
-    handle(lane::PlateRead{*plate});
+    handle(read);
 }
 
 void LaneController::on_temperature(decision::TemperatureReading reading, bool face_seen) {
@@ -223,15 +222,7 @@ void LaneController::on_temperature(decision::TemperatureReading reading, bool f
     }
     if (state_.thermal_fault) handle(lane::SensorChanged{lane::SensorChanged::kThermal, false});
     if (!face_seen) return;  // nobody in front of the sensor: not a measurement
-    const auto now = steady_clock::now();
-    const bool waiting = state_.phase == lane::Phase::kAwaitingInputs;
-    const bool early = state_.phase == lane::Phase::kIdle || state_.phase == lane::Phase::kDenied ||
-                       state_.phase == lane::Phase::kManual;
-    if (!waiting && !early) return;
-    // A re-measure is a new measurement after a pause, not the next frame of the same one.
-    if (waiting && now - last_measure_ < kMeasureInterval) return;
-    last_measure_ = now;
-    handle(lane::TemperatureMeasured{reading});
+    handle(lane::TemperatureMeasured{reading, steady_clock::now()});
 }
 
 void LaneController::on_firmware(const proto::FromFirmware& e) {
@@ -377,18 +368,13 @@ void LaneController::record_then_execute(lane::Command command, sync::PassageEve
                     self->alert("OUTBOX_NEARLY_FULL", "通行记录待上传队列接近磁盘配额：请检查与登记中心的连接",
                                 "Passage-event outbox nearly at its disk budget: check the registry connection");
                 self->outbox_warned_ = warn;
-                if (self->state_.storage_fault) self->handle(lane::StorageChanged{false});
+                self->handle(lane::Recorded{true});
             } else {
                 self->alert("EVENT_NOT_RECORDED", "通行记录无法写入（" + recorded.error().message + "）：未放行，请人工处理",
                             "Passage event not written (" + recorded.error().message + "): not opened, the staff decide");
-                // Nothing the unrecorded decision allowed may happen; the lane logic closes and hands over.
-                std::erase_if(self->queue_, [](const lane::Command& c) {
-                    const auto* light = std::get_if<lane::SetLight>(&c);
-                    return std::holds_alternative<lane::OpenBarrier>(c) ||
-                           (light && light->colour == lane::LightColour::kGreen);
-                });
                 self->execute(command);
-                self->handle(lane::RecordFailed{});
+                // The logic never asked to open on it; it closes and hands over to the staff.
+                self->handle(lane::Recorded{false});
             }
             self->run_queue();
         });

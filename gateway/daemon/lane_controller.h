@@ -4,11 +4,14 @@
 // runs the pass checker, carries the resulting commands out over the firmware bridge, and
 // reports every decision, passage, override and alert.
 //
-// Recorded before done: every decision and override becomes a passage event in the
-// hash-chained outbox (gateway/sync/passage_log.h) before any later command runs. The lane's
-// commands wait in order while the synced write is under way (about a millisecond); if it
-// fails (outbox full, disk failing) the opening is dropped and the lane hands over to the
-// staff (lane::RecordFailed), so the barrier never opens on a decision that left no trace.
+// Recorded before done: every decision, override and barrier fault becomes a passage event in
+// the hash-chained outbox (gateway/sync/passage_log.h); the shell answers each write with
+// lane::Recorded, and the lane logic sends OpenBarrier only after the opening's Recorded{true}
+// (on a failure it closes and hands over to the staff), so the barrier never opens on a
+// decision that left no trace. Commands wait in order while a write is under way (~1 ms).
+//
+// Every barrier, light and display command's answer (or its absence) comes back to the logic
+// as lane::CommandFailed / CommandConfirmed (BARRIER_FAULT, DEVICE_COMMAND_FAILED).
 //
 // Thermal frames: the latest frame wins. A frame that arrives while the strand has not yet
 // analysed the previous one replaces it and is counted in frames_dropped.
@@ -55,8 +58,6 @@ using lane::kRecordWaitBuckets;
 
 class LaneController : public std::enable_shared_from_this<LaneController> {
 public:
-    /// How often a person is measured again while the lane waits (a re-measure needs a pause).
-    static constexpr auto kMeasureInterval = std::chrono::milliseconds{1500};
     /// No thermal data for this long while the link is up: the sensor is treated as faulted.
     static constexpr auto kThermalSilence = std::chrono::seconds{3};
     /// A wall-clock step larger than this (NTP fix, RTC reset) is reported as CLOCK_JUMP.
@@ -124,7 +125,6 @@ private:
     std::shared_ptr<bridge::ScannerReader> plate_feed_;
     asio::steady_timer deadline_timer_;
     asio::steady_timer housekeeping_timer_;
-    std::chrono::steady_clock::time_point last_measure_{};
     std::chrono::steady_clock::time_point last_thermal_data_{};
     std::optional<std::chrono::steady_clock::time_point> pending_arrival_;
     std::vector<float> last_frame_;

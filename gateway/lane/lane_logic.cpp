@@ -15,6 +15,13 @@ struct Ctx {
     void enter(Phase p) {
         s.phase = p;
         s.since = now;
+        s.opening_record.reset();  // an opening not yet carried out never survives a change of phase
+    }
+    // Every passage-log write is answered by one Recorded, in order: they are counted to know
+    // which answer is the opening's.
+    void record(Command c) {
+        cmds.push_back(std::move(c));
+        ++s.records_asked;
     }
     void show(std::string zh, std::string en) { cmds.push_back(ShowText{std::move(zh), std::move(en)}); }
     void close(Phase p, LightColour light) {
@@ -46,20 +53,20 @@ struct Ctx {
                     enter(Phase::kFaulted);
                     return;
                 }
-                cmds.push_back(PublishDecision{d, p.payload, pass, p.readings.plate});
-                cmds.push_back(OpenBarrier{});
-                cmds.push_back(SetLight{LightColour::kGreen});
+                // Recorded before done: the barrier opens on the Recorded{true} of this event.
+                record(PublishDecision{d, p.payload, pass, p.readings.plate});
                 show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
                 enter(Phase::kOpen);
+                s.opening_record = s.records_asked;
                 return;
             case Verdict::kDeny:
-                cmds.push_back(PublishDecision{d, p.payload, pass, p.readings.plate});
+                record(PublishDecision{d, p.payload, pass, p.readings.plate});
                 close(Phase::kDenied, LightColour::kRed);
                 show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
                 s.pending.reset();
                 return;
             case Verdict::kManual:
-                cmds.push_back(PublishDecision{d, p.payload, pass, p.readings.plate});
+                record(PublishDecision{d, p.payload, pass, p.readings.plate});
                 close(Phase::kManual, LightColour::kYellow);
                 show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
                 return;
@@ -98,13 +105,13 @@ struct Ctx {
         if (s.pending && s.pending->payload == e.payload && s.phase != Phase::kManual) return;  // same code, next frame
         start(e.payload, e.checked, std::nullopt);
     }
-    void on(const FreightPlateMatched& e) {
-        if (s.phase == Phase::kFaulted || !s.link_up || !cfg.plate_only_freight) return;
-        if (s.phase != Phase::kIdle && s.phase != Phase::kDenied) return;
-        start(e.payload, e.checked, e.plate);
-    }
     void on(const TemperatureMeasured& e) {
-        if (s.phase == Phase::kAwaitingInputs && s.pending) {
+        const bool waiting = s.phase == Phase::kAwaitingInputs && s.pending;
+        if (!waiting && !before_credential()) return;
+        // A re-measure is a new measurement after a pause, not the next frame of the same one.
+        if (waiting && s.last_measurement && e.at - *s.last_measurement < kMeasureInterval) return;
+        s.last_measurement = e.at;
+        if (waiting) {
             s.pending->readings.temperatures.push_back(e.reading);
             decide_pending();
         } else if (before_credential()) {
@@ -112,6 +119,9 @@ struct Ctx {
         }
     }
     void on(const PlateRead& e) {
+        // A truck with no pass shown: a freight pass bound to its plate may open the lane alone.
+        if (e.freight && cfg.plate_only_freight && s.link_up && (s.phase == Phase::kIdle || s.phase == Phase::kDenied))
+            return start(e.freight->payload, e.freight->checked, e.plate);
         if (s.phase == Phase::kAwaitingInputs && s.pending) {
             s.pending->readings.plate = e.plate;
             decide_pending();
@@ -170,7 +180,7 @@ struct Ctx {
                 if (s.pending->checked.credential) pass = s.pending->checked.credential->pass;
                 plate = s.pending->readings.plate;
             }
-            cmds.push_back(RecordFault{"BARRIER_FAULT", "barrier " + en + " failed: " + e.why, std::move(pass), std::move(plate)});
+            record(RecordFault{"BARRIER_FAULT", "barrier " + en + " failed: " + e.why, std::move(pass), std::move(plate)});
             // Closed is the safe side whatever happened: ask once more, the staff decide meanwhile.
             close(Phase::kFaulted, LightColour::kYellow);
             show("道闸故障，请工作人员处理", "Barrier fault: the staff decide");
@@ -221,9 +231,20 @@ struct Ctx {
             cmds.push_back(RaiseAlert{"STORAGE_FAULT", "存储故障：通行记录无法保存，请人工处置并手工登记",
                                       "Storage fault: passages cannot be recorded; decide and log by hand"});
     }
-    void on(const RecordFailed&) {
+    void on(const Recorded& e) {
+        ++s.records_answered;
+        const bool opening = s.opening_record == s.records_answered && s.phase == Phase::kOpen;
+        if (opening) s.opening_record.reset();
+        if (e.ok) {
+            s.storage_fault = false;  // a synced write went through: storage works again
+            if (!opening || !s.link_up) return;
+            cmds.push_back(OpenBarrier{});
+            cmds.push_back(SetLight{LightColour::kGreen});
+            s.since = now;  // the open timeout runs from the opening itself
+            return;
+        }
         on(StorageChanged{true});
-        if (s.phase != Phase::kOpen) return;  // a refusal or a hand-over stands without its record
+        if (!opening) return;  // a refusal or a hand-over stands without its record
         close(Phase::kManual, LightColour::kYellow);
         show("记录失败，请工作人员处理", "Not recorded: the staff decide");
     }
@@ -245,13 +266,12 @@ struct Ctx {
             if (s.pending->checked.credential) pass = s.pending->checked.credential->pass;
             plate = s.pending->readings.plate;
         }
-        cmds.push_back(RecordOverride{e.open, e.operator_name, e.reason, std::move(pass), std::move(plate)});
+        record(RecordOverride{e.open, e.operator_name, e.reason, std::move(pass), std::move(plate)});
         if (e.open) {
             if (!s.link_up) return;
-            cmds.push_back(OpenBarrier{});
-            cmds.push_back(SetLight{LightColour::kGreen});
             show("工作人员放行", "Opened by the staff");
             enter(Phase::kOpen);
+            s.opening_record = s.records_asked;  // opens on the override's Recorded{true}
         } else {
             idle();
         }

@@ -19,6 +19,8 @@
 // Fail safe: the barrier opens only on an OPEN decision (or an operator's override) while
 // the bridge link is up and no sensor the lane needs is faulted. A link loss, a fault or a
 // restart leaves the lane closed.
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -28,6 +30,12 @@
 #include "gateway/decision/decision.h"
 
 namespace gw::lane {
+
+/// How often a person is measured again while the lane waits: a re-measure is a new
+/// measurement after a pause, not the next frame of the same one.
+constexpr auto kMeasureInterval = std::chrono::milliseconds{1500};
+/// The instant of a measurement: the shell's steady clock (sub-second, never jumps).
+using Instant = std::chrono::steady_clock::time_point;
 
 enum class Phase {
     kIdle,            ///< Closed, waiting for a credential (or a truck's plate).
@@ -73,21 +81,31 @@ struct LaneState {
     /// Readings that came before the credential (a car's plate is read as it rolls up).
     std::optional<std::pair<credential::PlateNumber, TimePoint>> early_plate;
     std::optional<std::pair<decision::TemperatureReading, TimePoint>> early_temperature;
+    std::optional<Instant> last_measurement;          ///< the last temperature taken (the re-measure throttle)
+    std::uint64_t records_asked = 0;                  ///< passage-log writes asked for (PublishDecision, RecordOverride, RecordFault)
+    std::uint64_t records_answered = 0;               ///< Recorded events received
+    std::optional<std::uint64_t> opening_record;      ///< kOpen: the barrier waits for this write's Recorded{true}
 };
 
 // Events.
 struct CredentialChecked { std::string payload; check::Checked checked; };
-struct TemperatureMeasured { decision::TemperatureReading reading; };
-struct PlateRead { credential::PlateNumber plate; };
-struct FreightPlateMatched { std::string payload; check::Checked checked; credential::PlateNumber plate; };
+/// A face measured (the shell drops frames without a face and reports sensor faults apart).
+/// Within kMeasureInterval of the last one taken it is the same measurement and is ignored.
+struct TemperatureMeasured { decision::TemperatureReading reading; Instant at{}; };
+/// A freight pass bound to a plate, as the shell found it in the cache and checked it.
+struct FreightMatch { std::string payload; check::Checked checked; };
+/// A plate read. On a plate-only-freight lane the shell looks up the freight pass bound to it
+/// (`freight`); the logic decides whether it opens the lane on its own.
+struct PlateRead { credential::PlateNumber plate; std::optional<FreightMatch> freight; };
 struct LoopChanged { bool present; };
 struct BarrierMoved { bool closed; };  ///< the firmware reports the barrier fully closed (or not)
 struct LinkChanged { bool up; };
 struct SensorChanged { enum Sensor { kThermal, kPlateReader } sensor; bool faulted; };
 struct StorageChanged { bool faulted; };  ///< passages can (not) be written durably
-/// The shell could not write the event of the decision or override just made (outbox full,
-/// disk failing): it did not open the barrier, and the lane hands over to the staff.
-struct RecordFailed {};
+/// The shell's answer to PublishDecision, RecordOverride and RecordFault, in order: the passage
+/// event is on disk (ok) or could not be written (outbox full, disk failing). An opening is
+/// carried out only after its ok; on a failure the lane closes and hands over to the staff.
+struct Recorded { bool ok; };
 /// What the lane asked the firmware to do, for the answers below.
 enum class Actuator { kBarrierOpen, kBarrierClose, kLight, kDisplay };
 /// A command of the lane did not happen: the firmware refused it (a CommandResult whose code is
@@ -99,8 +117,8 @@ struct CommandConfirmed { Actuator command; };
 struct Tick {};
 struct Override { bool open; std::string operator_name; std::string reason; };
 
-using LaneEvent = std::variant<CredentialChecked, TemperatureMeasured, PlateRead, FreightPlateMatched, LoopChanged,
-                               BarrierMoved, LinkChanged, SensorChanged, StorageChanged, RecordFailed, CommandFailed,
+using LaneEvent = std::variant<CredentialChecked, TemperatureMeasured, PlateRead, LoopChanged,
+                               BarrierMoved, LinkChanged, SensorChanged, StorageChanged, Recorded, CommandFailed,
                                CommandConfirmed, Tick, Override>;
 
 // Commands.
@@ -109,8 +127,8 @@ struct CloseBarrier {};
 struct ShowText { std::string zh; std::string en; };
 enum class LightColour { kRed, kGreen, kYellow };
 struct SetLight { LightColour colour; };
-/// The shell writes the decision's passage event (and the override's below) durably before it
-/// carries out any later command; if the write fails it drops the opening and sends RecordFailed.
+/// The shell writes the decision's passage event (and the override's below) durably, then
+/// answers with Recorded; the OpenBarrier of an opening only follows a Recorded{true}.
 struct PublishDecision { decision::Decision decision; std::string payload; std::optional<credential::Pass> pass;
                          std::optional<credential::PlateNumber> plate; };
 struct RecordPassage { credential::Pass pass; };

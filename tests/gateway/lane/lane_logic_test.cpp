@@ -50,15 +50,27 @@ struct Lane {
         cfg.plate_only_freight = plate_only;
         send(LinkChanged{true});
     }
+    bool auto_record = true;  ///< answer every passage-log write at once, as a healthy disk does
+
     Lane& send(LaneEvent e, Seconds after = Seconds{1}) {
         now += after;
         last = on_event(state, e, cfg, decision::Policy::defaults(), now);
         state = last.next;
+        while (auto_record && state.records_answered < state.records_asked) {
+            auto r = on_event(state, Recorded{true}, cfg, decision::Policy::defaults(), now);
+            state = r.next;
+            last.commands.insert(last.commands.end(), r.commands.begin(), r.commands.end());
+        }
         all.insert(all.end(), last.commands.begin(), last.commands.end());
         return *this;
     }
     Lane& scan(std::string_view scenario) { return send(CredentialChecked{payload(scenario), checked(scenario)}); }
-    Lane& temperature(float c) { return send(TemperatureMeasured{{Celsius{c}, ReadingQuality::kOk}}); }
+    /// Each temperature() is a new measurement: a pause of kMeasureInterval after the last one.
+    lane::Instant measured = lane::Instant{} + std::chrono::hours{1};
+    Lane& temperature(float c) {
+        measured += kMeasureInterval;
+        return send(TemperatureMeasured{{Celsius{c}, ReadingQuality::kOk}, measured});
+    }
     Lane& plate(const char* p) { return send(PlateRead{credential::parse_plate(p).value()}); }
     Phase phase() const { return state.phase; }
     int opens() const {
@@ -67,6 +79,13 @@ struct Lane {
         return n;
     }
 };
+
+std::optional<LightColour> find_light(const Step& step) {
+    std::optional<LightColour> c;
+    for (const auto& cmd : step.commands)
+        if (const auto* l = std::get_if<SetLight>(&cmd)) c = l->colour;
+    return c;
+}
 
 }  // namespace
 
@@ -201,7 +220,7 @@ TEST_CASE("a truck lane opens on the plate alone when a freight pass is bound to
     Lane l(LaneKind::kTruck, true);
     l.temperature(36.4f);
     const auto plate = credential::parse_plate("浙F12345").value();
-    l.send(FreightPlateMatched{payload("valid-freight-truck"), checked("valid-freight-truck"), plate});
+    l.send(PlateRead{plate, FreightMatch{payload("valid-freight-truck"), checked("valid-freight-truck")}});
     CHECK(l.phase() == Phase::kOpen);
 }
 
@@ -250,16 +269,55 @@ TEST_CASE("while passages cannot be recorded nothing opens automatically") {
     CHECK(l.phase() == Phase::kOpen);
 }
 
-TEST_CASE("an opening whose decision could not be recorded is closed and handed to the staff") {
+TEST_CASE("the barrier opens only once the decision's passage event is on disk") {
     Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    CHECK(l.phase() == Phase::kOpen);
+    CHECK(has<PublishDecision>(l.last));
+    CHECK(l.opens() == 0);
+    l.send(Recorded{true}, Seconds{0});
+    CHECK(has<OpenBarrier>(l.last));
+    CHECK(find_light(l.last) == LightColour::kGreen);
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("the record of an earlier refusal does not open a later decision still being written") {
+    Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.scan("expired-pass");
+    REQUIRE(l.phase() == Phase::kDenied);
     l.scan("valid-commuter-walk").temperature(36.5f);
     REQUIRE(l.phase() == Phase::kOpen);
-    l.send(RecordFailed{}, Seconds{0});
+    l.send(Recorded{true}, Seconds{0});  // the refusal's event
+    CHECK(l.opens() == 0);
+    l.send(Recorded{true}, Seconds{0});  // the opening's event
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("an operator's opening waits for the override's record too") {
+    Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.send(Override{true, "王警官", "救护车"});
+    CHECK(l.phase() == Phase::kOpen);
+    CHECK(l.opens() == 0);
+    l.send(Recorded{true}, Seconds{0});
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("an opening whose decision could not be recorded is closed and handed to the staff") {
+    Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(Recorded{false}, Seconds{0});
+    CHECK(l.opens() == 0);
     CHECK(l.phase() == Phase::kManual);
     CHECK(has<CloseBarrier>(l.last));
     CHECK(has<RaiseAlert>(l.last));
     CHECK(l.state.storage_fault);
     // Until a record succeeds again, nothing opens by itself.
+    l.auto_record = true;
     l.send(Tick{}, l.cfg.input_timeout);
     l.scan("valid-commuter-car").temperature(36.5f);
     CHECK(l.phase() == Phase::kManual);
@@ -268,9 +326,10 @@ TEST_CASE("an opening whose decision could not be recorded is closed and handed 
 
 TEST_CASE("a refusal whose record failed stays a refusal") {
     Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
     l.scan("expired-pass");
     REQUIRE(l.phase() == Phase::kDenied);
-    l.send(RecordFailed{}, Seconds{0});
+    l.send(Recorded{false}, Seconds{0});
     CHECK(l.phase() == Phase::kDenied);
     CHECK(l.opens() == 0);
 }
@@ -371,4 +430,30 @@ TEST_CASE("a light or display command that fails is alerted once, until one succ
     CHECK(find<RaiseAlert>(l.last)->en == "Lane light command failed (refused): check the device");
     l.send(CommandConfirmed{Actuator::kDisplay}).send(CommandFailed{Actuator::kDisplay, "refused"});
     CHECK(find<RaiseAlert>(l.last));
+}
+
+TEST_CASE("a re-measure is a new measurement after a pause, not the next frame of the same one") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").temperature(38.0f);
+    REQUIRE(l.phase() == Phase::kAwaitingInputs);  // a fever: measured again
+    const auto first = l.measured;
+    l.send(TemperatureMeasured{{Celsius{36.5f}, ReadingQuality::kOk}, first + std::chrono::milliseconds{500}}, Seconds{0});
+    CHECK(l.phase() == Phase::kAwaitingInputs);  // the same measurement, 0.5 s later: ignored
+    l.send(TemperatureMeasured{{Celsius{36.5f}, ReadingQuality::kOk}, first + kMeasureInterval}, Seconds{0});
+    CHECK(l.phase() == Phase::kOpen);
+}
+
+TEST_CASE("a freight pass found for a plate opens a truck lane only while it waits for the next truck") {
+    const auto plate = credential::parse_plate("浙F12345").value();
+    const auto freight = FreightMatch{payload("valid-freight-truck"), checked("valid-freight-truck")};
+    Lane busy(LaneKind::kTruck, true);
+    busy.temperature(36.4f).scan("valid-freight-truck");
+    const auto decisions = busy.state.records_asked;
+    busy.send(PlateRead{plate, freight});  // the plate of the truck already being checked: just its plate
+    CHECK(busy.phase() == Phase::kOpen);
+    CHECK(busy.state.records_asked == decisions + 1);
+    Lane not_freight(LaneKind::kTruck, false);  // a lane not configured for plate-only freight
+    not_freight.temperature(36.4f).send(PlateRead{plate, freight});
+    CHECK(not_freight.phase() == Phase::kIdle);
+    CHECK(not_freight.opens() == 0);
 }
