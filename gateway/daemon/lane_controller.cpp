@@ -5,21 +5,11 @@
 #include "bridge.pb.h"
 #include "firmware_bridge/controller_link.h"
 #include "firmware_bridge/messages.h"
-#include "firmware_bridge/scanner.h"
-#include "gateway/vision/thermal.h"
 
 namespace gw::daemon {
 namespace {
 
 using namespace std::chrono;
-
-decision::ReadingQuality to_quality(vision::ThermalQuality q) {
-    switch (q) {
-        case vision::ThermalQuality::kOk: return decision::ReadingQuality::kOk;
-        case vision::ThermalQuality::kSensorFault: return decision::ReadingQuality::kSensorFault;
-        default: return decision::ReadingQuality::kRemeasure;  // no face, too far, hot background
-    }
-}
 
 proto::LightColor to_light(lane::LightColour c) {
     switch (c) {
@@ -58,7 +48,7 @@ LaneController::LaneController(asio::io_context& io, asio::thread_pool& writes, 
       sink_(std::move(sink)),
       deadline_timer_(strand_),
       housekeeping_timer_(strand_) {
-    snapshot_.id = settings_.logic.id;
+    live_.id = snapshot_.id = settings_.logic.id;
     state_.since = wall_now();
 }
 
@@ -98,7 +88,7 @@ void LaneController::start() {
                             if (!r || r->code() != proto::RESULT_CODE_OK)
                                 log_line(id, "thermal mode not set: " + (r ? proto::ResultCode_Name(r->code()) : r.error().message));
                         });
-                        s->last_thermal_data_ = steady_clock::now();
+                        s->thermal_.expect_data(steady_clock::now());
                     }
                     s->handle(lane::LinkChanged{up});
                 });
@@ -117,27 +107,31 @@ void LaneController::start() {
             self->link_ = bridge::ControllerLink::open_serial(self->io_.get_executor(), serial->path,
                                                               bridge::SerialOptions{serial->baud}, {}, h);
         self->link_->start();
-        bridge::ScannerReader::Options so;
-        so.log = [id](std::string_view line) { log_line(id, line); };
-        for (const auto& scanner : self->settings_.scanners) {
-            auto reader = bridge::ScannerReader::open_serial(self->io_.get_executor(), scanner.path, scanner.baud, so,
-                                                             [weak](std::string payload) {
-                                                                 if (auto s = weak.lock()) s->post_payload(std::move(payload));
-                                                             });
-            reader->start();
-            self->scanners_.push_back(reader);
-        }
-        if (self->settings_.plate_feed) {
-            self->plate_feed_ = bridge::ScannerReader::open_serial(
-                self->io_.get_executor(), self->settings_.plate_feed->path, self->settings_.plate_feed->baud, so,
-                [weak](std::string line) {
-                    if (auto s = weak.lock()) s->post_plate(std::move(line));
-                });
-            self->plate_feed_->start();
-        }
         self->started_ = steady_clock::now();
+        // The lane's inputs: one line each. Cameras (QR: kPayloads, plates: kPlates) join here.
+        const auto log = [id](std::string_view line) { log_line(id, line); };
+        const auto ex = self->io_.get_executor();
+        for (const auto& scanner : self->settings_.scanners)
+            self->add_input(serial_line_source(ex, scanner, log, self->line_handler(InputRole::kPayloads)), InputRole::kPayloads);
+        if (self->settings_.plate_feed)
+            self->add_input(serial_line_source(ex, *self->settings_.plate_feed, log, self->line_handler(InputRole::kPlates)),
+                            InputRole::kPlates);
         self->housekeeping();
     });
+}
+
+void LaneController::add_input(std::unique_ptr<InputSource> source, InputRole role) {
+    source->start();
+    inputs_.push_back(Input{std::move(source), role, PortWatch(started_)});
+}
+
+std::function<void(std::string)> LaneController::line_handler(InputRole role) {
+    return [weak = weak_from_this(), role](std::string line) {
+        auto s = weak.lock();
+        if (!s) return;
+        if (role == InputRole::kPayloads) s->post_payload(std::move(line));
+        else s->post_plate(std::move(line));
+    };
 }
 
 void LaneController::stop() {
@@ -145,8 +139,7 @@ void LaneController::stop() {
         if (self->stopped_) return;
         self->stopped_ = true;
         if (self->link_ && self->link_->state() == bridge::LinkState::kUp) self->link_->send(bridge::close_barrier());
-        for (auto& s : self->scanners_) s->stop();
-        if (self->plate_feed_) self->plate_feed_->stop();
+        for (auto& input : self->inputs_) input.source->stop();
         if (self->link_) self->link_->stop();
         self->deadline_timer_.cancel();
         self->housekeeping_timer_.cancel();
@@ -169,6 +162,17 @@ void LaneController::post_override(bool open, std::string operator_name, std::st
     });
 }
 
+void LaneController::publish() {
+    live_.phase = state_.phase;
+    live_.link_up = state_.link_up;
+    live_.thermal_fault = state_.thermal_fault;
+    live_.plate_reader_fault = state_.plate_reader_fault;
+    live_.barrier_fault = state_.barrier_fault;
+    live_.last_decision = state_.last_decision;
+    std::lock_guard lock(snapshot_mutex_);
+    snapshot_ = live_;
+}
+
 LaneSnapshot LaneController::snapshot() const {
     const auto dropped = thermal_slot_.stats().dropped;
     std::lock_guard lock(snapshot_mutex_);
@@ -179,10 +183,7 @@ LaneSnapshot LaneController::snapshot() const {
 
 void LaneController::on_payload(std::string payload, steady_clock::time_point arrived) {
     if (stopped_) return;
-    {
-        std::lock_guard lock(snapshot_mutex_);
-        ++snapshot_.scanner_lines;
-    }
+    ++live_.scanner_lines;
     const auto now = wall_now();
     const auto& checked = checker_.check(payload, now);
     if (!checked.repeat || state_.phase != lane::Phase::kAwaitingInputs) pending_arrival_ = arrived;
@@ -196,10 +197,7 @@ void LaneController::on_plate_line(const std::string& line) {
         log_line(settings_.logic.id, "plate feed: " + plate.error().message);
         return;
     }
-    {
-        std::lock_guard lock(snapshot_mutex_);
-        snapshot_.last_plate = plate->text;
-    }
+    live_.last_plate = plate->text;
     // The lane logic decides whether a freight pass bound to the plate opens the lane alone;
     // the shell only finds and checks it (a cache read, microseconds).
     lane::PlateRead read{*plate, std::nullopt};
@@ -212,10 +210,7 @@ void LaneController::on_plate_line(const std::string& line) {
 }
 
 void LaneController::on_temperature(decision::TemperatureReading reading, bool face_seen) {
-    {
-        std::lock_guard lock(snapshot_mutex_);
-        if (reading.quality == decision::ReadingQuality::kOk) snapshot_.last_temperature = reading.value;
-    }
+    if (reading.quality == decision::ReadingQuality::kOk) live_.last_temperature = reading.value;
     if (reading.quality == decision::ReadingQuality::kSensorFault) {
         handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
         return;
@@ -238,11 +233,9 @@ void LaneController::on_firmware(const proto::FromFirmware& e) {
             on_thermal_frame(e.thermal_frame());
             break;
         case proto::FromFirmware::kSpot: {
-            last_thermal_data_ = steady_clock::now();
-            const auto status = e.spot().status() == proto::SENSOR_STATUS_OK ? vision::SensorStatus::kOk : vision::SensorStatus::kFault;
-            const auto r = vision::assess_spot(Celsius{e.spot().celsius()}, status);
-            on_temperature({r.core.value_or(Celsius{0}), to_quality(r.quality)}, r.quality != vision::ThermalQuality::kNoFace &&
-                                                                                      r.quality != vision::ThermalQuality::kTooFar);
+            const auto r = thermal_.on_spot(e.spot(), steady_clock::now());
+            on_temperature(r.reading, r.face_seen);
+            publish();  // a reading without a lane event still shows (last temperature)
             break;
         }
         case proto::FromFirmware::kStatus:
@@ -272,27 +265,10 @@ void LaneController::on_firmware(const proto::FromFirmware& e) {
 
 void LaneController::on_thermal_frame(const proto::ThermalFrame& f) {
     if (stopped_) return;
-    last_thermal_data_ = steady_clock::now();
-    vision::ThermalFrame frame;
-    if (f.status() != proto::SENSOR_STATUS_OK) {
-        frame.status = vision::SensorStatus::kFault;
-    } else if (f.width() == vision::kThermalWidth && f.height() == vision::kThermalHeight &&
-               static_cast<std::size_t>(f.celsius_size()) == frame.celsius.size()) {
-        std::copy(f.celsius().begin(), f.celsius().end(), frame.celsius.begin());
-    } else {
-        frame.status = vision::SensorStatus::kFault;
-    }
-    // A sensor that keeps sending the very same pixels is stuck.
-    const bool frozen = frame.status == vision::SensorStatus::kOk && last_frame_.size() == frame.celsius.size() &&
-                        std::equal(last_frame_.begin(), last_frame_.end(), frame.celsius.begin());
-    last_frame_.assign(frame.celsius.begin(), frame.celsius.end());
-    if (frozen) frame.status = vision::SensorStatus::kFault;
-    const auto r = vision::analyse_thermal(frame);
-    {
-        std::lock_guard lock(snapshot_mutex_);
-        ++snapshot_.frames_analysed;
-    }
-    on_temperature({r.core.value_or(Celsius{0}), to_quality(r.quality)}, r.quality != vision::ThermalQuality::kNoFace);
+    const auto r = thermal_.on_frame(f, steady_clock::now());
+    live_.frames_analysed = thermal_.frames_analysed();
+    on_temperature(r.reading, r.face_seen);
+    publish();  // most frames are no lane event: their count and temperature still show
 }
 
 void LaneController::handle(const lane::LaneEvent& event) {
@@ -301,15 +277,7 @@ void LaneController::handle(const lane::LaneEvent& event) {
     state_ = std::move(step.next);
     for (auto& c : step.commands) queue_.push_back(std::move(c));
     run_queue();
-    {
-        std::lock_guard lock(snapshot_mutex_);
-        snapshot_.phase = state_.phase;
-        snapshot_.link_up = state_.link_up;
-        snapshot_.thermal_fault = state_.thermal_fault;
-        snapshot_.plate_reader_fault = state_.plate_reader_fault;
-        snapshot_.barrier_fault = state_.barrier_fault;
-        snapshot_.last_decision = state_.last_decision;
-    }
+    publish();
     arm_deadline();
 }
 
@@ -352,15 +320,8 @@ void LaneController::record_then_execute(lane::Command command, sync::PassageEve
         asio::post(self->strand_, [asked, self, command = std::move(command), recorded = std::move(recorded)] {
             self->recording_ = false;
             if (self->stopped_) return;
-            {
-                const auto waited = duration<double>(steady_clock::now() - asked).count();
-                std::lock_guard lock(self->snapshot_mutex_);
-                auto& snap = self->snapshot_;
-                ++(recorded ? snap.events_recorded : snap.records_failed);
-                for (std::size_t i = 0; i < kRecordWaitBuckets.size(); ++i)
-                    if (waited <= kRecordWaitBuckets[i]) ++snap.record_wait_buckets[i];
-                snap.record_wait_sum_s += waited;
-            }
+            ++(recorded ? self->live_.events_recorded : self->live_.records_failed);
+            lane::add_record_wait(self->live_, duration<double>(steady_clock::now() - asked).count());
             if (recorded) {
                 self->execute(command);
                 const bool warn = recorded->level != store::OutboxLevel::kOk;
@@ -401,10 +362,7 @@ void LaneController::send(proto::ToFirmware command, lane::Actuator what) {
             answer = lane::CommandFailed{what, "refused: " + proto::ResultCode_Name(r->code()) +
                                                    (r->detail().empty() ? "" : " (" + r->detail() + ")")};
         asio::post(s->strand_, [s, answer = std::move(answer)] {
-            if (std::holds_alternative<lane::CommandFailed>(answer)) {
-                std::lock_guard lock(s->snapshot_mutex_);
-                ++s->snapshot_.commands_failed;
-            }
+            if (std::holds_alternative<lane::CommandFailed>(answer)) ++s->live_.commands_failed;
             s->handle(answer);
         });
     });
@@ -414,8 +372,7 @@ void LaneController::execute(const lane::Command& command) {
     if (std::holds_alternative<lane::OpenBarrier>(command)) {
         const auto auto_close = static_cast<std::uint32_t>(duration_cast<milliseconds>(settings_.logic.open_timeout).count());
         send(bridge::open_barrier(auto_close, true), lane::Actuator::kBarrierOpen);
-        std::lock_guard lock(snapshot_mutex_);
-        ++snapshot_.opens;
+        ++live_.opens;
     } else if (std::holds_alternative<lane::CloseBarrier>(command)) {
         send(bridge::close_barrier(), lane::Actuator::kBarrierClose);
     } else if (const auto* t = std::get_if<lane::ShowText>(&command)) {
@@ -430,10 +387,7 @@ void LaneController::execute(const lane::Command& command) {
         if (r.opened && pending_arrival_)
             r.scan_to_barrier_ms = duration<double, std::milli>(steady_clock::now() - *pending_arrival_).count();
         pending_arrival_.reset();
-        {
-            std::lock_guard lock(snapshot_mutex_);
-            ++snapshot_.decisions;
-        }
+        ++live_.decisions;
         if (sink_) sink_(r);
     } else if (const auto* p = std::get_if<lane::RecordPassage>(&command)) {
         const decision::Passage passage{wall_now(), settings_.logic.lane.direction};
@@ -495,35 +449,28 @@ LaneReport LaneController::report(LaneReport::Kind kind) const {
 
 void LaneController::housekeeping() {
     if (stopped_) return;
+    const auto now = steady_clock::now();
     // Devices that went away: a scanner or the plate camera unplugged or its port failing.
-    const auto next_port = [&](Port was, bool open) {
-        if (open) return Port::kOpen;
-        if (was == Port::kStarting && steady_clock::now() - started_ < kDeviceGrace) return Port::kStarting;
-        return Port::kLost;
-    };
-    scanner_ports_.resize(scanners_.size(), Port::kStarting);
-    for (std::size_t i = 0; i < scanners_.size(); ++i) {
-        const auto was = scanner_ports_[i];
-        const auto now_port = next_port(was, scanners_[i]->is_open());
-        scanner_ports_[i] = now_port;
-        const auto& dev = settings_.scanners[i].path;
-        if (now_port == Port::kLost && was != Port::kLost)
+    for (auto& input : inputs_) {
+        const auto change = input.watch.update(input.source->is_open(), now);
+        if (change == PortWatch::Change::kNone) continue;
+        const bool lost = change == PortWatch::Change::kLost;
+        if (input.role == InputRole::kPlates) {
+            // The lane logic raises PLATE_READER_FAULT and hands vehicles to the staff.
+            handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, lost});
+            continue;
+        }
+        const auto& dev = input.source->name();
+        if (lost)
             alert("SCANNER_LOST", "扫码器断开：" + dev + "（请使用其他扫码器或人工核验）",
                   "Scanner lost: " + dev + " (use another scanner or check by hand)");
-        if (now_port == Port::kOpen && was == Port::kLost) alert("SCANNER_BACK", "扫码器已恢复：" + dev, "Scanner back: " + dev);
+        else
+            alert("SCANNER_BACK", "扫码器已恢复：" + dev, "Scanner back: " + dev);
     }
-    if (plate_feed_) {
-        const auto was = plate_port_;
-        plate_port_ = next_port(was, plate_feed_->is_open());
-        // The lane logic raises PLATE_READER_FAULT and hands vehicles to the staff.
-        if (plate_port_ == Port::kLost && was != Port::kLost)
-            handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, true});
-        if (plate_port_ == Port::kOpen && was == Port::kLost)
-            handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, false});
-    }
-    // A controller that never answered since start (wrong address, name that does not
+    // A controller that never answered since start (wrong address, a name that does not
     // resolve, controller off): the link keeps retrying, the staff must know why the lane is dead.
-    if (!state_.link_up && !controller_reached_ && !controller_alerted_ && steady_clock::now() - started_ >= kDeviceGrace) {
+    if (state_.link_up) controller_reached_ = true;
+    if (!controller_reached_ && !controller_alerted_ && now - started_ >= PortWatch::kDeviceGrace) {
         controller_alerted_ = true;
         const auto where = endpoint_text(settings_.controller);
         std::string why;
@@ -534,19 +481,11 @@ void LaneController::housekeeping() {
         alert("CONTROLLER_UNREACHABLE", "车道控制器无法连接：" + where + "（" + why + "），车道关闭，持续重试中",
               "Lane controller unreachable: " + where + " (" + why + "); lane closed, retrying");
     }
-    if (state_.link_up) controller_reached_ = true;
-    // The wall clock decides validity: a step in it is reported, and decisions use the new time.
-    const auto wall = std::chrono::system_clock::now();
-    const auto steady = steady_clock::now();
-    if (wall_seen_ != std::chrono::system_clock::time_point{})
-        if (const auto jump = clock_jump(wall_seen_, steady_seen_, wall, steady, kClockTolerance)) {
-            const auto s = std::to_string(jump->count() / 1000.0);
-            alert("CLOCK_JUMP", "系统时间跳变 " + s + " 秒：请核对时间同步", "Clock jumped by " + s + " s: check time sync");
-        }
-    wall_seen_ = wall;
-    steady_seen_ = steady;
-    if (state_.link_up && settings_.thermal != ThermalMode::kOff && !state_.thermal_fault &&
-        steady_clock::now() - last_thermal_data_ > kThermalSilence)
+    if (const auto jump = clock_.update(std::chrono::system_clock::now(), now)) {
+        const auto s = std::to_string(jump->count() / 1000.0);
+        alert("CLOCK_JUMP", "系统时间跳变 " + s + " 秒：请核对时间同步", "Clock jumped by " + s + " s: check time sync");
+    }
+    if (state_.link_up && settings_.thermal != ThermalMode::kOff && !state_.thermal_fault && thermal_.silent(now))
         handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
     housekeeping_timer_.expires_after(milliseconds{500});
     housekeeping_timer_.async_wait([self = shared_from_this()](error_code ec) {

@@ -34,6 +34,9 @@
 #include "gateway/check/pass_checker.h"
 #include "gateway/core/asio.h"
 #include "gateway/daemon/config.h"
+#include "gateway/daemon/device_watch.h"
+#include "gateway/daemon/input_source.h"
+#include "gateway/daemon/thermal_input.h"
 #include "gateway/lane/lane_logic.h"
 #include "gateway/lane/lane_report.h"
 #include "gateway/sync/passage_log.h"
@@ -41,7 +44,6 @@
 
 namespace gw::bridge {
 class ControllerLink;
-class ScannerReader;
 }  // namespace gw::bridge
 namespace gw::proto {
 class FromFirmware;
@@ -58,13 +60,6 @@ using lane::kRecordWaitBuckets;
 
 class LaneController : public std::enable_shared_from_this<LaneController> {
 public:
-    /// No thermal data for this long while the link is up: the sensor is treated as faulted.
-    static constexpr auto kThermalSilence = std::chrono::seconds{3};
-    /// A wall-clock step larger than this (NTP fix, RTC reset) is reported as CLOCK_JUMP.
-    static constexpr auto kClockTolerance = std::chrono::seconds{2};
-    /// A device that has not opened this long after start is reported lost.
-    static constexpr auto kDeviceGrace = std::chrono::seconds{3};
-
     static std::shared_ptr<LaneController> create(asio::io_context& io, asio::thread_pool& writes,
                                                   LaneSettings settings, store::Cache& cache,
                                                   const credential::TrustConfig& trust, const decision::Policy& policy,
@@ -101,6 +96,12 @@ private:
     void on_temperature(decision::TemperatureReading reading, bool face_seen);
     void arm_deadline();
     void housekeeping();
+    /// Starts an input and watches its port; its lines reach the lane through line_handler(role).
+    void add_input(std::unique_ptr<InputSource> source, InputRole role);
+    std::function<void(std::string)> line_handler(InputRole role);
+    /// Copies the lane state into the snapshot readers see: once per handled event (and per
+    /// thermal reading), one lock.
+    void publish();
     void alert(std::string code, std::string zh, std::string en);
     LaneReport report(LaneReport::Kind kind) const;  ///< this lane, now
     void send_display(const std::string& zh, const std::string& en);
@@ -121,27 +122,25 @@ private:
     vision::LatestSlot<std::shared_ptr<const proto::ThermalFrame>> thermal_slot_;
     std::atomic<bool> thermal_posted_{false};  // a drain of thermal_slot_ is queued on the strand
     std::shared_ptr<bridge::ControllerLink> link_;
-    std::vector<std::shared_ptr<bridge::ScannerReader>> scanners_;
-    std::shared_ptr<bridge::ScannerReader> plate_feed_;
+    struct Input {
+        std::unique_ptr<InputSource> source;
+        InputRole role;
+        PortWatch watch;
+    };
+    std::vector<Input> inputs_;  // scanners, plate feed (cameras next)
     asio::steady_timer deadline_timer_;
     asio::steady_timer housekeeping_timer_;
-    std::chrono::steady_clock::time_point last_thermal_data_{};
     std::optional<std::chrono::steady_clock::time_point> pending_arrival_;
-    std::vector<float> last_frame_;
     std::pair<std::string, std::string> shown_;
     bool stopped_ = false;
-    // Each device's port: starting (not opened yet), open, or lost (was open, or never opened
-    // within kDeviceGrace). Only a change between open and lost is reported.
-    enum class Port { kStarting, kOpen, kLost };
-    std::vector<Port> scanner_ports_;
-    Port plate_port_ = Port::kStarting;
+    ThermalInput thermal_;
+    ClockWatch clock_;
     std::chrono::steady_clock::time_point started_{};
     bool controller_reached_ = false;   // the link has been up once since start
     bool controller_alerted_ = false;   // CONTROLLER_UNREACHABLE raised (once)
     std::string link_note_;             // the link's last log line; guarded by snapshot_mutex_
-    std::chrono::system_clock::time_point wall_seen_{};
-    std::chrono::steady_clock::time_point steady_seen_{};
 
+    LaneSnapshot live_;      // the strand's working copy; publish() hands it over once per event
     mutable std::mutex snapshot_mutex_;
     LaneSnapshot snapshot_;  // guarded by snapshot_mutex_
 };

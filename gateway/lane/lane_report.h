@@ -57,4 +57,11 @@ struct LaneSnapshot {
     double record_wait_sum_s = 0;
 };
 
+/// Adds one record's wait (seconds) to the snapshot's record-wait histogram.
+inline void add_record_wait(LaneSnapshot& s, double waited) {
+    for (std::size_t i = 0; i < kRecordWaitBuckets.size(); ++i)
+        if (waited <= kRecordWaitBuckets[i]) ++s.record_wait_buckets[i];
+    s.record_wait_sum_s += waited;
+}
+
 }  // namespace gw::lane

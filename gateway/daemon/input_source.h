@@ -1,0 +1,40 @@
+#pragma once
+// One input of a lane: a device that posts lane inputs (QR payloads or plates) and that the
+// lane watches for loss. Today the serial QR scanners and the plate feed; the camera issues add
+// QR cameras (payloads) and plate cameras (plates) as more implementations, and the lane wires
+// each in one line (LaneController::add_input).
+//
+// Threading: each source runs on its own executor (a strand); its line callback runs there
+// and must only post (LaneController::post_payload / post_plate do). start(), stop(),
+// is_open() and name() are safe from any thread. A source that cannot open keeps retrying on
+// its own; is_open() false is what the lane's PortWatch reports.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gateway/core/asio.h"
+#include "gateway/daemon/config.h"
+
+namespace gw::daemon {
+
+/// What a source's lines are, for the lane: payloads to check, or plates read.
+enum class InputRole { kPayloads, kPlates };
+
+class InputSource {
+public:
+    virtual ~InputSource() = default;
+    virtual void start() = 0;
+    virtual void stop() = 0;
+    virtual bool is_open() const = 0;
+    /// For alerts and logs: the device, e.g. "/dev/ttyUSB0".
+    virtual const std::string& name() const = 0;
+};
+
+/// A line-oriented serial device (a QR scanner, an ANPR plate feed): each accepted line
+/// (firmware_bridge/scanner.h: UTF-8, no control bytes) goes to on_line; the port is reopened
+/// every second while it fails.
+std::unique_ptr<InputSource> serial_line_source(asio::any_io_executor ex, const SerialDevice& device,
+                                                std::function<void(std::string_view)> log,
+                                                std::function<void(std::string line)> on_line);
+
+}  // namespace gw::daemon
