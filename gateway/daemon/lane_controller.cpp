@@ -481,12 +481,20 @@ void LaneController::housekeeping() {
         alert("CONTROLLER_UNREACHABLE", "车道控制器无法连接：" + where + "（" + why + "），车道关闭，持续重试中",
               "Lane controller unreachable: " + where + " (" + why + "); lane closed, retrying");
     }
+    // An issuer certificate in the cache that does not chain vouches for nothing; the booth
+    // hears of each one once (the checker re-reads certificates after every cache write).
+    for (const auto& why : checker_.refused_certificates())
+        if (refused_certs_.insert(why).second)
+            alert("CERTIFICATE_REFUSED", "签发机构证书被拒收，其签发的通行证不予认可：" + why,
+                  "Issuer certificate refused, its passes are not recognised: " + why);
+    live_.certificates_refused = checker_.refused_certificates().size();
     if (const auto jump = clock_.update(std::chrono::system_clock::now(), now)) {
         const auto s = std::to_string(jump->count() / 1000.0);
         alert("CLOCK_JUMP", "系统时间跳变 " + s + " 秒：请核对时间同步", "Clock jumped by " + s + " s: check time sync");
     }
     if (state_.link_up && settings_.thermal != ThermalMode::kOff && !state_.thermal_fault && thermal_.silent(now))
         handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
+    publish();
     housekeeping_timer_.expires_after(milliseconds{500});
     housekeeping_timer_.async_wait([self = shared_from_this()](error_code ec) {
         if (ec == asio::error::operation_aborted) return;

@@ -28,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,7 @@ private:
     ThermalInput thermal_;
     ClockWatch clock_;
     std::chrono::steady_clock::time_point started_{};
+    std::set<std::string> refused_certs_;  // CERTIFICATE_REFUSED raised for these
     bool controller_reached_ = false;   // the link has been up once since start
     bool controller_alerted_ = false;   // CONTROLLER_UNREACHABLE raised (once)
     std::string link_note_;             // the link's last log line; guarded by snapshot_mutex_

@@ -50,6 +50,8 @@ struct LaneSnapshot {
     /// lost first). A barrier failure also faults the lane (BARRIER_FAULT), the rest alert once.
     std::uint64_t commands_failed = 0;
     bool barrier_fault = false;
+    /// Issuer certificates in the cache that do not chain (CERTIFICATE_REFUSED), now.
+    std::uint64_t certificates_refused = 0;
     /// How long each of those waited for its passage event (queued on the lane's strand until
     /// the write came back): cumulative counts per kRecordWaitBuckets bound, and the sum.
     /// Their count is events_recorded + records_failed. A slow disk shows here first.

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -375,4 +376,35 @@ TEST_CASE("controller unreachable: CONTROLLER_UNREACHABLE after the start-up gra
     CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().link_up; }, seconds{12}));
     CHECK(eventually([&] { return emu->link_state() == bridge::LinkState::kUp; }));
     emu->stop();
+}
+
+TEST_CASE("a forged issuer certificate in the records is alerted once as CERTIFICATE_REFUSED and the other passes keep deciding") {
+    Checkpoint cp([](daemon::GatewayConfig& c) {
+        // A copy of a real certificate with one signature byte flipped: it no longer chains.
+        for (const auto& r : c.registries) {
+            if (!r.records) continue;
+            std::ifstream in(*r.records);
+            std::string line, forged;
+            while (std::getline(in, line))
+                if (line.starts_with("cert ") && forged.empty()) {
+                    auto bytes = from_base64(line.substr(5)).value();
+                    bytes.back() ^= 0x01;
+                    forged = "cert " + to_base64(bytes) + "\n";
+                }
+            if (forged.empty()) continue;
+            std::ofstream(*r.records, std::ios::app) << forged;
+            break;
+        }
+    });
+    const auto alert = cp.alert_of("CERTIFICATE_REFUSED", "walk-1");
+    REQUIRE(alert);
+    CHECK(alert->en.starts_with("Issuer certificate refused, its passes are not recognised: "));
+    CHECK(cp.gateway->lane("walk-1")->snapshot().certificates_refused == 1);
+    const auto out = sim::run_scenario(*cp.sim, sim::checkpoint_scenarios(cp.sim->world()).front());
+    CHECK(out.right);
+    std::this_thread::sleep_for(milliseconds{600});  // two more housekeeping rounds: still one alert
+    std::lock_guard lock(cp.m);
+    CHECK(std::count_if(cp.reports.begin(), cp.reports.end(), [](const lane::LaneReport& r) {
+              return r.kind == lane::LaneReport::Kind::kAlert && r.code == "CERTIFICATE_REFUSED" && r.lane_id == "walk-1";
+          }) == 1);
 }
