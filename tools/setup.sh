@@ -30,10 +30,10 @@ if ((${#missing[@]})); then
   "${as_root[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# playwright-core for the console's browser test, pinned by tests/console/package-lock.json.
+# playwright-core for the console's browser test, pinned by tests/gateway/console/package-lock.json.
 here=$(cd "$(dirname "$0")/.." && pwd)
-if [ ! -d "$here/tests/console/node_modules/playwright-core" ]; then
-  echo "setup: npm ci in tests/console"
-  (cd "$here/tests/console" && npm ci --no-audit --no-fund --loglevel=error)
+if [ ! -d "$here/tests/gateway/console/node_modules/playwright-core" ]; then
+  echo "setup: npm ci in tests/gateway/console"
+  (cd "$here/tests/gateway/console" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: all build and test dependencies present"

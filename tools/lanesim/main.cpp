@@ -6,7 +6,7 @@
 //
 // With --console-listen / --console-dir the gatewayd serves its booth console as well, and
 // --start-when / --hold let a browser test log in before the first scenario and keep using
-// the console after the last one (tests/console/run_browser_test.sh).
+// the console after the last one (tests/gateway/console/run_browser_test.sh).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -22,7 +22,7 @@ if ! timeout 60 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run
   echo "SKIP: chromium cannot run here:"; tail -5 "$out/chromium-probe.log"; exit 77
 fi
 if [ ! -d "$src/node_modules/playwright-core" ]; then
-  echo "FAIL: $src/node_modules/playwright-core missing: run tools/setup.sh (npm ci in tests/console)"; exit 1
+  echo "FAIL: $src/node_modules/playwright-core missing: run tools/setup.sh (npm ci in tests/gateway/console)"; exit 1
 fi
 
 console_dir="$out/console"
