@@ -8,29 +8,29 @@
 //   gatewayd --core-demo          the verification core alone on the demo scenarios
 //   gatewayd --add-user NAME --role admin|operator [--config FILE]
 //                                 create a console account (password from the terminal or stdin)
-#include <termios.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <optional>
-#include <mutex>
 #include <string>
 #include <thread>
 
-#include "gateway/check/pass_checker.h"
+#include "gateway/app/console_backend.h"
 #include "gateway/console/accounts.h"
 #include "gateway/console/hub.h"
+#include "gateway/console/password_prompt.h"
 #include "gateway/console/server.h"
+#include "gateway/console/settings.h"
+#include "gateway/core/number.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/gateway.h"
-#include "gateway/demo/demo_world.h"
-#include "gateway/sim/scenarios.h"
-#include "gateway/store/cache.h"
+#include "gateway/demo/core_demo.h"
+#include "gateway/sim/report_printer.h"
+#include "gateway/sim/rounds.h"
 
 namespace {
 
@@ -54,50 +54,11 @@ constexpr const char* kUsage = R"(usage: gatewayd [--config FILE | --check-confi
   --no-console         run the demo without its console
 )";
 
-std::mutex print_mutex;
+sim::ReportPrinter printer;
 
-std::string reasons_text(const decision::Decision& d) {
-    std::string out;
-    for (auto r : d.reasons) out += (out.empty() ? "" : " ") + std::string(code_name(r));
-    return out;
-}
-
-std::string clock_text(TimePoint t) { return format_time(t).substr(11, 8); }
-
-void print_report(const lane::LaneReport& r) {
-    std::lock_guard lock(print_mutex);
-    using K = lane::LaneReport::Kind;
-    switch (r.kind) {
-        case K::kDecision: {
-            const auto& d = *r.decision;
-            std::string who;
-            if (r.pass) {
-                who = std::string(credential::type_label_zh(r.pass->type));
-                if (r.pass->holder) who += " " + r.pass->holder->masked_name();
-                for (const auto& p : r.pass->plates) who += " " + p.text;
-            }
-            char latency[32] = "";
-            if (r.scan_to_barrier_ms) std::snprintf(latency, sizeof latency, "  %.1f ms", *r.scan_to_barrier_ms);
-            std::printf("%s %-8s %-6s [%s] %s / %s  %s%s\n", clock_text(r.at).c_str(), r.lane_id.c_str(),
-                        std::string(decision::verdict_name(d.verdict)).c_str(), reasons_text(d).c_str(),
-                        decision::display_text(d, Lang::kZh).c_str(), decision::display_text(d, Lang::kEn).c_str(),
-                        who.c_str(), latency);
-            break;
-        }
-        case K::kPassage:
-            std::printf("%s %-8s passed   通行完成，道闸关闭 / passage complete, barrier closed\n", clock_text(r.at).c_str(),
-                        r.lane_id.c_str());
-            break;
-        case K::kOverride:
-            std::printf("%s %-8s OVERRIDE %s by %s: %s\n", clock_text(r.at).c_str(), r.lane_id.c_str(),
-                        r.opened ? "open" : "keep closed", r.operator_name.c_str(), r.zh.c_str());
-            break;
-        case K::kAlert:
-            std::printf("%s %-8s ALERT    %s  %s / %s\n", clock_text(r.at).c_str(), r.lane_id.c_str(), r.code.c_str(),
-                        r.zh.c_str(), r.en.c_str());
-            break;
-    }
-    std::fflush(stdout);
+/// Every lane report goes to the terminal and to the console's hub.
+lane::ReportSink printed_and_published(console::Hub& hub) {
+    return daemon::fan_out({[](const lane::LaneReport& r) { printer.print(r); }, [&hub](const lane::LaneReport& r) { hub.publish(r); }});
 }
 
 std::filesystem::path default_console_dir() {
@@ -106,56 +67,9 @@ std::filesystem::path default_console_dir() {
     return std::filesystem::path(home && *home ? home : "/tmp") / ".local" / "state" / "gatewayd-demo" / "console";
 }
 
-daemon::ConsoleSettings demo_console_settings(const std::filesystem::path& dir) {
-    daemon::ConsoleSettings c;
-    c.host = "127.0.0.1";
-    c.cert = dir / "console.crt";
-    c.key = dir / "console.key";
-    c.accounts = dir / "accounts";
-    return c;
-}
-
-/// The console's view of a running gateway: lane snapshots, overrides, registry data, disk.
-console::Backend console_backend(daemon::Gateway& gateway) {
-    console::Backend b;
-    b.checkpoint = gateway.config().title;
-    b.snapshots = [&gateway] { return gateway.snapshots(); };
-    b.override_lane = [&gateway](const std::string& lane, bool open, const std::string& user, const std::string& reason) {
-        auto l = gateway.lane(lane);
-        if (!l) return false;
-        l->post_override(open, user, reason);
-        return true;
-    };
-    b.registries = [&gateway] {
-        const auto syncs = gateway.sync_status();
-        const auto uploads = gateway.upload_status();
-        std::vector<console::RegistryStatus> out;
-        for (const auto& r : gateway.cache().registries()) {
-            console::RegistryStatus st{r.name, r.sequence, r.as_of, std::nullopt, std::nullopt, {}, std::nullopt};
-            for (const auto& s : syncs)
-                if (s.registry == r.name) {
-                    if (s.head_seq) st.lag = *s.head_seq > s.cursor.seq ? *s.head_seq - s.cursor.seq : 0;
-                    st.reachable = s.reachable;
-                    st.last_problem = s.problem;
-                }
-            for (const auto& u : uploads)
-                if (u.registry == r.name) st.events_acknowledged = u.acknowledged;
-            out.push_back(std::move(st));
-        }
-        // A synced registry not heard from yet has nothing in the cache: show it anyway.
-        for (const auto& s : syncs)
-            if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.name == s.registry; }))
-                out.push_back({s.registry, 0, TimePoint{}, std::nullopt, s.reachable, s.problem, std::nullopt});
-        return out;
-    };
-    b.outbox_backlog = [&gateway]() -> std::optional<std::uint64_t> { return gateway.outbox_backlog(); };
-    b.disk = [dir = gateway.config().state_dir] { return console::disk_status(dir); };
-    return b;
-}
-
-std::unique_ptr<console::ConsoleServer> start_console(const daemon::ConsoleSettings& settings, daemon::Gateway& gateway,
+std::unique_ptr<console::ConsoleServer> start_console(const console::ConsoleSettings& settings, daemon::Gateway& gateway,
                                                       console::Hub& hub) {
-    auto server = console::ConsoleServer::start(settings, console_backend(gateway), hub);
+    auto server = console::ConsoleServer::start(settings, app::console_backend(gateway), hub);
     if (!server) {
         std::fprintf(stderr, "gatewayd: console not started: %s\n", server.error().message.c_str());
         return nullptr;
@@ -166,34 +80,11 @@ std::unique_ptr<console::ConsoleServer> start_console(const daemon::ConsoleSetti
     else
         std::printf("  no admin account yet, so nobody can log in: create one with\n"
                     "    gatewayd --add-user NAME --role admin%s\n",
-                    settings.accounts == demo_console_settings(default_console_dir()).accounts
+                    settings.accounts == console::demo_console_settings(default_console_dir()).accounts
                         ? ""
                         : (" (accounts file " + settings.accounts.string() + ")").c_str());
     std::fflush(stdout);
     return std::move(*server);
-}
-
-std::string read_password() {
-    std::string line;
-    if (::isatty(STDIN_FILENO)) {
-        termios old{};
-        ::tcgetattr(STDIN_FILENO, &old);
-        termios quiet = old;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-        std::string again;
-        std::fprintf(stderr, "password: ");
-        std::getline(std::cin, line);
-        std::fprintf(stderr, "\nagain: ");
-        std::getline(std::cin, again);
-        std::fprintf(stderr, "\n");
-        ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
-        if (line != again) return {};
-    } else {
-        std::getline(std::cin, line);
-    }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    return line;
 }
 
 int add_user(const std::string& name, const std::string& role_text, const std::string& config,
@@ -203,7 +94,7 @@ int add_user(const std::string& name, const std::string& role_text, const std::s
         std::fprintf(stderr, "gatewayd: --role must be admin or operator\n");
         return 2;
     }
-    std::filesystem::path accounts = demo_console_settings(console_dir).accounts;
+    std::filesystem::path accounts = console::demo_console_settings(console_dir).accounts;
     if (!config.empty()) {
         auto c = daemon::load_config(config);
         if (!c) {
@@ -216,13 +107,13 @@ int add_user(const std::string& name, const std::string& role_text, const std::s
         }
         accounts = c->console->accounts;
     }
-    const auto password = read_password();
-    if (password.empty()) {
+    const auto password = console::read_new_password(STDIN_FILENO, std::cin, std::cerr);
+    if (!password) {
         std::fprintf(stderr, "gatewayd: no password given (or the two did not match)\n");
         return 1;
     }
     console::AccountStore store(accounts);
-    if (auto ok = store.add(name, *role, password); !ok) {
+    if (auto ok = store.add(name, *role, *password); !ok) {
         std::fprintf(stderr, "gatewayd: %s\n", ok.error().message.c_str());
         return 1;
     }
@@ -249,9 +140,7 @@ int run_config(const std::string& path) {
     }
     console::Hub hub;
     const auto console_settings = c->console;
-    auto gw = daemon::Gateway::open(std::move(*c), daemon::fan_out({print_report, [&hub](const lane::LaneReport& r) {
-                                                                        hub.publish(r);
-                                                                    }}));
+    auto gw = daemon::Gateway::open(std::move(*c), printed_and_published(hub));
     if (!gw) {
         std::fprintf(stderr, "gatewayd: %s\n", gw.error().message.c_str());
         return 1;
@@ -271,7 +160,7 @@ int run_config(const std::string& path) {
 std::atomic<bool> interrupted{false};
 void on_signal(int) { interrupted = true; }
 
-int run_simulation(int rounds, std::optional<daemon::ConsoleSettings> console_settings) {
+int run_simulation(int rounds, std::optional<console::ConsoleSettings> console_settings) {
     char tmpl[] = "/tmp/gatewayd-sim-XXXXXX";
     if (!::mkdtemp(tmpl)) {
         std::perror("gatewayd: mkdtemp");
@@ -293,9 +182,7 @@ int run_simulation(int rounds, std::optional<daemon::ConsoleSettings> console_se
     std::unique_ptr<console::ConsoleServer> console_server;
     if (rc == 0) {
         auto config = daemon::load_config((*sim)->config_path());
-        auto gw = config ? daemon::Gateway::open(std::move(*config), daemon::fan_out({print_report, [&hub](const lane::LaneReport& r) {
-                                                                                          hub.publish(r);
-                                                                                      }}))
+        auto gw = config ? daemon::Gateway::open(std::move(*config), printed_and_published(hub))
                          : Result<std::unique_ptr<daemon::Gateway>>(unexpected(config.error()));
         if (!gw) {
             std::fprintf(stderr, "gatewayd: %s\n", gw.error().message.c_str());
@@ -318,25 +205,8 @@ int run_simulation(int rounds, std::optional<daemon::ConsoleSettings> console_se
             std::fprintf(stderr, "gatewayd: the emulated lane controllers did not link up\n");
             rc = 1;
         }
-        const auto scenarios = sim::checkpoint_scenarios((*sim)->world());
-        for (int round = 1; rc == 0 && !interrupted && (rounds == 0 || round <= rounds); ++round) {
-            int right = 0, n = 0;
-            for (const auto& sc : scenarios) {
-                if (interrupted) break;
-                {
-                    std::lock_guard lock(print_mutex);
-                    std::printf("\n--- %s · %s (%s)\n", sc.lane.c_str(), sc.title_zh.c_str(), sc.name.c_str());
-                }
-                const auto out = sim::run_scenario(**sim, sc);
-                ++n;
-                right += out.right;
-                std::lock_guard lock(print_mutex);
-                std::printf("    %s %s\n", out.right ? "✓ as expected" : "✗ NOT AS EXPECTED:", out.note.c_str());
-            }
-            std::lock_guard lock(print_mutex);
-            std::printf("\n=== round %d: %d/%d lane outcomes as expected\n", round, right, n);
-            if (right != n) rc = 1;
-        }
+        if (rc == 0 && !sim::run_rounds(**sim, sim::checkpoint_scenarios((*sim)->world()), rounds, interrupted, printer).all_right())
+            rc = 1;
         if (console_server) console_server->stop();
         gateway->stop();
         gateway->join();
@@ -351,34 +221,20 @@ int run_simulation(int rounds, std::optional<daemon::ConsoleSettings> console_se
 
 int run_core_demo() {
     char tmpl[] = "/tmp/gatewayd-demo-XXXXXX";
-    if (!::mkdtemp(tmpl)) return 1;
-    const std::filesystem::path state = tmpl;
-    const auto& world = demo::demo_world();
-    int right = 0, n = 0;
-    {
-        auto cache = store::Cache::open(state);
-        if (!cache) {
-            std::fprintf(stderr, "gatewayd: %s\n", cache.error().message.c_str());
-            return 1;
-        }
-        for (const auto& [name, province] : {std::pair<std::string, std::uint32_t>{"shanghai", 31}, {"zhejiang", 33}})
-            if (auto ok = (*cache)->apply(world.registry_batch(name, {province}, demo::demo_data_as_of())); !ok) return 1;
-        check::PassChecker checker(**cache, world.trust, decision::Policy::defaults());
-        for (const auto& why : checker.refused_certificates()) std::printf("refused certificate: %s\n", why.c_str());
-        for (const auto& sc : world.scenarios) {
-            ++n;
-            const auto d = demo::run_scenario(checker, sc);
-            const bool ok = demo::matches(sc, d);
-            right += ok;
-            std::printf("[%2d] %-36s %-6s [%s] %s / %s%s\n", n, sc.name.c_str(),
-                        std::string(decision::verdict_name(d.verdict)).c_str(), reasons_text(d).c_str(),
-                        decision::display_text(d, Lang::kZh).c_str(), decision::display_text(d, Lang::kEn).c_str(),
-                        ok ? "" : "   <-- NOT AS EXPECTED");
-        }
+    if (!::mkdtemp(tmpl)) {
+        std::perror("gatewayd: mkdtemp");
+        return 1;
     }
-    std::filesystem::remove_all(state);
-    std::printf("\n%d/%d decisions as expected\n", right, n);
-    return right == n ? 0 : 1;
+    const auto run = demo::run_core_demo(demo::demo_world(), tmpl);
+    std::filesystem::remove_all(tmpl);
+    if (!run) {
+        std::fprintf(stderr, "gatewayd: %s\n", run.error().message.c_str());
+        return 1;
+    }
+    for (const auto& why : run->refused_certificates) std::printf("refused certificate: %s\n", why.c_str());
+    for (std::size_t i = 0; i < run->rows.size(); ++i) std::printf("%s\n", demo::core_demo_line(i + 1, run->rows[i]).c_str());
+    std::printf("\n%zu/%zu decisions as expected\n", run->right(), run->rows.size());
+    return run->right() == run->rows.size() ? 0 : 1;
 }
 
 }  // namespace
@@ -411,7 +267,8 @@ int main(int argc, char** argv) {
         } else if (a == "--no-console") {
             no_console = true;
         } else if (a == "--rounds" && i + 1 < argc) {
-            rounds = std::atoi(argv[++i]);
+            const auto n = parse_unsigned<unsigned>(argv[++i], 1'000'000);
+            rounds = static_cast<int>(n.value_or(0));
             if (rounds <= 0) {
                 std::fprintf(stderr, "gatewayd: --rounds needs a positive number\n");
                 return 2;
@@ -425,10 +282,10 @@ int main(int argc, char** argv) {
     if (!check.empty()) return check_config(check);
     if (!config.empty()) return run_config(config);
     if (core_demo) return run_core_demo();
-    std::optional<daemon::ConsoleSettings> demo_console;
+    std::optional<console::ConsoleSettings> demo_console;
     if (!no_console) {
-        demo_console = demo_console_settings(console_dir);
-        if (auto ok = daemon::parse_console_listen(console_listen, *demo_console); !ok) {
+        demo_console = console::demo_console_settings(console_dir);
+        if (auto ok = console::parse_console_listen(console_listen, *demo_console); !ok) {
             std::fprintf(stderr, "gatewayd: --console-listen: %s\n", ok.error().message.c_str());
             return 2;
         }

@@ -230,7 +230,7 @@ struct ConsoleServer::Impl {
     }
 };
 
-Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(const daemon::ConsoleSettings& settings, Backend backend, Hub& hub) {
+Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(const ConsoleSettings& settings, Backend backend, Hub& hub) {
     std::unique_ptr<ConsoleServer> s(new ConsoleServer());
     s->accounts_ = std::make_unique<AccountStore>(settings.accounts);
     if (auto ok = s->accounts_->reload(); !ok) return unexpected(ok.error());

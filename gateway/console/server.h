@@ -15,7 +15,7 @@
 #include <string>
 
 #include "gateway/console/router.h"
-#include "gateway/daemon/config.h"
+#include "gateway/console/settings.h"
 
 namespace gw::console {
 
@@ -26,7 +26,7 @@ class ConsoleServer {
 public:
     /// Opens the accounts file, generates a self-signed certificate when none is configured
     /// and none exists yet, binds the listen address and starts serving.
-    static Result<std::unique_ptr<ConsoleServer>> start(const daemon::ConsoleSettings& settings, Backend backend, Hub& hub);
+    static Result<std::unique_ptr<ConsoleServer>> start(const ConsoleSettings& settings, Backend backend, Hub& hub);
     ~ConsoleServer();
     void stop();
 

@@ -99,54 +99,7 @@ Result<LaneSettings> parse_lane(const ConfFile& file, const ConfSection& section
     return l;
 }
 
-Result<ConsoleSettings> parse_console(const ConfFile& file, const ConfSection& section, const std::filesystem::path& base,
-                                      const std::filesystem::path& state_dir) {
-    ConfReader r(file, section);
-    ConsoleSettings c;
-    if (const auto* e = r.find("listen"))
-        if (auto ok = parse_console_listen(e->value, c); !ok) return unexpected(r.error(*e, ok.error().message));
-    const auto* cert = r.find("cert");
-    const auto* key = r.find("key");
-    if (!cert != !key) return unexpected(r.error("cert and key go together (or neither: a self-signed one is generated)"));
-    c.cert_supplied = cert != nullptr;
-    c.cert = cert ? resolve(base, cert->value) : state_dir / "console" / "console.crt";
-    c.key = key ? resolve(base, key->value) : state_dir / "console" / "console.key";
-    if (cert) {
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(c.cert, ec)) return unexpected(r.error(*cert, c.cert.string() + ": no such file"));
-        if (!std::filesystem::is_regular_file(c.key, ec)) return unexpected(r.error(*key, c.key.string() + ": no such file"));
-    }
-    c.accounts = r.find("accounts") ? resolve(base, r.find("accounts")->value) : state_dir / "console" / "accounts";
-    auto idle = duration_or(r, "session-idle", c.session_idle, Seconds{8 * 3600});
-    if (!idle) return unexpected(idle.error());
-    auto max = duration_or(r, "session-max", c.session_max, Seconds{24 * 3600});
-    if (!max) return unexpected(max.error());
-    if (*idle < Seconds{60}) return unexpected(r.error(*r.find("session-idle"), "at least 1m"));
-    if (*max < Seconds{600}) return unexpected(r.error(*r.find("session-max"), "at least 10m"));
-    if (*max < *idle) return unexpected(r.error(*r.find("session-max"), "shorter than session-idle"));
-    c.session_idle = *idle;
-    c.session_max = *max;
-    if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
-    return c;
-}
-
 }  // namespace
-
-Result<void> parse_console_listen(std::string_view text, ConsoleSettings& settings) {
-    const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || colon == 0) return failure("expected HOST:PORT, e.g. 0.0.0.0:8443");
-    auto host = text.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    auto port = to_unsigned(text.substr(colon + 1), 65535);
-    if (!port) return failure("port must be 0..65535");
-    unsigned char buf[16];
-    const std::string h(host);
-    if (::inet_pton(AF_INET, h.c_str(), buf) != 1 && ::inet_pton(AF_INET6, h.c_str(), buf) != 1)
-        return failure("'" + h + "' is not an IP address");
-    settings.host = std::string(host);
-    settings.port = static_cast<unsigned short>(*port);
-    return {};
-}
 
 std::string endpoint_text(const Endpoint& e) {
     if (const auto* t = std::get_if<TcpEndpoint>(&e)) {
@@ -304,7 +257,7 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     if (!sync_config) return unexpected(sync_config.error());
     if (!sync_config->gateway.empty()) c.sync = std::move(*sync_config);
     if (console_section) {
-        auto console = parse_console(file, *console_section, base, c.state_dir);
+        auto console = console::parse_console_section(file, *console_section, base, c.state_dir);
         if (!console) return unexpected(console.error());
         c.console = std::move(*console);
     }

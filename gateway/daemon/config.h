@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "gateway/console/settings.h"
 #include "gateway/core/error.h"
 #include "gateway/credential/trust.h"
 #include "gateway/decision/policy.h"
@@ -64,19 +65,6 @@ struct RegistrySettings {
     std::optional<std::filesystem::path> records;
 };
 
-/// [console]: the booth console (gateway/console/). No section: gatewayd serves no console.
-struct ConsoleSettings {
-    std::string host = "0.0.0.0";       ///< listen = HOST:PORT ([::]:8443 for IPv6); an IP address
-    unsigned short port = 8443;         ///< 0: any free port (tests)
-    std::filesystem::path cert, key;    ///< PEM; default state-dir/console/console.crt and .key
-    bool cert_supplied = false;         ///< cert and key set: used as they are, never generated
-    std::filesystem::path accounts;     ///< default state-dir/console/accounts
-    Seconds session_idle{15 * 60};      ///< session-idle: 1m..8h
-    Seconds session_max{12 * 3600};     ///< session-max: 10m..24h, at least session-idle
-};
-/// Parses "HOST:PORT" / "[V6]:PORT" (an IP address, port 0..65535) into settings.
-Result<void> parse_console_listen(std::string_view text, ConsoleSettings& settings);
-
 struct GatewayConfig {
     std::filesystem::path path;
     std::string name;
@@ -88,7 +76,7 @@ struct GatewayConfig {
     std::vector<RegistrySettings> registries;
     std::vector<LaneSettings> lanes;
     unsigned threads = 2;
-    std::optional<ConsoleSettings> console;
+    std::optional<console::ConsoleSettings> console;
     std::optional<sync::SyncConfig> sync;             ///< [sync]: registries synced and uploaded to
     std::uint64_t outbox_budget_bytes = 512ull << 20; ///< disk budget of the passage-event outbox
 };

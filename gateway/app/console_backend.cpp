@@ -1,0 +1,26 @@
+#include "gateway/app/console_backend.h"
+
+#include "gateway/app/registry_status.h"
+#include "gateway/console/server.h"
+
+namespace gw::app {
+
+console::Backend console_backend(daemon::Gateway& gateway) {
+    console::Backend b;
+    b.checkpoint = gateway.config().title;
+    b.snapshots = [&gateway] { return gateway.snapshots(); };
+    b.override_lane = [&gateway](const std::string& lane, bool open, const std::string& user, const std::string& reason) {
+        auto l = gateway.lane(lane);
+        if (!l) return false;
+        l->post_override(open, user, reason);
+        return true;
+    };
+    b.registries = [&gateway] {
+        return merge_registry_status(gateway.cache().registries(), gateway.sync_status(), gateway.upload_status());
+    };
+    b.outbox_backlog = [&gateway]() -> std::optional<std::uint64_t> { return gateway.outbox_backlog(); };
+    b.disk = [dir = gateway.config().state_dir] { return console::disk_status(dir); };
+    return b;
+}
+
+}  // namespace gw::app

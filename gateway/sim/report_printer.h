@@ -1,0 +1,32 @@
+#pragma once
+// The simulated checkpoint's terminal view: one line per lane report (decision with its
+// reasons in Chinese and English, passage, override, alert) and the scenario runner's own
+// lines, never interleaved.
+//
+// Threading: print() is a ReportSink, called on the lanes' strands; it and line() take one
+// mutex around a single write and flush, so they are safe from any thread.
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+#include "gateway/lane/lane_report.h"
+
+namespace gw::sim {
+
+/// "08:00:01 car-1    OPEN   [] 请通行 / Go ahead  两书一证 张*明 沪A12345  3.1 ms"; no newline.
+std::string report_line(const lane::LaneReport& report);
+
+class ReportPrinter {
+public:
+    explicit ReportPrinter(std::FILE* out = stdout) : out_(out) {}
+    /// The ReportSink: prints report_line(report).
+    void print(const lane::LaneReport& report);
+    /// Prints `text` and a newline as one write.
+    void line(const std::string& text);
+
+private:
+    std::mutex mutex_;
+    std::FILE* out_;
+};
+
+}  // namespace gw::sim
