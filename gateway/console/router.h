@@ -3,7 +3,8 @@
 // (gateway/console/API.md). The TLS server (server.h) feeds it; tests and the fuzz target
 // call it directly.
 //
-// Security rules applied here, for every request: the security headers (HSTS, CSP,
+// The routes themselves are a table (route_table.h), one concern per file (routes_*.cpp);
+// route() is the one dispatch point. Security rules applied there, for every request: the security headers (HSTS, CSP,
 // X-Frame-Options, X-Content-Type-Options, Referrer-Policy); a session (cookie gw_session)
 // for everything but the page, /api/status, /api/login and /metrics; on every POST the
 // session's CSRF token in X-CSRF-Token, a JSON Content-Type and, when the browser sends
@@ -72,14 +73,21 @@ public:
     Hub& hub() { return hub_; }
     SessionTable& sessions() { return sessions_; }
     const Backend& backend() const { return backend_; }
+    AccountStore& accounts() { return accounts_; }
+    LoginLimiter& limiter() { return limiter_; }
 
-private:
-    Response route(const Request& req, const std::string& peer, SteadyTime now);
-    Response login(const Request& req, const std::string& peer, SteadyTime now);
-    std::optional<Session> session_of(const Request& req, SteadyTime now);
+    /// The console's own counters in /metrics.
+    enum class Stat { kLogin, kLoginFailure, kLoginThrottled, kCsrfRefused };
+    void count(Stat stat);
+
+    /// The API's JSON for the lanes, the registries and device health (also in the live stream).
     void write_lanes(JsonWriter& w);
     void write_registries(JsonWriter& w);
     void write_health(JsonWriter& w);
+
+private:
+    Response route(const Request& req, const std::string& peer, SteadyTime now);
+    std::optional<Session> session_of(const Request& req, SteadyTime now);
 
     Backend backend_;
     Hub& hub_;
@@ -89,6 +97,9 @@ private:
     std::mutex stats_mutex_;
     std::uint64_t login_failures_ = 0, login_throttled_ = 0, csrf_refused_ = 0, logins_ = 0;
 };
+
+/// The session cookie's name.
+inline constexpr std::string_view kSessionCookie = "gw_session";
 
 /// Adds the security headers every console response carries.
 void add_security_headers(Response& res);

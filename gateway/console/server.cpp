@@ -18,6 +18,7 @@
 #include "gateway/console/http_util.h"
 #include "gateway/console/json_body.h"
 #include "gateway/console/tls.h"
+#include "gateway/core/fail.h"
 
 namespace gw::console {
 namespace {
@@ -35,7 +36,19 @@ constexpr auto kDiskInterval = std::chrono::seconds{10};
 constexpr double kDiskLowPercent = 90.0;
 constexpr std::size_t kMaxConnections = 64;
 
+constexpr auto kAcceptBackoff = std::chrono::milliseconds{200};
+
 void log_line(const std::string& s) { std::fprintf(stderr, "gatewayd: console: %s\n", s.c_str()); }
+
+std::string exception_text(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+        return x.what();
+    } catch (...) {
+        return "not a std::exception";
+    }
+}
 
 }  // namespace
 
@@ -53,7 +66,7 @@ struct ConsoleServer::Impl {
     tcp::acceptor acceptor{io};
     Router router;
     Hub& hub;
-    asio::steady_timer tiles{io}, disk{io};
+    asio::steady_timer tiles{io}, disk{io}, accept_backoff{io};
     bool disk_low = false;
     std::size_t connections = 0;
     std::thread thread;
@@ -72,10 +85,23 @@ struct ConsoleServer::Impl {
             error_code ec;
             tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
             if (ec == asio::error::operation_aborted) co_return;
-            if (ec) continue;
+            if (ec) {
+                fail(ec, "console accept");
+                // Out of file descriptors the next accept fails at once again: wait for
+                // connections to close instead of spinning on the error at full speed.
+                if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) {
+                    accept_backoff.expires_after(kAcceptBackoff);
+                    co_await accept_backoff.async_wait(asio::redirect_error(use_awaitable, ec));
+                    if (ec == asio::error::operation_aborted) co_return;
+                }
+                continue;
+            }
             if (connections >= kMaxConnections) continue;  // the socket closes here
             ++connections;
-            asio::co_spawn(io, connection(std::move(socket)), [this](std::exception_ptr) { --connections; });
+            asio::co_spawn(io, connection(std::move(socket)), [this](std::exception_ptr e) {
+                --connections;
+                if (e) log_line("a connection ended by an exception: " + exception_text(e));
+            });
         }
     }
 
@@ -283,6 +309,7 @@ void ConsoleServer::stop() {
         impl->acceptor.close(ec);
         impl->tiles.cancel();
         impl->disk.cancel();
+        impl->accept_backoff.cancel();
         impl->io.stop();  // open connections end with the process; browsers reconnect
     });
     if (impl_->thread.joinable()) impl_->thread.join();

@@ -13,94 +13,16 @@
 #include "gateway/console/router.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/gateway.h"
-#include "tests/temp_dir.h"
+#include "tests/gateway/console/router_fixture.h"
 
 using namespace gw;
 using namespace gw::console;
 using namespace std::chrono_literals;
+using gw::testing::Fixture;
+using gw::testing::code_of;
+using gw::testing::kHost;
 
 namespace {
-
-constexpr const char* kHost = "gw.test:8443";
-
-struct Overrides {
-    std::vector<std::tuple<std::string, bool, std::string, std::string>> calls;
-};
-
-struct Fixture {
-    testing::TempDir dir;
-    AccountStore accounts{dir.path / "accounts"};
-    Hub hub;
-    Overrides overrides;
-    std::unique_ptr<Router> router;
-    SteadyTime now = SteadyTime{} + 1000h;
-
-    explicit Fixture(bool with_users = true) {
-        if (with_users) {
-            REQUIRE(accounts.add("admin1", Role::kAdmin, "correct horse battery"));
-            REQUIRE(accounts.add("op1", Role::kOperator, "operator pass 123"));
-        }
-        Backend b;
-        b.checkpoint = "test";
-        b.snapshots = [] {
-            lane::LaneSnapshot s;
-            s.id = "car-1";
-            s.link_up = true;
-            s.last_plate = "沪A12345";
-            s.last_temperature = Celsius{36.6f};
-            return std::vector<lane::LaneSnapshot>{s};
-        };
-        b.override_lane = [this](const std::string& lane, bool open, const std::string& user, const std::string& reason) {
-            if (lane != "car-1") return false;
-            overrides.calls.emplace_back(lane, open, user, reason);
-            return true;
-        };
-        b.registries = [] {
-            return std::vector<RegistryStatus>{{"zhejiang", 7, TimePoint{Seconds{1583020800}}, 2, false, "head: connection refused", 41},
-                                               {"shanghai", 3, TimePoint{Seconds{1583020800}}, std::nullopt, std::nullopt, {}, std::nullopt}};
-        };
-        b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gw", 1000, 400}); };
-        b.outbox_backlog = [] { return std::optional<std::uint64_t>(3); };
-        b.now = [] { return TimePoint{Seconds{1583024400}}; };
-        router = std::make_unique<Router>(b, hub, accounts, RouterOptions{{10min, 2h}, {10min, 20, 5}});
-    }
-
-    Request request(http::verb verb, std::string target, std::string body = {}) {
-        Request r{verb, target, 11};
-        r.set(http::field::host, kHost);
-        if (verb == http::verb::post) {
-            r.set(http::field::content_type, "application/json");
-            r.body() = std::move(body);
-        }
-        r.prepare_payload();
-        return r;
-    }
-    Response send(const Request& r, std::string peer = "10.0.0.9") { return router->handle(r, peer, now); }
-
-    struct Login {
-        std::string cookie, csrf;
-    };
-    Login login(const std::string& user, const std::string& password) {
-        auto res = send(request(http::verb::post, "/api/login", R"({"user":")" + user + R"(","password":")" + password + R"("})"));
-        REQUIRE(res.result() == http::status::ok);
-        const std::string set_cookie(res[http::field::set_cookie]);
-        const auto eq = set_cookie.find('='), semi = set_cookie.find(';');
-        auto body = res.body();
-        const auto at = body.find("\"csrf\":\"");
-        return {set_cookie.substr(eq + 1, semi - eq - 1), body.substr(at + 8, 64)};
-    }
-    Request with(Request r, const Login& l, bool csrf = true) {
-        r.set(http::field::cookie, "gw_session=" + l.cookie);
-        if (csrf) r.set("X-CSRF-Token", l.csrf);
-        return r;
-    }
-};
-
-std::string code_of(const Response& r) {
-    const auto at = r.body().find("\"error\":\"");
-    if (at == std::string::npos) return "";
-    return r.body().substr(at + 9, r.body().find('"', at + 9) - at - 9);
-}
 
 lane::LaneReport fever_decision(const std::string& lane) {
     lane::LaneReport r;

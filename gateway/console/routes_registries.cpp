@@ -1,0 +1,16 @@
+// GET /api/registries: each registry's data, sync and upload state.
+#include "gateway/console/route_table.h"
+
+namespace gw::console {
+
+std::vector<Route> registry_routes() {
+    return {{http::verb::get, "/api/registries", Access::kSession, [](RouteContext& c) {
+                 JsonWriter w;
+                 w.begin_object().key("registries");
+                 c.router.write_registries(w);
+                 w.end_object();
+                 return json_response(w.str(), c.version());
+             }}};
+}
+
+}  // namespace gw::console
