@@ -130,12 +130,11 @@ Result<GrayImage> jpeg_roundtrip(const GrayImage& image, int quality) {
     require_valid(image, "jpeg_roundtrip");
     require(quality >= 1 && quality <= 100, "jpeg_roundtrip: quality outside 1..100");
     require(!image.empty(), "jpeg_roundtrip: empty image");
-    std::vector<std::uint8_t> jpeg;
+    auto jpeg = encode_jpeg(image, quality);
+    if (!jpeg) return unexpected(jpeg.error());
     cv::Mat decoded;
     try {
-        if (!cv::imencode(".jpg", as_mat(image), jpeg, {cv::IMWRITE_JPEG_QUALITY, quality}))
-            return failure("JPEG encoding failed");
-        decoded = cv::imdecode(jpeg, cv::IMREAD_GRAYSCALE);
+        decoded = cv::imdecode(*jpeg, cv::IMREAD_GRAYSCALE);
     } catch (const cv::Exception& e) {
         return failure(std::string("JPEG round trip failed: ") + e.what());
     }

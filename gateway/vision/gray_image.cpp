@@ -62,6 +62,20 @@ Result<void> write_png(const GrayImage& image, const std::filesystem::path& file
     return {};
 }
 
+Result<std::vector<std::uint8_t>> encode_jpeg(const GrayImage& image, int quality) {
+    detail::require_valid(image, "encode_jpeg");
+    if (quality < 1 || quality > 100) throw std::invalid_argument("encode_jpeg: quality outside 1..100");
+    if (image.empty()) return failure("JPEG encoding of an empty image");
+    std::vector<std::uint8_t> jpeg;
+    try {
+        if (!cv::imencode(".jpg", detail::as_mat(image), jpeg, {cv::IMWRITE_JPEG_QUALITY, quality}))
+            return failure("JPEG encoding failed");
+    } catch (const cv::Exception& e) {
+        return failure(std::string("JPEG encoding failed: ") + e.what());
+    }
+    return jpeg;
+}
+
 GrayImage copy_of(GrayView view) {
     if (view.empty()) return {};
     if (view.stride < view.width) throw std::invalid_argument("copy_of: stride smaller than width");

@@ -54,6 +54,11 @@ Result<GrayImage> load_gray(const std::filesystem::path& file);
 /// Throws std::invalid_argument when !image.valid().
 Result<void> write_png(const GrayImage& image, const std::filesystem::path& file);
 
+/// The image as a baseline JPEG file's bytes at `quality` (1..100): what a camera sends
+/// in an MJPEG stream. Fails when the codec fails or the image is empty.
+/// Throws std::invalid_argument when !image.valid() or quality is outside 1..100.
+Result<std::vector<std::uint8_t>> encode_jpeg(const GrayImage& image, int quality);
+
 /// A copy with stride == width (a view of a camera buffer made into an owned image).
 /// Throws std::invalid_argument when the view's stride is smaller than its width.
 GrayImage copy_of(GrayView view);
