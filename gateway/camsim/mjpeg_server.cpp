@@ -157,8 +157,9 @@ void MjpegServer::add_stream(std::string path, PartSource source, std::string us
 
 Result<void> MjpegServer::start() {
     error_code ec;
-    const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), impl_->options.port);
     impl_->acceptor.open(endpoint.protocol(), ec);
+    if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) impl_->acceptor.bind(endpoint, ec);
     if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) return failure("camera simulator: cannot listen on 127.0.0.1: " + ec.message(), ErrorKind::kIo);

@@ -28,6 +28,7 @@ using PartSource = std::function<std::optional<std::vector<std::uint8_t>>(std::u
 struct MjpegServerOptions {
     double fps = 25.0;  ///< Frame ticks a second on every connection (> 0).
     int max_connections = 16;
+    std::uint16_t port = 0;  ///< 0: an ephemeral port; else this one (a camera that comes back on its address).
 };
 
 class MjpegServer {
@@ -41,7 +42,7 @@ public:
     /// HTTP Basic credentials user:password (else 401), as a camera with a password does.
     void add_stream(std::string path, PartSource source, std::string user = {}, std::string password = {});
 
-    /// Binds 127.0.0.1 on an ephemeral port and starts serving. Fails (kIo) when it cannot bind.
+    /// Binds 127.0.0.1 on options.port and starts serving. Fails (kIo) when it cannot bind.
     Result<void> start();
     void stop();
 

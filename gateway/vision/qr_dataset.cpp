@@ -37,7 +37,7 @@ struct Row {
 
 }  // namespace
 
-Result<QrDatasetStats> evaluate_qr_dataset(const std::filesystem::path& dir, QrReaderOptions options) {
+Result<QrManifest> load_qr_manifest(const std::filesystem::path& dir) {
     const auto manifest_path = dir / "manifest.tsv";
     auto manifest = read_file(manifest_path);
     if (!manifest) return unexpected(manifest.error());
@@ -65,13 +65,12 @@ Result<QrDatasetStats> evaluate_qr_dataset(const std::filesystem::path& dir, QrR
         rows.push_back(std::move(row));
     }
 
-    QrDatasetStats stats;
-    QrReader reader(options);
+    QrManifest out;
     for (auto& row : rows) {
         // Several images sharing one expected file are the parts of a structured-append
         // sequence; each part decodes to a fragment, and our passes never use the feature.
         if (!literal && uses_of_file[row.expected_file] > 1) {
-            ++stats.skipped;
+            ++out.skipped;
             continue;
         }
         if (!literal) {
@@ -79,6 +78,18 @@ Result<QrDatasetStats> evaluate_qr_dataset(const std::filesystem::path& dir, QrR
             if (!text) return unexpected(text.error());
             row.expected = std::move(*text);
         }
+        out.rows.push_back({std::move(row.image), std::move(row.expected)});
+    }
+    return out;
+}
+
+Result<QrDatasetStats> evaluate_qr_dataset(const std::filesystem::path& dir, QrReaderOptions options) {
+    auto manifest = load_qr_manifest(dir);
+    if (!manifest) return unexpected(manifest.error());
+    QrDatasetStats stats;
+    stats.skipped = manifest->skipped;
+    QrReader reader(options);
+    for (const auto& row : manifest->rows) {
         QrDatasetItem item;
         item.image = row.image;
         item.has_code = !row.expected.empty();

@@ -37,6 +37,22 @@ struct QrDatasetStats {
     std::vector<QrDatasetItem> items;
 };
 
+/// One labelled image of a dataset.
+struct QrManifestRow {
+    std::string image;     ///< Path relative to the dataset folder.
+    std::string expected;  ///< The expected payload; empty: the image holds no code.
+};
+
+struct QrManifest {
+    std::vector<QrManifestRow> rows;
+    int skipped = 0;  ///< Structured-append parts (several images sharing one expected file).
+};
+
+/// Reads `dir`/manifest.tsv (the layout evaluate_qr_dataset describes), resolving
+/// `expected_file` entries. Fails when the manifest is missing, its header is neither form,
+/// a row has fewer than two columns, or an expected file cannot be read.
+Result<QrManifest> load_qr_manifest(const std::filesystem::path& dir);
+
 /// Reads `dir`/manifest.tsv, a tab-separated file with a header line whose first column is
 /// `image` (a path relative to `dir`) and whose second column is either
 ///  - `expected`: the expected text itself (empty: the image holds no code), or

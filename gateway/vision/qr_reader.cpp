@@ -13,15 +13,6 @@
 namespace gw::vision {
 namespace {
 
-ZXing::DecodeHints make_hints(const QrReaderOptions& options) {
-    ZXing::DecodeHints hints;
-    hints.setFormats(ZXing::BarcodeFormat::QRCode);
-    hints.setTryHarder(true);
-    hints.setTryRotate(true);
-    hints.setMaxNumberOfSymbols(static_cast<std::uint8_t>(std::clamp(options.max_codes, 1, 255)));
-    return hints;
-}
-
 std::vector<QrRead> to_reads(const ZXing::Results& results, bool inverted) {
     std::vector<QrRead> reads;
     for (const auto& r : results) {
@@ -36,6 +27,36 @@ std::vector<QrRead> to_reads(const ZXing::Results& results, bool inverted) {
 
 }  // namespace
 
+std::vector<QrRead> decode_qr_pass(GrayView frame, const QrPass& pass, std::vector<std::uint8_t>& scratch,
+                                   bool* decoder_error) {
+    if (frame.empty()) return {};
+    if (frame.stride < frame.width) throw std::invalid_argument("decode_qr_pass: stride smaller than width");
+    ZXing::DecodeHints hints;
+    hints.setFormats(ZXing::BarcodeFormat::QRCode);
+    hints.setTryHarder(pass.try_harder);
+    hints.setTryRotate(pass.try_rotate);
+    hints.setBinarizer(pass.binarizer == QrBinarizer::kGlobalHistogram ? ZXing::Binarizer::GlobalHistogram
+                                                                       : ZXing::Binarizer::LocalAverage);
+    hints.setMaxNumberOfSymbols(static_cast<std::uint8_t>(std::clamp(pass.max_codes, 1, 255)));
+    ZXing::ImageView view{frame.data, frame.width, frame.height, ZXing::ImageFormat::Lum, frame.stride};
+    if (pass.inverted) {
+        // zxing-cpp 1.4.0 has no tryInvert: its finder search wants dark-light-dark runs.
+        scratch.resize(static_cast<std::size_t>(frame.width) * frame.height);
+        for (int y = 0; y < frame.height; ++y) {
+            const std::uint8_t* src = frame.data + static_cast<std::size_t>(y) * frame.stride;
+            std::uint8_t* dst = scratch.data() + static_cast<std::size_t>(y) * frame.width;
+            for (int x = 0; x < frame.width; ++x) dst[x] = static_cast<std::uint8_t>(255 - src[x]);
+        }
+        view = ZXing::ImageView{scratch.data(), frame.width, frame.height, ZXing::ImageFormat::Lum};
+    }
+    try {
+        return to_reads(ZXing::ReadBarcodes(view, hints), pass.inverted);
+    } catch (const std::exception&) {
+        if (decoder_error) *decoder_error = true;
+        return {};
+    }
+}
+
 QrReader::QrReader(QrReaderOptions options) : options_(options) {}
 
 std::vector<QrRead> QrReader::read(GrayView frame) {
@@ -43,29 +64,17 @@ std::vector<QrRead> QrReader::read(GrayView frame) {
     if (frame.empty()) return {};
     if (frame.stride < frame.width) throw std::invalid_argument("QrReader::read: stride smaller than width");
 
-    const auto hints = make_hints(options_);
-    std::vector<QrRead> reads;
-    try {
+    QrPass pass{true, true, false, QrBinarizer::kLocalAverage, options_.max_codes};
+    bool decoder_error = false;
+    counters_.attempts.fetch_add(1, std::memory_order_relaxed);
+    auto reads = decode_qr_pass(frame, pass, inverted_, &decoder_error);
+    if (reads.empty() && options_.try_inverted && !decoder_error) {
+        pass.inverted = true;
         counters_.attempts.fetch_add(1, std::memory_order_relaxed);
-        reads = to_reads(
-            ZXing::ReadBarcodes({frame.data, frame.width, frame.height, ZXing::ImageFormat::Lum, frame.stride}, hints),
-            false);
-        if (reads.empty() && options_.try_inverted) {
-            // zxing-cpp 1.4.0 has no tryInvert hint; its finder-pattern search looks for
-            // dark-light-dark runs, so a light-on-dark code is invisible until we invert it.
-            inverted_.resize(static_cast<std::size_t>(frame.width) * frame.height);
-            for (int y = 0; y < frame.height; ++y) {
-                const std::uint8_t* src = frame.data + static_cast<std::size_t>(y) * frame.stride;
-                std::uint8_t* dst = inverted_.data() + static_cast<std::size_t>(y) * frame.width;
-                for (int x = 0; x < frame.width; ++x) dst[x] = static_cast<std::uint8_t>(255 - src[x]);
-            }
-            counters_.attempts.fetch_add(1, std::memory_order_relaxed);
-            reads = to_reads(
-                ZXing::ReadBarcodes({inverted_.data(), frame.width, frame.height, ZXing::ImageFormat::Lum}, hints),
-                true);
-            if (!reads.empty()) counters_.inverted_reads.fetch_add(1, std::memory_order_relaxed);
-        }
-    } catch (const std::exception&) {
+        reads = decode_qr_pass(frame, pass, inverted_, &decoder_error);
+        if (!reads.empty()) counters_.inverted_reads.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (decoder_error) {
         // A decoder exception is a library defect on one frame, not a reason to stop the
         // camera thread: the frame yields nothing and the counter makes it visible.
         counters_.decoder_errors.fetch_add(1, std::memory_order_relaxed);

@@ -68,6 +68,34 @@ private:
     Counters counters_;
 };
 
+/// ZXing's thresholding of the image before the QR search: local averages (ZXing's
+/// default, robust to glare and shading) or one global histogram threshold (reads some
+/// blurred or low-contrast codes the local one breaks up).
+enum class QrBinarizer { kLocalAverage, kGlobalHistogram };
+
+/// One ZXing pass, QR only, with every knob the gated scanner (qr_scanner.h) alternates.
+struct QrPass {
+    /// ZXing's tryHarder: every row instead of rows skipped in proportion to the height
+    /// (which misses small codes in big frames), and more rotations. About 2x the time.
+    bool try_harder = false;
+    bool try_rotate = false;
+    /// Decode the inverted image: light-on-dark (dark mode) codes.
+    bool inverted = false;
+    QrBinarizer binarizer = QrBinarizer::kLocalAverage;
+    int max_codes = 4;
+
+    /// ZXing's own defaults for QR (tryHarder and tryRotate on, local average, every code):
+    /// the bare-ZXing baseline of the benchmarks.
+    static QrPass zxing_defaults() { return {true, true, false, QrBinarizer::kLocalAverage, 255}; }
+};
+
+/// The codes of one pass over `frame` (may be a region of a larger image: any stride).
+/// `scratch` holds the inverted copy between calls (no allocation per frame). A decoder
+/// exception yields nothing and sets *decoder_error when given. Callable from any thread
+/// with its own scratch; throws std::invalid_argument when stride < width.
+std::vector<QrRead> decode_qr_pass(GrayView frame, const QrPass& pass, std::vector<std::uint8_t>& scratch,
+                                   bool* decoder_error = nullptr);
+
 /// One-shot convenience: the payloads found in `frame` with default options.
 /// Throws std::invalid_argument when !frame.valid().
 std::vector<std::string> read_qr(const GrayImage& frame);

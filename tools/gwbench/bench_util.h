@@ -37,13 +37,18 @@ inline double percentile(std::vector<double> v, double p) {
 class Report {
 public:
     explicit Report(bool json) : json_(json) {}
-    void figure(const std::string& bench, const std::string& figure, double value, const std::string& unit) {
+    /// `set` (optional) names the data a figure was measured on, e.g. "rendered/glare".
+    void figure(const std::string& bench, const std::string& figure, double value, const std::string& unit,
+                const std::string& set = {}) {
         if (json_) {
             JsonWriter w;
-            w.begin_object().field("bench", bench).field("figure", figure).field("value", value).field("unit", unit).end_object();
+            w.begin_object().field("bench", bench).field("figure", figure).field("value", value).field("unit", unit);
+            if (!set.empty()) w.field("set", set);
+            w.end_object();
             std::printf("%s\n", w.str().c_str());
         } else {
-            std::printf("%-8s %-28s %14.3f %s\n", bench.c_str(), figure.c_str(), value, unit.c_str());
+            std::printf("%-8s %-28s %14.3f %s%s\n", bench.c_str(), figure.c_str(), value, unit.c_str(),
+                        set.empty() ? "" : ("  [" + set + "]").c_str());
         }
         std::fflush(stdout);
     }

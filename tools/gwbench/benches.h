@@ -1,14 +1,18 @@
 #pragma once
+#include <string>
+
 #include "tools/gwbench/bench_util.h"
 
 namespace gw::bench {
 
 struct BenchOptions {
     bool quick = false;  ///< Smaller data and fewer rounds (smoke runs in tests).
+    std::string qr_dir;  ///< vision: measure this folder (manifest.tsv) only.
 };
 
 int run_verify_bench(Report& report, const BenchOptions& options);
 int run_lane_bench(Report& report, const BenchOptions& options);
 int run_sync_bench(Report& report, const BenchOptions& options);
+int run_vision_bench(Report& report, const BenchOptions& options);
 
 }  // namespace gw::bench

@@ -8,13 +8,15 @@
 #include "tools/gwbench/benches.h"
 
 namespace {
-constexpr const char* kUsage = R"(usage: gwbench AREA [--json] [--quick]
+constexpr const char* kUsage = R"(usage: gwbench AREA [--json] [--quick] [--qr DIR]
 
 areas:
   verify   pass verification core vs bare libsodium Ed25519 (1M-entry RocksDB cache)
   lane     eight lanes at once through emulated lane controllers against gatewayd
   sync     registry sync over HTTPS on loopback: 1M-entry bootstrap, apply rate, revocation to
            enforcement, outbox drain (needs the openssl command for test certificates)
+  vision   QR from camera frames: the gated scanner vs bare ZXing on ../shared/data/qr and
+           rendered frames, idle cost; --qr DIR measures a folder with a manifest.tsv
 )";
 }
 
@@ -26,6 +28,7 @@ int main(int argc, char** argv) {
         const std::string a = argv[i];
         if (a == "--json") json = true;
         else if (a == "--quick") options.quick = true;
+        else if (a == "--qr" && i + 1 < argc) options.qr_dir = argv[++i];
         else if (a == "--help" || a == "-h") {
             std::fputs(kUsage, stdout);
             return 0;
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
     if (area == "verify") return gw::bench::run_verify_bench(report, options);
     if (area == "lane") return gw::bench::run_lane_bench(report, options);
     if (area == "sync") return gw::bench::run_sync_bench(report, options);
+    if (area == "vision") return gw::bench::run_vision_bench(report, options);
     std::fprintf(stderr, "gwbench: %s\n%s", area.empty() ? "no area given" : ("unknown area '" + area + "'").c_str(), kUsage);
     return 2;
 }
