@@ -1,0 +1,64 @@
+#pragma once
+// Records what a CameraQrSource reports, and waits for it with a deadline (no sleeps).
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "gateway/vision/camera_qr_source.h"
+
+namespace gw::vision::test {
+
+class CameraEvents {
+public:
+    CameraCallbacks callbacks() {
+        return {[this](const CameraPayload& p) { add([&] { payloads_.push_back(p.payload); }); },
+                [this](const CameraStatus& s) { add([&] { states_.push_back(s); }); }};
+    }
+
+    /// Waits until `pred(payloads, states)` holds or `within` passes; returns whether it holds.
+    template <class Pred>
+    bool wait_for(Pred pred, std::chrono::milliseconds within) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, within, [&] { return pred(payloads_, states_); });
+    }
+    bool wait_state(CameraState state, std::chrono::milliseconds within, std::size_t nth = 1) {
+        return wait_for(
+            [&](const auto&, const std::vector<CameraStatus>& states) {
+                std::size_t n = 0;
+                for (const auto& s : states) n += s.state == state;
+                return n >= nth;
+            },
+            within);
+    }
+    bool wait_payload(const std::string& payload, std::chrono::milliseconds within) {
+        return wait_for([&](const std::vector<std::string>& p, const auto&) {
+            return std::find(p.begin(), p.end(), payload) != p.end();
+        }, within);
+    }
+    std::vector<std::string> payloads() {
+        std::lock_guard lock(mutex_);
+        return payloads_;
+    }
+    std::vector<CameraStatus> states() {
+        std::lock_guard lock(mutex_);
+        return states_;
+    }
+
+private:
+    template <class F>
+    void add(F f) {
+        {
+            std::lock_guard lock(mutex_);
+            f();
+        }
+        changed_.notify_all();
+    }
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<std::string> payloads_;
+    std::vector<CameraStatus> states_;
+};
+
+}  // namespace gw::vision::test

@@ -1,0 +1,139 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "gateway/camsim/camera_feed.h"
+#include "gateway/vision/camera_qr_source.h"
+#include "tests/gateway/vision/camera_events.h"
+#include "tests/gateway/vision/qr_fixtures.h"
+
+using namespace gw::vision;
+using namespace std::chrono_literals;
+using gw::camsim::MjpegServer;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+CameraOptions fast_options() {
+    CameraOptions o;
+    o.lost_after = 1000ms;
+    o.backoff_first = 50ms;
+    o.backoff_max = 200ms;
+    o.source.read_timeout = 500ms;
+    o.source.open_timeout = 500ms;
+    return o;
+}
+
+std::vector<std::uint8_t> plain_jpeg() { return encode_jpeg(GrayImage::filled(320, 240, 100), 80).value(); }
+
+}  // namespace
+
+TEST_CASE("a camera whose stream stops is reported lost, then back when it returns on its address") {
+    const auto part = plain_jpeg();
+    auto server = std::make_unique<MjpegServer>();
+    server->add_stream("/cam", [&](std::uint64_t) { return part; }, "admin", "pa55word");
+    REQUIRE(server->start());
+    const auto port = server->port();
+    const std::string url = "http://admin@127.0.0.1:" + std::to_string(port) + "/cam";
+    const auto creds =
+        StreamCredentials::parse("[stream admin@127.0.0.1:" + std::to_string(port) + "]\npassword = pa55word\n", "c")
+            .value();
+
+    test::CameraEvents events;
+    CameraQrSource camera(parse_camera_spec(url).value(), &creds, fast_options(), events.callbacks());
+    camera.start();
+    REQUIRE(events.wait_state(CameraState::kLive, 5s));
+
+    server.reset();  // unplugged
+    REQUIRE(events.wait_state(CameraState::kLost, 5s));
+    CHECK(camera.state() == CameraState::kLost);
+    const auto lost = events.states().back();
+    CHECK(lost.problem.starts_with(url + ": "));
+    CHECK(lost.problem.find("pa55word") == std::string::npos);
+
+    gw::camsim::MjpegServerOptions same_port;
+    same_port.port = port;
+    server = std::make_unique<MjpegServer>(same_port);
+    server->add_stream("/cam", [&](std::uint64_t) { return part; }, "admin", "pa55word");
+    REQUIRE(server->start());
+    REQUIRE(events.wait_state(CameraState::kLive, 8s, 2));
+    const auto stats = camera.stats();
+    CHECK(stats.lost == 1);
+    CHECK(stats.opens >= 2);
+    camera.stop();
+}
+
+TEST_CASE("a stream that stalls is reported lost and stop() does not hang on it") {
+    const auto part = plain_jpeg();
+    MjpegServer server;
+    // Five frames in all, then the camera freezes: reconnecting brings nothing either.
+    std::atomic<int> sent{0};
+    server.add_stream("/cam", [&](std::uint64_t) -> std::optional<std::vector<std::uint8_t>> {
+        if (sent.fetch_add(1) < 5) return part;
+        return std::nullopt;
+    });
+    REQUIRE(server.start());
+    test::CameraEvents events;
+    CameraQrSource camera(parse_camera_spec(server.url("/cam")).value(), nullptr, fast_options(), events.callbacks());
+    camera.start();
+    REQUIRE(events.wait_state(CameraState::kLive, 5s));
+    REQUIRE(events.wait_state(CameraState::kLost, 5s));
+    const auto t0 = Clock::now();
+    camera.stop();
+    CHECK(Clock::now() - t0 < 2s);
+    CHECK(camera.stats().read_failures >= 1);
+}
+
+TEST_CASE("a camera that cannot be opened is lost after lost_after and reopened with backoff") {
+    MjpegServer server;  // serves nothing at /cam: 404
+    REQUIRE(server.start());
+    test::CameraEvents events;
+    CameraQrSource camera(parse_camera_spec(server.url("/cam")).value(), nullptr, fast_options(), events.callbacks());
+    const auto t0 = Clock::now();
+    camera.start();
+    REQUIRE(events.wait_state(CameraState::kLost, 5s));
+    CHECK(Clock::now() - t0 >= 900ms);
+    CHECK(events.wait_for([&](const auto&, const auto&) { return camera.stats().open_failures >= 3; }, 5s));
+    camera.stop();
+    CHECK(events.states().size() == 1);
+    CHECK(events.states().front().problem == server.url("/cam") + ": cannot open");
+}
+
+TEST_CASE("the latest frame wins: frames the decoder had no time for are dropped and counted") {
+    const auto dir = std::filesystem::temp_directory_path() / "gw_vision_latest_frame_test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto frame = test::code_on_frame(test::pass_payload_175(30), 4, 1920, 1080);
+    for (int i = 0; i < 40; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "f%03d.png", i);
+        REQUIRE(write_png(frame, dir / name));
+    }
+    auto options = fast_options();
+    options.pace_fps = 1000;  // faster than any decoder
+    options.scan.gate = false;  // every pass on every frame: slow on purpose
+    test::CameraEvents events;
+    CameraQrSource camera(parse_camera_spec("dir:" + dir.string()).value(), nullptr, options, events.callbacks());
+    camera.start();
+    REQUIRE(events.wait_payload(test::pass_payload_175(30), 10s));
+    REQUIRE(events.wait_for([&](const auto&, const auto&) { return camera.stats().frames_captured >= 40; }, 20s));
+    camera.stop();
+    const auto s = camera.stats();
+    CHECK(s.frames_dropped > 0);
+    CHECK(s.frames_captured >= s.frames_scanned + s.frames_dropped);
+    CHECK(s.frames_captured <= s.frames_scanned + s.frames_dropped + 1);
+    CHECK(events.payloads().size() == 1);  // the same code in every frame: reported once
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the camera alerts read in Chinese and English and name the camera without its password") {
+    const auto spec = parse_camera_spec("rtsp://admin@10.0.0.5/stream1").value();
+    CHECK(camera_alert_text(spec, CameraState::kLost, gw::Lang::kZh) ==
+          "扫码摄像头无画面：rtsp://admin@10.0.0.5/stream1（请使用其他扫码方式或人工核验）");
+    CHECK(camera_alert_text(spec, CameraState::kLost, gw::Lang::kEn) ==
+          "QR camera lost: rtsp://admin@10.0.0.5/stream1 (use another reader or check by hand)");
+    CHECK(camera_alert_text(spec, CameraState::kLive, gw::Lang::kZh) == "扫码摄像头已恢复：rtsp://admin@10.0.0.5/stream1");
+    CHECK(camera_alert_text(spec, CameraState::kLive, gw::Lang::kEn) == "QR camera back: rtsp://admin@10.0.0.5/stream1");
+    CHECK(state_name(CameraState::kLost) == "lost");
+}
