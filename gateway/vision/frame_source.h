@@ -3,8 +3,15 @@
 // streams, video files (OpenCV videoio) and image folders. No OpenCV type crosses this header.
 //
 // Threading: a FrameSource belongs to one capture thread; every call blocks (device, network
-// or disk I/O). A stalled stream returns from next() as kFailed after
-// FrameSourceOptions::read_timeout (the capture library's own timeout), never later.
+// or disk I/O). A stalled stream or file returns from next() as kFailed after
+// FrameSourceOptions::read_timeout (FFmpeg's interrupt, through OpenCV); a V4L2 device after
+// OpenCV's select timeout (OPENCV_VIDEOIO_V4L_SELECT_TIMEOUT, 10 s by default).
+//
+// MJPEG streams (HTTP cameras, the simulator) are taken as JPEG packets and decoded here, so
+// a frame of another size, an empty or a corrupt part is a kRejected frame, not a crash.
+// Other codecs (H.264 over RTSP) are decoded by FFmpeg through OpenCV; OpenCV 4.6 crashed
+// on a size change in the middle of an MJPEG stream decoded that way, and a stream that
+// changes its resolution mid-stream is untested for those codecs.
 // Messages name the source by CameraSpec::text(); the password inserted at open time is
 // masked in every one of them.
 #include <chrono>
