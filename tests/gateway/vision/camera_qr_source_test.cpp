@@ -1,7 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 
 #include "gateway/camsim/camera_feed.h"
 #include "gateway/vision/camera_qr_source.h"
@@ -136,4 +143,30 @@ TEST_CASE("the camera alerts read in Chinese and English and name the camera wit
     CHECK(camera_alert_text(spec, CameraState::kLive, gw::Lang::kZh) == "扫码摄像头已恢复：rtsp://admin@10.0.0.5/stream1");
     CHECK(camera_alert_text(spec, CameraState::kLive, gw::Lang::kEn) == "QR camera back: rtsp://admin@10.0.0.5/stream1");
     CHECK(state_name(CameraState::kLost) == "lost");
+}
+
+TEST_CASE("the camera's threads run below the lanes: SCHED_BATCH and 10 nicer than the process") {
+    const auto dir = std::filesystem::temp_directory_path() / "gw_vision_priority_test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    REQUIRE(write_png(test::code_on_frame(test::pass_payload_175(31), 4), dir / "a.png"));
+    std::atomic<int> policy{-1}, nice{-100};
+    CameraCallbacks callbacks;
+    std::mutex m;
+    std::condition_variable cv;
+    callbacks.on_payload = [&](const CameraPayload&) {  // runs on the decode thread
+        policy = ::sched_getscheduler(0);
+        nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+        cv.notify_all();
+    };
+    CameraQrSource camera(parse_camera_spec("dir:" + dir.string()).value(), nullptr, fast_options(), callbacks);
+    camera.start();
+    {
+        std::unique_lock lock(m);
+        REQUIRE(cv.wait_for(lock, 10s, [&] { return policy.load() != -1; }));
+    }
+    camera.stop();
+    CHECK(policy.load() == SCHED_BATCH);
+    CHECK(nice.load() == std::min(19, ::getpriority(PRIO_PROCESS, 0) + 10));  // nice stops at 19
+    std::filesystem::remove_all(dir);
 }

@@ -151,3 +151,31 @@ TEST_CASE("a flat noisy wall has no finder candidates") {
     const auto empty = with_noise(GrayImage::filled(1280, 720, 120), 4.0, 9);
     CHECK(find_finder_patterns(empty.view(), block_means(empty.view())).empty());
 }
+
+TEST_CASE("every rendered frame bare ZXing reads, the scanner reads within three frames") {
+    int zxing_read = 0;
+    std::uint8_t seed = 40;
+    std::vector<std::uint8_t> scratch;
+    for (const auto& named : gw::camsim::rendered_set(2, 3)) {
+        CAPTURE(named.kind);
+        const auto payload = test::pass_payload_175(++seed);
+        const auto frame = gw::camsim::render_shot(payload, named.shot).value();
+        if (!has(decode_qr_pass(frame.view(), QrPass::zxing_defaults(), scratch), payload)) continue;
+        ++zxing_read;
+        QrScanner scanner;
+        const auto scans = hold(scanner, frame, 3);
+        CHECK(std::any_of(scans.begin(), scans.end(), [&](const QrScan& s) { return has(s.codes, payload); }));
+    }
+    CHECK(zxing_read >= 10);
+}
+
+TEST_CASE("a pass sliding into view is read within three frames of coming to rest") {
+    const auto payload = test::pass_payload_175(60);
+    Shot shot;
+    shot.module_px = 3.5;
+    QrScanner scanner;
+    bool read = false;
+    for (std::uint64_t i = 0; i <= 10 + 2 && !read; ++i)  // 10 frames sliding in, then at rest
+        read = has(scanner.scan(gw::camsim::render_walk_in(payload, shot, 10, i).value().view()).codes, payload);
+    CHECK(read);
+}
