@@ -1,5 +1,6 @@
 #pragma once
 // Records what a CameraQrSource reports, and waits for it with a deadline (no sleeps).
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -18,10 +19,17 @@ public:
     }
 
     /// Waits until `pred(payloads, states)` holds or `within` passes; returns whether it holds.
+    /// Re-checked at every report and every 20 ms, so a predicate may also read the camera's
+    /// counters (which report nothing when they move).
     template <class Pred>
     bool wait_for(Pred pred, std::chrono::milliseconds within) {
+        const auto deadline = std::chrono::steady_clock::now() + within;
         std::unique_lock lock(mutex_);
-        return changed_.wait_for(lock, within, [&] { return pred(payloads_, states_); });
+        while (!pred(payloads_, states_)) {
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            changed_.wait_for(lock, std::chrono::milliseconds{20});
+        }
+        return true;
     }
     bool wait_state(CameraState state, std::chrono::milliseconds within, std::size_t nth = 1) {
         return wait_for(

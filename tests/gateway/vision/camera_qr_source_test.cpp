@@ -111,8 +111,8 @@ TEST_CASE("the latest frame wins: frames the decoder had no time for are dropped
     const auto dir = std::filesystem::temp_directory_path() / "gw_vision_latest_frame_test";
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    const auto frame = test::code_on_frame(test::pass_payload_175(30), 4, 1920, 1080);
-    for (int i = 0; i < 40; ++i) {
+    const auto frame = test::code_on_frame(test::pass_payload_175(30), 3, 640, 360);
+    for (int i = 0; i < 24; ++i) {
         char name[32];
         std::snprintf(name, sizeof name, "f%03d.png", i);
         REQUIRE(write_png(frame, dir / name));
@@ -124,7 +124,7 @@ TEST_CASE("the latest frame wins: frames the decoder had no time for are dropped
     CameraQrSource camera(parse_camera_spec("dir:" + dir.string()).value(), nullptr, options, events.callbacks());
     camera.start();
     REQUIRE(events.wait_payload(test::pass_payload_175(30), 10s));
-    REQUIRE(events.wait_for([&](const auto&, const auto&) { return camera.stats().frames_captured >= 40; }, 20s));
+    REQUIRE(events.wait_for([&](const auto&, const auto&) { return camera.stats().frames_captured >= 24; }, 20s));
     camera.stop();
     const auto s = camera.stats();
     CHECK(s.frames_dropped > 0);
