@@ -1,0 +1,260 @@
+#!/usr/bin/python3
+"""Trains, measures and exports the plate recogniser (a small CTC model on render.py's lines).
+
+    # train (resumes from CKPT if it exists; stop it any time, run it again to go on)
+    nice -n 19 /usr/bin/python3 tools/plates/train.py train --checkpoint /var/tmp/plates/ckpt.pt
+    # measure a checkpoint on the held-out synthetic set and on a folder with a manifest.csv
+    /usr/bin/python3 tools/plates/train.py eval --checkpoint CKPT --real ../shared/data/plates/ccpd-crops
+    # export the ONNX the gateway ships (opset 11, batch 1, OpenCV 4.6's importer)
+    /usr/bin/python3 tools/plates/train.py export --checkpoint CKPT --out models/plate_ocr.onnx
+
+The training stream is render.sample(TRAIN_SEED, i) for i = 0, 1, 2, ...: a resumed run
+continues at the sample after the last one the checkpoint saw, so a run stopped and resumed
+sees exactly the data of an uninterrupted one. The held-out set is another seed
+(HELDOUT_SEED), never trained on. Real crops are for measuring only.
+"""
+import argparse
+import csv
+import math
+import os
+import sys
+import time
+
+import cv2
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import render  # noqa: E402
+
+TRAIN_SEED = 20261205
+HELDOUT_SEED = 5
+NUM_CLASSES = len(render.ALPHABET) + 1  # + the CTC blank at index 0
+
+
+class PlateNet(nn.Module):
+    """3x32x96 BGR line -> [1, NUM_CLASSES, 1, 24] logits (24 time steps, left to right).
+
+    Only Conv, BatchNorm, ReLU and MaxPool: every op OpenCV 4.6's ONNX importer takes, and the
+    output keeps its 4-D layout so that the export needs no Squeeze or Transpose."""
+
+    def __init__(self):
+        super().__init__()
+
+        def block(cin, cout, k=3, pad=1):
+            return [nn.Conv2d(cin, cout, k, padding=pad, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+
+        self.features = nn.Sequential(
+            *block(3, 32), nn.MaxPool2d(2),                          # 16x48
+            *block(32, 64), nn.MaxPool2d(2),                         # 8x24
+            *block(64, 96), *block(96, 96), nn.MaxPool2d((2, 1)),    # 4x24
+            *block(96, 128), nn.MaxPool2d((2, 1)),                   # 2x24
+            *block(128, 128, (2, 1), 0),                             # 1x24
+            *block(128, 128, (1, 5), (0, 2)),                        # context along the line
+        )
+        self.classifier = nn.Conv2d(128, NUM_CLASSES, 1)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+def to_tensor(lines):
+    """uint8 BGR HxWx3 lines -> float NCHW in [-1, 1] (plate_reader.cpp does the same)."""
+    a = np.stack(lines).astype(np.float32)
+    return torch.from_numpy((a - 127.5) / 127.5).permute(0, 3, 1, 2).contiguous()
+
+
+def encode(text):
+    return [render.ALPHABET.index(c) + 1 for c in text]
+
+
+def greedy(logits):
+    """logits [N, C, 1, T] -> texts (best path: collapse repeats, drop blanks)."""
+    best = logits[:, :, 0, :].argmax(1).cpu().numpy()
+    out = []
+    for row in best:
+        s, prev = [], 0
+        for k in row:
+            if k != prev and k != 0:
+                s.append(render.ALPHABET[k - 1])
+            prev = k
+        out.append(''.join(s))
+    return out
+
+
+class Stream(torch.utils.data.IterableDataset):
+    def __init__(self, start, batch):
+        self.start, self.batch = start, batch
+
+    def __iter__(self):
+        glyphs = render.Glyphs()
+        i = self.start
+        while True:
+            lines, texts = [], []
+            for _ in range(self.batch):
+                crop, text, _, double_row = render.sample(glyphs, TRAIN_SEED, i)
+                lines.append(render.to_line(crop, double_row))
+                texts.append(text)
+                i += 1
+            yield to_tensor(lines), texts
+
+
+def heldout_set(per_kind):
+    glyphs = render.Glyphs()
+    items = []
+    n = 0
+    for kind in render.KINDS:
+        for _ in range(per_kind):
+            crop, text, kind_, double_row = render.sample(glyphs, HELDOUT_SEED, n, kind)
+            items.append((render.to_line(crop, double_row), text, kind_))
+            n += 1
+    return items
+
+
+def real_set(folder):
+    items = []
+    with open(os.path.join(folder, 'manifest.csv'), newline='') as f:
+        for row in csv.DictReader(f):
+            img = cv2.imdecode(np.fromfile(os.path.join(folder, row['file']), np.uint8), cv2.IMREAD_COLOR)
+            double_row = row.get('rows') == '2'
+            items.append((render.to_line(img, double_row), row['plate'], 'real'))
+    return items
+
+
+@torch.no_grad()
+def measure(model, items):
+    """{group: (full-plate accuracy, character accuracy, n)}; characters compared by position."""
+    model.eval()
+    stats = {}
+    for k in range(0, len(items), 128):
+        chunk = items[k:k + 128]
+        preds = greedy(model(to_tensor([c[0] for c in chunk])))
+        for (_, text, group), pred in zip(chunk, preds):
+            for g in (group, 'all'):
+                s = stats.setdefault(g, [0, 0, 0, 0])
+                s[0] += pred == text
+                s[1] += sum(a == b for a, b in zip(pred, text)) if len(pred) == len(text) else 0
+                s[2] += len(text)
+                s[3] += 1
+    model.train()
+    return {g: (s[0] / s[3], s[1] / s[2], s[3]) for g, s in stats.items()}
+
+
+def load(path, model, opt=None):
+    ck = torch.load(path, map_location='cpu')
+    model.load_state_dict(ck['model'])
+    if opt is not None:
+        opt.load_state_dict(ck['opt'])
+    return ck
+
+
+def cmd_train(args):
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(TRAIN_SEED)
+    model = PlateNet()
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    step, seen, elapsed = 0, 0, 0.0
+    if os.path.exists(args.checkpoint):
+        ck = load(args.checkpoint, model, opt)
+        step, seen, elapsed = ck['step'], ck['seen'], ck['elapsed']
+        print(f'resumed at step {step} ({seen} images, {elapsed / 3600:.2f} h)', flush=True)
+    else:
+        os.makedirs(os.path.dirname(os.path.abspath(args.checkpoint)), exist_ok=True)
+    print(f'parameters: {sum(p.numel() for p in model.parameters())}', flush=True)
+    heldout = heldout_set(25)
+    real = real_set(args.real) if args.real else []
+    loader = torch.utils.data.DataLoader(Stream(seen, args.batch), batch_size=None, num_workers=args.workers,
+                                         prefetch_factor=4 if args.workers else 2)
+    t0, window_t, window_n = time.time(), time.time(), 0
+    for x, texts in loader:
+        # Exponential decay to a floor: the schedule depends only on the step, so resuming is exact.
+        lr = max(args.lr * 0.5 ** (step / args.half_life), args.lr / 20)
+        for g in opt.param_groups:
+            g['lr'] = lr
+        logits = model(x)[:, :, 0, :]                       # N, C, T
+        logp = F.log_softmax(logits, 1).permute(2, 0, 1)    # T, N, C
+        targets = torch.tensor([k for t in texts for k in encode(t)])
+        lengths = torch.tensor([len(t) for t in texts])
+        loss = F.ctc_loss(logp, targets, torch.full((len(texts),), logp.shape[0], dtype=torch.long), lengths,
+                          zero_infinity=True)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        seen += len(texts)
+        window_n += len(texts)
+        if step % args.log_every == 0:
+            now = time.time()
+            print(f'step {step} images {seen} loss {loss.item():.4f} lr {lr:.2e} '
+                  f'{window_n / (now - window_t):.1f} images/s', flush=True)
+            window_t, window_n = now, 0
+        if step % args.save_every == 0 or (args.steps and step >= args.steps):
+            elapsed_now = elapsed + time.time() - t0
+            tmp = args.checkpoint + '.tmp'
+            torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'step': step, 'seen': seen,
+                        'elapsed': elapsed_now}, tmp)
+            os.replace(tmp, args.checkpoint)
+            if step % args.eval_every == 0:
+                m = measure(model, heldout)
+                r = measure(model, real).get('all') if real else None
+                per_kind = ' '.join(f'{k}={m[k][0]:.2f}' for k in render.KINDS)
+                print(f'eval step {step} ({elapsed_now / 3600:.2f} h): synthetic full {m["all"][0]:.3f} '
+                      f'[{per_kind}]' + (f' real full {r[0]:.3f} char {r[1]:.3f}' if r else ''), flush=True)
+        if args.steps and step >= args.steps:
+            break
+
+
+def cmd_eval(args):
+    torch.set_num_threads(args.threads)
+    model = PlateNet()
+    ck = load(args.checkpoint, model)
+    print(f'checkpoint: step {ck["step"]}, {ck["seen"]} images, {ck["elapsed"] / 3600:.2f} h')
+    m = measure(model, heldout_set(args.per_kind))
+    for k in list(render.KINDS) + ['all']:
+        print(f'synthetic {k}: full {m[k][0]:.3f} char {m[k][1]:.3f} (n={m[k][2]})')
+    for folder in args.real:
+        r = measure(model, real_set(folder))['all']
+        print(f'real {folder}: full {r[0]:.3f} char {r[1]:.3f} (n={r[2]})')
+
+
+def cmd_export(args):
+    model = PlateNet()
+    ck = load(args.checkpoint, model)
+    model.eval()
+    x = torch.zeros(1, 3, render.LINE_H, render.LINE_W)
+    torch.onnx.export(model, x, args.out, opset_version=11, input_names=['line'], output_names=['logits'],
+                      do_constant_folding=True)
+    print(f'exported step {ck["step"]} ({ck["seen"]} images) to {args.out}')
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    t = sub.add_parser('train')
+    t.add_argument('--checkpoint', required=True, help='kept outside the repository')
+    t.add_argument('--batch', type=int, default=64)
+    t.add_argument('--lr', type=float, default=2e-3)
+    t.add_argument('--half-life', type=int, default=6000, help='steps for the learning rate to halve')
+    t.add_argument('--steps', type=int, default=0, help='stop after this step (0: run until stopped)')
+    t.add_argument('--threads', type=int, default=1)
+    t.add_argument('--workers', type=int, default=1, help='renderer processes')
+    t.add_argument('--log-every', type=int, default=20)
+    t.add_argument('--save-every', type=int, default=100)
+    t.add_argument('--eval-every', type=int, default=500)
+    t.add_argument('--real', default='', help='a folder with manifest.csv to measure on (never trained on)')
+    e = sub.add_parser('eval')
+    e.add_argument('--checkpoint', required=True)
+    e.add_argument('--per-kind', type=int, default=100)
+    e.add_argument('--real', nargs='*', default=[])
+    e.add_argument('--threads', type=int, default=2)
+    x = sub.add_parser('export')
+    x.add_argument('--checkpoint', required=True)
+    x.add_argument('--out', required=True)
+    args = ap.parse_args()
+    {'train': cmd_train, 'eval': cmd_eval, 'export': cmd_export}[args.cmd](args)
+
+
+if __name__ == '__main__':
+    main()
