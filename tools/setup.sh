@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build pkgconf git
   # libraries (each lives behind one module; see README "Dependencies")
   libboost-dev libssl-dev libsodium-dev libprotobuf-dev protobuf-compiler
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libzxing-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libopencv-dnn-dev libzxing-dev
   librocksdb-dev doctest-dev
   nginx openssl  # registry sync tests: nginx serves a registry's static export; openssl makes test certificates
   # libFuzzer targets (clang-14) and sanitizers

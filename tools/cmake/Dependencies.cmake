@@ -13,7 +13,7 @@ endif()
 
 # Debian's split libopencv-*-dev packages ship no CMake config: find the pieces we use.
 find_path(OpenCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
-foreach(component core imgproc imgcodecs videoio)
+foreach(component core imgproc imgcodecs videoio dnn)
   find_library(OpenCV_${component}_LIBRARY opencv_${component} REQUIRED)
   add_library(opencv_${component} UNKNOWN IMPORTED)
   set_target_properties(opencv_${component} PROPERTIES
