@@ -7,6 +7,8 @@
     /usr/bin/python3 tools/plates/train.py eval --checkpoint CKPT --real ../shared/data/plates/ccpd-crops
     # export the ONNX the gateway ships (opset 11, batch 1, OpenCV 4.6's importer)
     /usr/bin/python3 tools/plates/train.py export --checkpoint CKPT --out models/plate_ocr.onnx
+    # measure the exported file as the gateway runs it (OpenCV dnn, one thread)
+    /usr/bin/python3 tools/plates/train.py measure --onnx models/plate_ocr.onnx --real ../shared/data/plates/ccpd-crops
 
 The training stream is render.sample(TRAIN_SEED, i) for i = 0, 1, 2, ...: a resumed run
 continues at the sample after the last one the checkpoint saw, so a run stopped and resumed
@@ -229,6 +231,29 @@ def cmd_export(args):
     print(f'exported step {ck["step"]} ({ck["seen"]} images) to {args.out}')
 
 
+def cmd_measure(args):
+    """The shipped artifact as the gateway runs it: the ONNX through OpenCV's dnn module."""
+    cv2.setNumThreads(1)
+    net = cv2.dnn.readNetFromONNX(args.onnx)
+    sets = [('synthetic', heldout_set(args.per_kind))] + [(f, real_set(f)) for f in args.real]
+    for name, items in sets:
+        stats, times = {}, []
+        for line, text, group in items:
+            t = time.perf_counter()
+            net.setInput(to_tensor([line]).numpy())
+            pred = greedy(torch.from_numpy(net.forward()))[0]
+            times.append(time.perf_counter() - t)
+            for g in (group, 'all'):
+                s = stats.setdefault(g, [0, 0, 0, 0])
+                s[0] += pred == text
+                s[1] += sum(a == b for a, b in zip(pred, text)) if len(pred) == len(text) else 0
+                s[2] += len(text)
+                s[3] += 1
+        for g, s in stats.items():
+            print(f'{name} {g}: full {s[0] / s[3]:.3f} char {s[1] / s[2]:.3f} (n={s[3]})')
+        print(f'{name}: {1000 * float(np.median(times)):.2f} ms per crop (median, model only, 1 thread)')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -252,8 +277,12 @@ def main():
     x = sub.add_parser('export')
     x.add_argument('--checkpoint', required=True)
     x.add_argument('--out', required=True)
+    m = sub.add_parser('measure', help='the exported ONNX through OpenCV dnn')
+    m.add_argument('--onnx', required=True)
+    m.add_argument('--per-kind', type=int, default=100)
+    m.add_argument('--real', nargs='*', default=[])
     args = ap.parse_args()
-    {'train': cmd_train, 'eval': cmd_eval, 'export': cmd_export}[args.cmd](args)
+    {'train': cmd_train, 'eval': cmd_eval, 'export': cmd_export, 'measure': cmd_measure}[args.cmd](args)
 
 
 if __name__ == '__main__':
