@@ -125,6 +125,16 @@ def real_set(folder):
     return items
 
 
+def tally(stats, group, pred, text):
+    """Counts one read into stats[group] and stats['all']: [full right, chars right, chars, plates]."""
+    for g in (group, 'all'):
+        s = stats.setdefault(g, [0, 0, 0, 0])
+        s[0] += pred == text
+        s[1] += sum(a == b for a, b in zip(pred, text)) if len(pred) == len(text) else 0
+        s[2] += len(text)
+        s[3] += 1
+
+
 @torch.no_grad()
 def measure(model, items):
     """{group: (full-plate accuracy, character accuracy, n)}; characters compared by position."""
@@ -134,12 +144,7 @@ def measure(model, items):
         chunk = items[k:k + 128]
         preds = greedy(model(to_tensor([c[0] for c in chunk])))
         for (_, text, group), pred in zip(chunk, preds):
-            for g in (group, 'all'):
-                s = stats.setdefault(g, [0, 0, 0, 0])
-                s[0] += pred == text
-                s[1] += sum(a == b for a, b in zip(pred, text)) if len(pred) == len(text) else 0
-                s[2] += len(text)
-                s[3] += 1
+            tally(stats, group, pred, text)
     model.train()
     return {g: (s[0] / s[3], s[1] / s[2], s[3]) for g, s in stats.items()}
 
@@ -243,12 +248,7 @@ def cmd_measure(args):
             net.setInput(to_tensor([line]).numpy())
             pred = greedy(torch.from_numpy(net.forward()))[0]
             times.append(time.perf_counter() - t)
-            for g in (group, 'all'):
-                s = stats.setdefault(g, [0, 0, 0, 0])
-                s[0] += pred == text
-                s[1] += sum(a == b for a, b in zip(pred, text)) if len(pred) == len(text) else 0
-                s[2] += len(text)
-                s[3] += 1
+            tally(stats, group, pred, text)
         for g, s in stats.items():
             print(f'{name} {g}: full {s[0] / s[3]:.3f} char {s[1] / s[2]:.3f} (n={s[3]})')
         print(f'{name}: {1000 * float(np.median(times)):.2f} ms per crop (median, model only, 1 thread)')
