@@ -137,7 +137,10 @@ fi
 # --- state that must survive: real passage events in the outbox, the cache -------------------
 sim=$work/sim
 mkdir -p "$sim"
-if "$build/bin/lanesim" --rounds 1 --dir "$sim" >"$work/lanesim.log" 2>&1 && [ -d "$sim/state/outbox" ]; then
+# lanesim's own verdict on the scenarios is not this test's business (a busy machine can make a
+# timing-sensitive round fail): what counts is that the lanes decided and recorded events.
+"$build/bin/lanesim" --rounds 1 --dir "$sim" >"$work/lanesim.log" 2>&1
+if [ -d "$sim/state/outbox" ]; then
     cp -a "$sim/state/." "$root/var/lib/gatewayd/"
     in_root chown -R gatewayd:gatewayd /var/lib/gatewayd
     events=$(find "$root/var/lib/gatewayd/outbox" -name '*.log' -size +0 | wc -l)
