@@ -267,6 +267,92 @@ TEST_CASE("suspensions, the shared list, letter and issuer-key revocations and f
     CHECK(r.out.starts_with("snapshot at seq "));
 }
 
+TEST_CASE("a records file imported lands in the registry's log in one append, its as-of line not sent") {
+    Served s;
+    spit(s.dir.path / "zhejiang.records",
+         "# Zhejiang's records, exported elsewhere\nregistry zhejiang 33\nas-of 2020-03-02T07:00:00+08:00\n"
+         "cert " + to_base64(s.pinghu.bytes()) + "\nrevoke-pass 1a2b3c4d5e06\nrevoke-letter personal 330482 1007\n"
+         "revoke-key 33 6\nsuspend 92330482MA2AC5D6E4\nlist 7c1c5347e021 2020-02-28\n");
+    const auto r = s.run(V{"registry", "import", "zhejiang.records"} + s.admin());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out == "appended 6 records at seq 1..6\n");
+    const auto state = s.state();
+    CHECK(json_number(state, "latest_seq") == 6);
+    CHECK(json_number(state, "segments") == 1);
+    CHECK(json_number(state, "certificates") == 1);
+    CHECK(json_number(state, "revoked_passes") == 1);
+    CHECK(json_number(state, "revoked_letters") == 1);
+    CHECK(json_number(state, "revoked_keys") == 1);
+    CHECK(json_number(state, "suspended") == 1);
+    CHECK(json_number(state, "listed") == 1);
+    // The segment is the registry's own, dated when it appended, not the file's as-of.
+    CHECK(s.segment(0).created_at > parse_time("2020-03-02T07:00:00+08:00").value());
+
+    // The same from stdin, with --json.
+    const auto again = s.run(V{"registry", "import", "-", "--json"} + s.admin(), "registry zhejiang 33\nas-of 2020-03-02T07:00:00+08:00\nrevoke-pass 1a2b3c4d5e07\n");
+    INFO(again.err);
+    REQUIRE(again.code == 0);
+    CHECK(json_number(again.out, "first_seq") == 7);
+    CHECK(json_number(s.state(), "revoked_passes") == 2);
+}
+
+TEST_CASE("a records file of another registry, or one the registry refuses, is one line and exit 1, and nothing lands") {
+    Served s;
+    spit(s.dir.path / "shanghai.records", "registry shanghai 31\nas-of 2020-03-02T07:00:00+08:00\nrevoke-pass 1a2b3c4d5e06\n");
+    auto r = s.run(V{"registry", "import", "shanghai.records"} + s.admin());
+    INFO(r.err);
+    CHECK(r.code == 1);
+    CHECK(r.one_error_line());
+    CHECK(contains(r.err, "shanghai.records: the records of registry 'shanghai', but https://127.0.0.1:"));
+    CHECK(contains(r.err, "is registry 'zhejiang'"));
+    // Named zhejiang, but a revocation of a Shanghai key: the registry refuses the whole file.
+    spit(s.dir.path / "mixed.records",
+         "registry zhejiang 33\nas-of 2020-03-02T07:00:00+08:00\nrevoke-pass 1a2b3c4d5e06\nrevoke-key 31 1\n");
+    r = s.run(V{"registry", "import", "mixed.records"} + s.admin());
+    INFO(r.err);
+    CHECK(r.code == 1);
+    CHECK(r.one_error_line());
+    CHECK(contains(r.err, "record 2: province 31 is not one registry zhejiang speaks for"));
+    CHECK(json_number(s.state(), "latest_seq") == 0);
+}
+
+TEST_CASE("a malformed records file is refused in one line naming the file and line, before anything is sent") {
+    Scratch s;
+    Witness w;
+    const std::vector<std::string> conn = {"--url", w.url(), "--ca", s.tls.ca(), "--token-file", "admin.token"};
+    const std::string header = "registry zhejiang 33\nas-of 2020-03-02T07:00:00+08:00\n";
+    struct Case {
+        std::string text;
+        std::string says;
+    };
+    const std::vector<Case> cases = {
+        {header + "revoke-pass 1a2b3c4d5e06\nrevoke-pass xyz\n", "bad.records:4:"},
+        {header + "suspend 91330482MA28A1B2C1\n", "bad.records:3:"},
+        {header + "frobnicate 12\n", "bad.records:3:"},
+        {"as-of 2020-03-02T07:00:00+08:00\nrevoke-pass 1a2b3c4d5e06\n", "bad.records"},
+        {header, "bad.records: no records to import"},
+        {std::string("registry zhejiang 33\nas-of 2020-03-02T07:00:00+08:00\nrevoke-pass 1a2b3c4d5e06\0\n", 75), "bad.records"},
+    };
+    for (const auto& c : cases) {
+        spit(s.dir.path / "bad.records", c.text);
+        const auto r = s.run(V{"registry", "import", "bad.records"} + conn);
+        INFO(c.text);
+        INFO(r.err);
+        CHECK(r.code == 2);
+        CHECK(r.one_error_line());
+        CHECK(contains(r.err, c.says));
+    }
+    auto r = s.run(V{"registry", "import", "missing.records"} + conn);
+    CHECK(r.code == 2);
+    CHECK(r.one_error_line());
+    CHECK(contains(r.err, "missing.records"));
+    r = s.run(V{"registry", "import"} + conn);
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, "give one records file, or - to read it from stdin"));
+    CHECK(w.connections() == 0);
+}
+
 TEST_CASE("a wrong admin token is refused with the registry's one-line error and exit 1, and no token is printed") {
     Served s;
     spit(s.dir.path / "wrong.token", "wrong-token-0123456789abcdef\n");
@@ -417,7 +503,7 @@ TEST_CASE("malformed arguments are refused in one line naming the option, before
 
 TEST_CASE("every registry command has a --help, and passctl --help lists the group") {
     Scratch s;
-    for (const std::string cmd : {"issue", "revoke", "suspend", "unsuspend", "shared-list", "freight", "add-issuer",
+    for (const std::string cmd : {"issue", "revoke", "suspend", "unsuspend", "shared-list", "freight", "import", "add-issuer",
                                   "snapshot", "state", "head"}) {
         const auto r = s.run(V{"registry", cmd, "--help"});
         INFO(cmd << ": " << r.err);

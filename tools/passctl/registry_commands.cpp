@@ -47,6 +47,7 @@ commands:
   unsuspend
   shared-list  add holder tokens to the shared list, or remove them
   freight      publish a freight pass signed elsewhere
+  import       append every record of a records file (config/README.md)
   add-issuer   publish an issuer certificate, with its secret key to issue here
   snapshot     compact the registry's log into a snapshot now
   state        the registry's state, as JSON
@@ -109,6 +110,16 @@ constexpr const char* kFreightHelp = R"(usage: passctl registry freight CONNECTI
 
 Publishes a freight pass signed elsewhere (passctl issue --type freight) so that gateways
 find it by each plate it binds. - reads the payload from stdin.
+)";
+
+constexpr const char* kImportHelp = R"(usage: passctl registry import CONNECTION (FILE | -) [--json]
+
+Appends every record of a records file (config/README.md: the registry and as-of lines,
+then one record a line) to the registry's log in one request: all land together or none.
+The file is read whole and checked here first; a malformed one is refused in one line
+naming the file and line, and nothing is sent. Its registry line must name the registry
+the URL reaches (asked first: admin/state). The as-of line is not sent: the records are
+the registry's as of when it appends them. - reads the file from stdin. At most 16 MiB.
 )";
 
 constexpr const char* kAddIssuerHelp = R"(usage: passctl registry add-issuer CONNECTION --certificate ISSUER.cert
@@ -377,6 +388,37 @@ int freight(int argc, char** argv) {
     return post_records(*args, {store::FreightRecord{payload, decoded->pass.plates}});
 }
 
+int import_records(int argc, char** argv) {
+    auto args = parse_args(argc, argv, with_connection({{"json", false}}, true), true);
+    if (!args) return usage_error(args.error().message);
+    if (args->positional().size() != 1) return usage_error("give one records file, or - to read it from stdin");
+    const std::string path = args->positional()[0];
+    constexpr std::size_t kMaxFile = 16u << 20;  // registryd's request body cap
+    std::string text;
+    if (path == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        if (text.size() > kMaxFile) return usage_error("stdin: over 16 MiB: more than the registry takes in one request");
+    } else {
+        auto read = read_file(path, kMaxFile);
+        if (!read) return usage_error(read.error().message);
+        text = std::move(*read);
+    }
+    auto batch = store::parse_records(text, path == "-" ? "stdin" : path);
+    if (!batch) return usage_error(batch.error().message);
+    if (batch->records.empty()) return usage_error((path == "-" ? "stdin" : path) + ": no records to import");
+    auto target = target_from(*args, true);
+    if (!target) return usage_error(target.error().message);
+    // The file names its registry: records meant for another one are refused before they are sent.
+    const auto asked = send(*target, "admin/state", std::nullopt, kMaxStateAnswer);
+    if (asked.code != kOk) return asked.code;
+    auto state = api::parse_state(asked.body);
+    if (!state) return unreadable(state.error());
+    if (state->registry != batch->registry)
+        return refused(path + ": the records of registry '" + api::one_line(batch->registry, 64) + "', but " + target->url.text() +
+                       " is registry '" + api::one_line(state->registry, 64) + "'");
+    return post_records(*args, std::move(batch->records));
+}
+
 // Conf values are one line, trimmed, and a '#' after a blank starts a comment: a name that
 // could change what the registry reads is refused rather than mangled.
 Result<void> conf_safe(const std::string& option, const std::string& value) {
@@ -565,7 +607,7 @@ constexpr Subcommand kSubcommands[] = {
     {"issue", issue, kIssueHelp, kFieldsByTypeHelp},           {"revoke", revoke, kRevokeHelp},
     {"suspend", suspend, kSuspendHelp},     {"unsuspend", unsuspend, kSuspendHelp},
     {"shared-list", shared_list, kSharedListHelp}, {"freight", freight, kFreightHelp},
-    {"add-issuer", add_issuer, kAddIssuerHelp},    {"snapshot", snapshot, kSnapshotHelp},
+    {"import", import_records, kImportHelp},       {"add-issuer", add_issuer, kAddIssuerHelp},    {"snapshot", snapshot, kSnapshotHelp},
     {"state", state, kStateHelp},           {"head", head, kHeadHelp},
 };
 
@@ -577,7 +619,7 @@ int registry_command(int argc, char** argv) {
         if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") help = true;
     if (argc < 3 || std::string_view(argv[2]).starts_with("-")) {
         if (help) return std::fputs(kGroupHelp, stdout), std::fputs(kConnectionHelp, stdout), kOk;
-        return usage_error("registry: give a command: issue, revoke, suspend, unsuspend, shared-list, freight, "
+        return usage_error("registry: give a command: issue, revoke, suspend, unsuspend, shared-list, freight, import, "
                            "add-issuer, snapshot, state, head (passctl registry --help)");
     }
     const std::string_view name = argv[2];
