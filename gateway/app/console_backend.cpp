@@ -1,6 +1,6 @@
 #include "gateway/app/console_backend.h"
 
-#include "gateway/app/registry_status.h"
+#include "gateway/app/sync_report.h"
 #include "gateway/console/server.h"
 
 namespace gw::app {
@@ -15,9 +15,7 @@ console::Backend console_backend(daemon::Gateway& gateway) {
         l->post_override(open, user, reason);
         return true;
     };
-    b.registries = [&gateway] {
-        return merge_registry_status(gateway.cache().registries(), gateway.sync_status(), gateway.upload_status());
-    };
+    b.registries = [&gateway] { return registry_status(gateway); };
     b.outbox_backlog = [&gateway]() -> std::optional<std::uint64_t> { return gateway.outbox_backlog(); };
     b.disk = [dir = gateway.config().state_dir] { return console::disk_status(dir); };
     return b;

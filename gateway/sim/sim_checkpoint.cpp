@@ -11,14 +11,6 @@ namespace {
 
 void write_text(const std::filesystem::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
-std::string records_text(const store::RecordBatch& b) {
-    std::string out = "# demo registry data (simulated checkpoint)\nregistry " + b.registry;
-    for (auto p : b.provinces) out += " " + std::to_string(p);
-    out += "\nas-of " + format_time(b.as_of) + "\n";
-    for (const auto& r : b.records) out += store::format_record(r) + "\n";
-    return out;
-}
-
 void write_line(int fd, std::string_view text) {
     std::string line(text);
     line += "\r\n";
@@ -39,6 +31,14 @@ std::string registry_source(const SimOptions& options, const std::string& name) 
 }
 
 }  // namespace
+
+std::string records_text(const store::RecordBatch& b) {
+    std::string out = "# demo registry data (simulated checkpoint)\nregistry " + b.registry;
+    for (auto p : b.provinces) out += " " + std::to_string(p);
+    out += "\nas-of " + format_time(b.as_of) + "\n";
+    for (const auto& r : b.records) out += store::format_record(r) + "\n";
+    return out;
+}
 
 Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& io, const std::filesystem::path& dir,
                                                              TimePoint now, SimOptions options) {

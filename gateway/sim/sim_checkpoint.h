@@ -48,6 +48,9 @@ struct SimOptions {
     std::string extra_config;
 };
 
+/// A records file's text (config/README.md) for `batch`: what the demo loads its registries with.
+std::string records_text(const store::RecordBatch& batch);
+
 class SimCheckpoint {
 public:
     /// Builds today's demo world, starts the emulated devices on `io` and writes trust.conf,

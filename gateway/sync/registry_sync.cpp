@@ -204,6 +204,11 @@ asio::awaitable<RegistrySync::Outcome> RegistrySync::round() {
         ++status_.batches;
         status_.entries += update.entries;
     }
+    // One line per batch that brought entries (not per head refresh): the operator, and lanesim
+    // from outside, see when a revocation became enforceable.
+    if (update.entries && log_)
+        log_("registry " + endpoint_.trust.name + ": applied " + std::to_string(update.entries) + " entries through seq " + std::to_string(cursor_.seq) +
+             " (head version " + std::to_string(cursor_.head_version) + ")");
     co_return update.caught_up ? Outcome::kApplied : Outcome::kMore;
 }
 

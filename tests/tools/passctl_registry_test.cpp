@@ -503,7 +503,7 @@ TEST_CASE("malformed arguments are refused in one line naming the option, before
 
 TEST_CASE("every registry command has a --help, and passctl --help lists the group") {
     Scratch s;
-    for (const std::string cmd : {"issue", "revoke", "suspend", "unsuspend", "shared-list", "freight", "import", "add-issuer",
+    for (const std::string cmd : {"issue", "revoke", "suspend", "unsuspend", "shared-list", "freight", "import", "add-issuer", "events",
                                   "snapshot", "state", "head"}) {
         const auto r = s.run(V{"registry", cmd, "--help"});
         INFO(cmd << ": " << r.err);

@@ -1,5 +1,7 @@
 #include "tools/passctl/registry_commands.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -51,6 +53,7 @@ commands:
   add-issuer   publish an issuer certificate, with its secret key to issue here
   snapshot     compact the registry's log into a snapshot now
   state        the registry's state, as JSON
+  events       the passage events the registry holds from one gateway
   head         the registry's signed head: version, seq, issued, expires
 )";
 
@@ -138,6 +141,13 @@ Compacts the registry's log into a signed snapshot now (it also does so on its o
 constexpr const char* kStateHelp = R"(usage: passctl registry state CONNECTION
 
 Prints the registry's state as JSON: log length, head, counts, issuers, gateways.
+)";
+
+constexpr const char* kEventsHelp = R"(usage: passctl registry events CONNECTION --gateway NAME [--json]
+
+The passage events the registry holds from gateway NAME (its client certificate's CN): the
+first and last seq, how many (each stored once, by seq) and how many arrived again since the
+registry started (duplicates: resends whose answer was lost). Exit 1 when it holds none.
 )";
 
 constexpr const char* kHeadHelp = R"(usage: passctl registry head --url URL --ca CA.pem --cert C.pem --key K.pem
@@ -561,6 +571,28 @@ int state(int argc, char** argv) {
     return kOk;
 }
 
+int events(int argc, char** argv) {
+    auto args = parse_args(argc, argv, with_connection({{"gateway"}, {"json", false}}, true));
+    if (!args) return usage_error(args.error().message);
+    auto gateway = args->required("gateway");
+    if (!gateway) return usage_error(gateway.error().message);
+    // The name goes into the query string as it is: only what a certificate CN of ours holds.
+    if (gateway->empty() || gateway->size() > 64 ||
+        !std::all_of(gateway->begin(), gateway->end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }))
+        return usage_error("--gateway: expected 1..64 letters, digits, '-', '_' or '.'");
+    auto target = target_from(*args, true);
+    if (!target) return usage_error(target.error().message);
+    const auto sent = send(*target, "admin/events?gateway=" + *gateway, std::nullopt, kMaxAdminAnswer);
+    if (sent.code != kOk) return sent.code;
+    auto held = api::parse_gateway_events(sent.body);
+    if (!held) return unreadable(held.error());
+    if (args->has("json")) return print_body(sent.body), kOk;
+    std::printf("%s: events %llu..%llu, %llu held, %llu received again\n", gateway->c_str(),
+                static_cast<unsigned long long>(held->first_seq), static_cast<unsigned long long>(held->last_seq),
+                static_cast<unsigned long long>(held->count), static_cast<unsigned long long>(held->duplicates));
+    return kOk;
+}
+
 int head(int argc, char** argv) {
     auto args = parse_args(argc, argv, with_connection({{"json", false}}, false));
     if (!args) return usage_error(args.error().message);
@@ -608,7 +640,8 @@ constexpr Subcommand kSubcommands[] = {
     {"suspend", suspend, kSuspendHelp},     {"unsuspend", unsuspend, kSuspendHelp},
     {"shared-list", shared_list, kSharedListHelp}, {"freight", freight, kFreightHelp},
     {"import", import_records, kImportHelp},       {"add-issuer", add_issuer, kAddIssuerHelp},    {"snapshot", snapshot, kSnapshotHelp},
-    {"state", state, kStateHelp},           {"head", head, kHeadHelp},
+    {"state", state, kStateHelp},           {"events", events, kEventsHelp},
+    {"head", head, kHeadHelp},
 };
 
 }  // namespace
@@ -620,7 +653,7 @@ int registry_command(int argc, char** argv) {
     if (argc < 3 || std::string_view(argv[2]).starts_with("-")) {
         if (help) return std::fputs(kGroupHelp, stdout), std::fputs(kConnectionHelp, stdout), kOk;
         return usage_error("registry: give a command: issue, revoke, suspend, unsuspend, shared-list, freight, import, "
-                           "add-issuer, snapshot, state, head (passctl registry --help)");
+                           "add-issuer, snapshot, state, events, head (passctl registry --help)");
     }
     const std::string_view name = argv[2];
     for (const auto& c : kSubcommands) {
