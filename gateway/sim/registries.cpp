@@ -277,4 +277,10 @@ Result<EventsHeld> DemoRegistries::events(const std::string& name) const {
                       json_number(*out, "duplicates")};
 }
 
+Result<std::uint64_t> DemoRegistries::latest_seq(const std::string& name) const {
+    auto out = admin(name, {"state"});
+    if (!out) return unexpected(out.error());
+    return json_number(*out, "latest_seq");
+}
+
 }  // namespace gw::sim

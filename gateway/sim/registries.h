@@ -63,6 +63,8 @@ public:
     /// tool's one-line error.
     Result<std::string> admin(const std::string& name, std::vector<std::string> args) const;
     Result<EventsHeld> events(const std::string& name) const;
+    /// The newest entry of registry `name`'s log (passctl registry state).
+    Result<std::uint64_t> latest_seq(const std::string& name) const;
 
 private:
     struct Registry {

@@ -26,12 +26,6 @@ bool wait_for(const std::atomic<bool>& stop, Pred&& pred, milliseconds timeout) 
     return true;
 }
 
-// The lane display's two lines (Chinese, English) as one.
-std::string one_line(std::string text) {
-    for (auto at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) text.replace(at, 1, " / ");
-    return text;
-}
-
 double ms_since(steady_clock::time_point t) { return duration<double, std::milli>(steady_clock::now() - t).count(); }
 
 std::string fixed(double v, int decimals = 0) {
@@ -141,12 +135,14 @@ RegistryRoundResult run_registry_round(SimCheckpoint& sim, DemoRegistries& regis
         judge.verdict(false, "revoke: " + (revoked ? "no seq in '" + *revoked + "'" : revoked.error().message));
         return result;
     }
-    acted("zhejiang", "passctl registry revoke --pass " + pass_id + ": seq " + std::to_string(*seq));
+    const auto command_ms = ms_since(revoke_started);
+    acted("zhejiang", "passctl registry revoke --pass " + pass_id + ": seq " + std::to_string(*seq) + " (the command took " +
+                          fixed(command_ms) + " ms)");
     if (wait_for(stop, [&] { return watch.holds("zhejiang", *seq); }, kSyncDeadline))
         result.revocation_to_enforcement_ms = ms_since(revoke_started);
     out = judge.scan("walk-1", payload, false, "撤销");
     if (out.right) result.revocation_to_refusal_ms = ms_since(revoke_started);
-    judge.verdict(out.right, out.right ? "refused: " + one_line(out.display) : out.note);
+    judge.verdict(out.right, out.right ? "refused: the display showed 撤销 (revoked)" : out.note);
     if (result.revocation_to_enforcement_ms && result.revocation_to_refusal_ms)
         say("    撤销到拒绝 / revocation to refusal: " + fixed(*result.revocation_to_refusal_ms) +
             " ms (the gateway held the revocation after " + fixed(*result.revocation_to_enforcement_ms) +
@@ -165,7 +161,8 @@ RegistryRoundResult run_registry_round(SimCheckpoint& sim, DemoRegistries& regis
     const bool held = wait_for(stop, [&] { return watch.holds("shanghai", *suspend_seq); }, kSyncDeadline);
     const auto employee = fresh_payload(world, "valid-commuter-walk", 100000u * static_cast<unsigned>(round) + 1);
     out = judge.scan("walk-1", employee, false, "暂停");
-    judge.verdict(out.right && held, !held ? "the gateway never applied the suspension" : out.right ? "refused: " + one_line(out.display) : out.note);
+    judge.verdict(out.right && held, !held ? "the gateway never applied the suspension"
+                                     : out.right ? "refused: the display showed 暂停 (suspended)" : out.note);
     auto resumed = registries.admin("shanghai", {"unsuspend", "--enterprise", kShanghaiFirm});
     const auto resume_seq = resumed ? appended_seq(*resumed) : std::nullopt;
     if (!resume_seq || !wait_for(stop, [&] { return watch.holds("shanghai", *resume_seq); }, kSyncDeadline)) {

@@ -22,6 +22,8 @@
 #include <thread>
 
 #include "gateway/core/time.h"
+#include "gateway/sim/registries.h"
+#include "gateway/sim/registry_round.h"
 #include "gateway/sim/scenarios.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/bench_util.h"
@@ -30,7 +32,7 @@ namespace {
 
 using namespace gw;
 
-constexpr const char* kUsage = R"(usage: lanesim [--gatewayd PATH] [--rounds N] [--keep] [--dir DIR]
+constexpr const char* kUsage = R"(usage: lanesim [--gatewayd PATH] [--rounds N] [--keep] [--dir DIR] [--no-registries]
                [--console-listen HOST:PORT] [--console-dir DIR] [--session-idle DURATION]
                [--start-when FILE] [--hold]
 
@@ -38,6 +40,12 @@ Starts gatewayd (default: the one beside lanesim) on a generated configuration w
 emulated lanes, runs every scenario N times (default 1) and checks each outcome.
   --keep      keep the generated files and gatewayd's log (printed path)
   --dir DIR   work in DIR (a new or empty directory, kept) instead of /tmp/lanesim-XXXXXX
+
+The registries: Shanghai's and Zhejiang's registryd (beside lanesim, with passctl) are started
+on loopback and gatewayd syncs from them; after each round's lane scenarios they act (a pass
+issued, then revoked; an enterprise suspended; Shanghai stopped and restarted) and every
+outcome is checked from outside: the lanes, the registries' admin API, gatewayd's log.
+  --no-registries  gatewayd loads today's records files instead (no registry scenarios)
 
 The booth console (off unless one of these is given):
   --console-listen A     serve the console on A (default 127.0.0.1:0, any free port); its
@@ -100,7 +108,7 @@ void print_log_tail(const std::filesystem::path& log) {
 int main(int argc, char** argv) {
     std::filesystem::path gatewayd = tools::self_dir() / "gatewayd";
     int rounds = 1;
-    bool keep = false, hold = false;
+    bool keep = false, hold = false, with_registries = true;
     std::filesystem::path work_dir, console_dir, start_when;
     std::optional<std::string> console_listen, session_idle;
     for (int i = 1; i < argc; ++i) {
@@ -126,6 +134,8 @@ int main(int argc, char** argv) {
             start_when = argv[++i];
         } else if (a == "--hold") {
             hold = true;
+        } else if (a == "--no-registries") {
+            with_registries = false;
         } else {
             std::fprintf(stderr, "lanesim: unknown argument '%s'\n%s", a.c_str(), kUsage);
             return 2;
@@ -177,6 +187,16 @@ int main(int argc, char** argv) {
     const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
     sim::SimOptions options;
     options.extra_config = console_conf;
+    std::unique_ptr<sim::DemoRegistries> registries;
+    if (with_registries) {
+        auto started = sim::DemoRegistries::start(demo::demo_world_at(now), {dir / "registries", tools::self_dir(), "sim-jinshan-pinghu", now});
+        if (!started) {
+            std::fprintf(stderr, "lanesim: registries: %s\n", started.error().message.c_str());
+            return 2;
+        }
+        registries = std::move(*started);
+        registries->configure(options);
+    }
     auto sim = sim::SimCheckpoint::create(devices, dir, now, std::move(options));
     if (!sim) {
         std::fprintf(stderr, "lanesim: %s\n", sim.error().message.c_str());
@@ -185,8 +205,8 @@ int main(int argc, char** argv) {
     const auto log = dir / "gatewayd.log";
     const pid_t child = tools::spawn_gatewayd(gatewayd, (*sim)->config_path(), log);
     std::optional<int> child_status;  // set once gatewayd has exited (and been reaped)
-    int right = 0, total = 0;
-    std::vector<double> latencies;
+    int right = 0, total = 0, registry_outcomes = 0;
+    std::vector<double> latencies, revocation_ms;
     bool linked = true;
     if (console) {
         std::string url;
@@ -213,6 +233,23 @@ int main(int argc, char** argv) {
         linked = sim::wait_linked(**sim, std::chrono::seconds{15});
         if (!linked) std::fprintf(stderr, "lanesim: the lanes did not link up with gatewayd (see %s)\n", log.c_str());
     }
+    sim::GatewayWatch watch;
+    watch.holds = [&log](const std::string& name, std::uint64_t seq) { return sim::log_shows_applied(read_text(log), name, seq); };
+    if (linked && registries) {
+        // Both registries' logs, as far as they go now, applied at the gateway before the first scan.
+        for (const auto& name : registries->names()) {
+            const auto seq = registries->latest_seq(name);
+            const auto end = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+            while (seq && !watch.holds(name, *seq) && std::chrono::steady_clock::now() < end)
+                std::this_thread::sleep_for(std::chrono::milliseconds{10});
+            if (!seq || !watch.holds(name, *seq)) {
+                std::fprintf(stderr, "lanesim: gatewayd did not sync registry %s within 10 s: %s\n", name.c_str(),
+                             seq ? "see its log" : seq.error().message.c_str());
+                print_log_tail(log);
+                linked = false;
+            }
+        }
+    }
     if (linked && !start_when.empty()) {
         std::printf("waiting for %s\n", start_when.c_str());
         std::fflush(stdout);
@@ -238,9 +275,22 @@ int main(int argc, char** argv) {
             // A gatewayd that has died would make every further scenario wait for its timeout.
             if ((child_status = exited(child))) break;
         }
+        if (registries && !g_stop && !child_status) {
+            const auto r = sim::run_registry_round(**sim, *registries, watch, round, g_stop, [](const std::string& line) {
+                std::printf("%s\n", line.c_str());
+                std::fflush(stdout);
+            });
+            right += static_cast<int>(r.right);
+            total += static_cast<int>(r.outcomes);
+            registry_outcomes += static_cast<int>(r.outcomes);
+            if (r.revocation_to_refusal_ms) revocation_ms.push_back(*r.revocation_to_refusal_ms);
+            child_status = exited(child);
+        }
     }
     // Every scenario of every round ran (not cut short by SIGTERM or a gatewayd that died).
-    const bool complete = total == rounds * static_cast<int>(scenarios.size());
+    constexpr int kRegistryOutcomes = 6;  // issued, revoked, suspended, two lanes with Shanghai down, Shanghai back
+    const bool complete = total - registry_outcomes == rounds * static_cast<int>(scenarios.size()) &&
+                          registry_outcomes == (registries ? rounds * kRegistryOutcomes : 0);
     if (!complete && g_stop) std::printf("stopped by a signal after %d of %d scenarios\n", total, rounds * static_cast<int>(scenarios.size()));
     if (hold && linked && !child_status && !g_stop) {
         std::printf("holding: %d/%d right; gatewayd keeps running until SIGTERM\n", right, total);
@@ -266,6 +316,13 @@ int main(int argc, char** argv) {
         if (const auto b = l.controller->snapshot().barrier; b != proto::BARRIER_POSITION_CLOSED)
             std::fprintf(stderr, "lanesim: %s: barrier %s after shutdown\n", l.id.c_str(), proto::BarrierPosition_Name(b).c_str());
     (*sim)->stop();
+    // Every registryd stopped and waited for: none outlives lanesim.
+    const bool registries_stopped = [&] {
+        if (!registries) return true;
+        const auto pids = registries->pids();
+        registries.reset();
+        return std::none_of(pids.begin(), pids.end(), [](pid_t p) { return ::kill(p, 0) == 0; });
+    }();
     guard.reset();
     devices.stop();
     device_thread.join();
@@ -274,10 +331,14 @@ int main(int argc, char** argv) {
     if (!latencies.empty())
         std::printf("scan_to_barrier (opened passes, at the controller): p50 %.2f ms, max %.2f ms over %zu\n",
                     bench::percentile(latencies, 50), bench::percentile(latencies, 100), latencies.size());
+    if (!revocation_ms.empty())
+        std::printf("revocation to refusal (revoke command -> the lane shows the refusal): p50 %.0f ms, max %.0f ms over %zu\n",
+                    bench::percentile(revocation_ms, 50), bench::percentile(revocation_ms, 100), revocation_ms.size());
+    if (!registries_stopped) std::printf("lanesim: a registryd process outlived the run\n");
     std::printf("gatewayd SIGTERM: %s; barriers after shutdown: %s\n",
                 child_status ? "NOT CLEAN (it had exited before)" : clean ? "clean exit 0" : "NOT CLEAN",
                 closed ? "all closed" : "NOT ALL CLOSED");
     if (keep) std::printf("files kept in %s\n", dir.c_str());
     else std::filesystem::remove_all(dir);
-    return right == total && complete && clean && closed ? 0 : 1;
+    return right == total && complete && clean && closed && registries_stopped ? 0 : 1;
 }
