@@ -8,19 +8,17 @@
 
 #include <memory>
 
+#include "gateway/core/free_with.h"
+
 #include "gateway/console/accounts.h"
 #include "gateway/core/conf.h"
 
 namespace gw::console {
 namespace {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-    void operator()(T* p) const { F(p); }
-};
-using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using PKey = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
+using Cert = std::unique_ptr<X509, FreeWith<X509_free>>;
+using Bio = std::unique_ptr<BIO, FreeWith<BIO_free_all>>;
 
 std::string bio_text(BIO* b) {
     char* data = nullptr;

@@ -66,6 +66,12 @@ struct Judge {
         say(std::string("    ") + (right ? "✓ as expected " : "✗ NOT AS EXPECTED: ") + note);
         return right;
     }
+    // A registry action the scenario needs: its failure is a wrong outcome, its success a line.
+    bool done(const Result<void>& ok, const std::string& who, const std::string& what) {
+        if (!ok) return verdict(false, ok.error().message);
+        say("    registry " + who + ": " + what);
+        return true;
+    }
     SimOutcome scan(const std::string& lane, const std::string& payload, bool expect_open, const std::string& text = {},
                     std::optional<std::string> plate = std::nullopt) {
         SimScenario sc;
@@ -174,11 +180,7 @@ RegistryRoundResult run_registry_round(SimCheckpoint& sim, DemoRegistries& regis
     if (stop) return result;
     // 4. Shanghai's registry goes down; the lanes keep deciding from the cache.
     judge.title("walk-1, car-1", "上海登记处停机，车道照常判定", "shanghai-down");
-    if (auto ok = registries.stop("shanghai"); !ok) {
-        judge.verdict(false, ok.error().message);
-        return result;
-    }
-    acted("shanghai", "registryd stopped");
+    if (!judge.done(registries.stop("shanghai"), "shanghai", "registryd stopped")) return result;
     out = judge.scan("walk-1", fresh_payload(world, "valid-commuter-walk", 100000u * static_cast<unsigned>(round) + 2), true);
     judge.verdict(out.right, out.right ? "a Shanghai pass opened walk-1 with its registry down" : out.note);
     out = judge.scan("car-1", fresh_payload(world, "valid-commuter-car", 100000u * static_cast<unsigned>(round) + 3), true, {},
@@ -188,11 +190,7 @@ RegistryRoundResult run_registry_round(SimCheckpoint& sim, DemoRegistries& regis
     if (stop) return result;
     // 5. Back on the same port: the events it missed drain to it, each once.
     judge.title("-", "上海登记处恢复，积压通行记录补传", "shanghai-back");
-    if (auto ok = registries.restart("shanghai"); !ok) {
-        judge.verdict(false, ok.error().message);
-        return result;
-    }
-    acted("shanghai", "registryd restarted");
+    if (!judge.done(registries.restart("shanghai"), "shanghai", "registryd restarted")) return result;
     EventsHeld sh, zj;
     const auto restarted = steady_clock::now();
     const bool drained = wait_for(
