@@ -353,6 +353,21 @@ TEST_CASE("a malformed records file is refused in one line naming the file and l
     CHECK(w.connections() == 0);
 }
 
+TEST_CASE("registry events names the gateway it asks about, and a gateway the registry never heard from is exit 1") {
+    Served s;
+    auto r = s.run(V{"registry", "events", "--gateway", "gw-1"} + s.admin());
+    INFO(r.err);
+    CHECK(r.code == 1);
+    CHECK(r.one_error_line());
+    CHECK(contains(r.err, "no events from gateway 'gw-1'"));
+    for (const std::string bad : {std::string("gw 1"), std::string("gw&x=1"), std::string(65, 'g')}) {
+        r = s.run(V{"registry", "events", "--gateway", bad} + s.admin());
+        INFO(bad << ": " << r.err);
+        CHECK(r.code == 2);
+        CHECK(contains(r.err, "--gateway: expected 1..64 letters, digits, '-', '_' or '.'"));
+    }
+}
+
 TEST_CASE("a wrong admin token is refused with the registry's one-line error and exit 1, and no token is printed") {
     Served s;
     spit(s.dir.path / "wrong.token", "wrong-token-0123456789abcdef\n");
