@@ -200,9 +200,12 @@ const DemoRegistries::Registry* DemoRegistries::find(const std::string& name) co
 std::string DemoRegistries::url(const Registry& r) const { return "https://127.0.0.1:" + std::to_string(r.port) + "/v1/"; }
 
 void DemoRegistries::configure(SimOptions& options) const {
+    // poll-interval no longer than long-poll: the sync client waits poll-interval minus the time
+    // the registry held the request before asking again, so a longer interval would leave a gap
+    // after every quiet long poll in which a revocation waits (10 s with 20 s and 30 s).
     for (const auto& r : registries_)
         options.synced_registries[r.name] = "url = " + url(r) + "\nevents-url = " + url(r) + "\nroot-key = " +
-                                            root_keys_.at(r.name) + "\nlong-poll = 20s\npoll-interval = 30s\n";
+                                            root_keys_.at(r.name) + "\nlong-poll = 20s\npoll-interval = 20s\n";
     options.extra_config += "\n[sync]\ngateway = " + options_.gateway + "\nca-file = " + tls_.ca.string() +
                             "\nclient-cert = " + tls_.client_cert.string() + "\nclient-key = " + tls_.client_key.string() + "\n";
 }
