@@ -170,3 +170,33 @@ TEST_CASE("the camera's threads run below the lanes: SCHED_BATCH and 10 nicer th
     CHECK(nice.load() == std::min(19, ::getpriority(PRIO_PROCESS, 0) + 10));  // nice stops at 19
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a camera that stalls again after a reconnect is reported lost again, also when each reconnect yields a frame") {
+    const auto part = plain_jpeg();
+    MjpegServer server;
+    // 0: a steady stream. 1: the camera's buffer gives two frames on each new connection, then
+    // nothing: every reconnect brings a frame sooner than lost_after, and it is still lost.
+    std::atomic<int> mode{0};
+    server.add_stream("/cam", [&](std::uint64_t frame) -> std::optional<std::vector<std::uint8_t>> {
+        if (mode.load() == 0 || frame < 2) return part;
+        return std::nullopt;
+    });
+    REQUIRE(server.start());
+    test::CameraEvents events;
+    CameraQrSource camera(parse_camera_spec(server.url("/cam")).value(), nullptr, fast_options(), events.callbacks());
+    camera.start();
+    REQUIRE(events.wait_state(CameraState::kLive, 5s));
+    mode = 1;
+    REQUIRE(events.wait_state(CameraState::kLost, 5s));
+    mode = 0;
+    REQUIRE(events.wait_state(CameraState::kLive, 5s, 2));
+    mode = 1;
+    REQUIRE(events.wait_state(CameraState::kLost, 5s, 2));
+    // And it stays lost while each reconnect yields its two frames.
+    const auto opens = camera.stats().opens;
+    REQUIRE(events.wait_for([&](const auto&, const auto&) { return camera.stats().opens >= opens + 2; }, 5s));
+    CHECK(camera.state() == CameraState::kLost);
+    camera.stop();
+    CHECK(camera.stats().lost == 2);
+    CHECK(events.states().size() == 4);
+}
