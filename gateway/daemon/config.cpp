@@ -302,6 +302,7 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     for (std::size_t i = 0; i < c.lanes.size(); ++i) {
         auto& l = c.lanes[i];
         ConfReader lr(file, *lane_sections[i]);
+        if (!l.qr_cameras.empty()) l.camera_credentials = c.camera_credentials;
         for (auto& cam : l.qr_cameras) {
             const bool local = cam.kind == vision::SourceKind::kFile || cam.kind == vision::SourceKind::kDir;
             if (local) cam.location = resolve(base, cam.location).string();

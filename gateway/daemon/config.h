@@ -61,6 +61,7 @@ struct LaneSettings {
     /// QR cameras (`qr-cameras = v4l2:/dev/video0, rtsp://user@host/path, http://..., file:..., dir:...`):
     /// every stream with a user has its password in GatewayConfig::camera_credentials.
     std::vector<vision::CameraSpec> qr_cameras;
+    std::shared_ptr<const vision::StreamCredentials> camera_credentials;  ///< the checkpoint's (may be null)
     std::optional<SerialDevice> plate_feed; ///< ANPR results, one plate a line
     ThermalMode thermal = ThermalMode::kFrames;
 };
