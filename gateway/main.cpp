@@ -171,7 +171,9 @@ int run_simulation(int rounds, std::optional<console::ConsoleSettings> console_s
     auto guard = asio::make_work_guard(devices);
     std::thread device_thread([&] { devices.run(); });
     const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
-    auto sim = sim::SimCheckpoint::create(devices, dir, now);
+    sim::SimOptions sim_options;
+    sim_options.cameras = true;  // walk-1 and car-1 read passes from video; car-2 and truck-1 from scanners
+    auto sim = sim::SimCheckpoint::create(devices, dir, now, std::move(sim_options));
     int rc = 0;
     if (!sim) {
         std::fprintf(stderr, "gatewayd: simulation: %s\n", sim.error().message.c_str());
@@ -195,6 +197,8 @@ int run_simulation(int rounds, std::optional<console::ConsoleSettings> console_s
         std::printf("检查站网关 / Checkpoint gateway: simulated 金山—平湖联合检查站 (Jinshan–Pinghu), %s\n",
                     format_time(now).c_str());
         std::printf("lanes: car-1 (to Zhejiang), car-2 (to Shanghai), truck-1, walk-1; trust roots: Shanghai, Zhejiang\n");
+        std::printf("QR cameras (MJPEG over loopback, opened like IP cameras): walk-1 %s, car-1 %s; serial scanners: car-2, truck-1\n",
+                    (*sim)->cameras()->url("walk-1").c_str(), (*sim)->cameras()->url("car-1").c_str());
         std::printf("files: %s (gatewayd.conf, trust.conf, *.records); Ctrl-C to stop\n", dir.c_str());
         if (console_settings) console_server = start_console(*console_settings, *gateway, hub);
         std::printf("\n");
@@ -205,7 +209,7 @@ int run_simulation(int rounds, std::optional<console::ConsoleSettings> console_s
             std::fprintf(stderr, "gatewayd: the emulated lane controllers did not link up\n");
             rc = 1;
         }
-        if (rc == 0 && !sim::run_rounds(**sim, sim::checkpoint_scenarios((*sim)->world()), rounds, interrupted, printer).all_right())
+        if (rc == 0 && !sim::run_rounds(**sim, sim::checkpoint_scenarios((*sim)->world(), true), rounds, interrupted, printer).all_right())
             rc = 1;
         if (console_server) console_server->stop();
         gateway->stop();
