@@ -1,7 +1,5 @@
 #include "gateway/sim/sim_cameras.h"
 
-#include <unistd.h>
-
 #include <thread>
 
 #include "gateway/vision/qr_reader.h"
@@ -42,13 +40,7 @@ Result<std::unique_ptr<SimCameras>> SimCameras::start(const std::vector<std::str
     if (!empty) return unexpected(empty.error());
     c->empty_ = std::move(*empty);
     for (const auto& l : lanes) c->views_[l];
-    // A port below Linux's ephemeral range (32768 and up): a camera reconnecting to a stopped
-    // stream may otherwise connect to itself on that very port (a TCP self-connect on
-    // loopback) and hold it, so that the stream could not come back on its address.
-    const auto start = static_cast<std::uint16_t>(20000 + (::getpid() * 37) % 10000);
-    Result<void> served = failure("no port");
-    for (int i = 0; i < 200 && !served; ++i) served = c->serve(static_cast<std::uint16_t>(20000 + (start - 20000 + i) % 10000));
-    if (!served) return unexpected(served.error());
+    if (auto ok = c->serve(0); !ok) return unexpected(ok.error());
     return c;
 }
 
