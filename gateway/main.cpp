@@ -193,6 +193,7 @@ int run_simulation(int rounds, std::optional<console::ConsoleSettings> console_s
     // (a gatewayd installed alone) the demo runs on today's records files instead.
     std::unique_ptr<sim::DemoRegistries> registries;
     sim::SimOptions options;
+    options.cameras = true;  // walk-1 and car-1 read passes from video; car-2 and truck-1 from scanners
     const auto bin_dir = std::filesystem::read_symlink("/proc/self/exe").parent_path();
     if (std::filesystem::exists(bin_dir / "registryd") && std::filesystem::exists(bin_dir / "passctl")) {
         auto started = sim::DemoRegistries::start(demo::demo_world_at(now), {dir / "registries", bin_dir, kGatewayName, now});
@@ -235,6 +236,8 @@ int run_simulation(int rounds, std::optional<console::ConsoleSettings> console_s
         std::printf("lanes: car-1 (to Zhejiang), car-2 (to Shanghai), truck-1, walk-1; trust roots: Shanghai, Zhejiang\n");
         if (registries)
             std::printf("registries: shanghai, zhejiang (registryd on loopback, synced over HTTPS with a client certificate)\n");
+        std::printf("QR cameras (MJPEG over loopback, opened like IP cameras): walk-1 %s, car-1 %s; serial scanners: car-2, truck-1\n",
+                    (*sim)->cameras()->url("walk-1").c_str(), (*sim)->cameras()->url("car-1").c_str());
         std::printf("files: %s (gatewayd.conf, trust.conf%s); Ctrl-C to stop\n", dir.c_str(),
                     registries ? ", registries/: keys, certificates, TLS, logs, databases" : ", *.records");
         if (console_settings) console_server = start_console(*console_settings, *gateway, hub);
@@ -280,7 +283,7 @@ int run_simulation(int rounds, std::optional<console::ConsoleSettings> console_s
             };
         }
         if (rc == 0 &&
-            !sim::run_rounds(**sim, sim::checkpoint_scenarios((*sim)->world()), rounds, interrupted, printer, extras).all_right())
+            !sim::run_rounds(**sim, sim::checkpoint_scenarios((*sim)->world(), true), rounds, interrupted, printer, extras).all_right())
             rc = 1;
         if (console_server) console_server->stop();
         gateway->stop();

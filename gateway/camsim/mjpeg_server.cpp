@@ -1,5 +1,9 @@
 #include "gateway/camsim/mjpeg_server.h"
 
+#include <fcntl.h>
+
+#include <cerrno>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -67,6 +71,7 @@ struct MjpegServer::Impl {
             tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
             if (ec == asio::error::operation_aborted) co_return;
             if (ec) continue;
+            ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
             if (connections.load() >= options.max_connections) continue;  // closes the socket
             ++connections;
             asio::co_spawn(io, serve(std::move(socket)), [this](std::exception_ptr) { --connections; });
@@ -159,6 +164,10 @@ Result<void> MjpegServer::start() {
     error_code ec;
     const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), impl_->options.port);
     impl_->acceptor.open(endpoint.protocol(), ec);
+    // Close-on-exec: a process spawned meanwhile (lanesim's gatewayd) must not inherit the
+    // listener, or the camera would still accept (and never serve) after stop().
+    if (!ec && ::fcntl(impl_->acceptor.native_handle(), F_SETFD, FD_CLOEXEC) != 0)
+        ec = error_code(errno, asio::error::get_system_category());
     if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) impl_->acceptor.bind(endpoint, ec);
     if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);

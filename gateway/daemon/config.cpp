@@ -59,6 +59,13 @@ Result<LaneSettings> parse_lane(const ConfFile& file, const ConfSection& section
             l.scanners.push_back(*s);
         }
     }
+    if (const auto* e = r.find("qr-cameras")) {
+        for (const auto& item : split_list(e->value)) {
+            auto spec = vision::parse_camera_spec(item);
+            if (!spec) return unexpected(r.error(*e, spec.error().message));
+            l.qr_cameras.push_back(std::move(*spec));
+        }
+    }
     if (const auto* e = r.find("plate-feed")) {
         auto s = parse_serial_device(e->value, 9600);
         if (!s) return unexpected(r.error(*e, s.error().message));
@@ -97,6 +104,27 @@ Result<LaneSettings> parse_lane(const ConfFile& file, const ConfSection& section
     l.logic.denied_display = *shown;
     if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
     return l;
+}
+
+// What a camera needs that only the whole file says: its password (a stream with a user), its
+// file or folder (file:, dir:). A v4l2 device may be unplugged when the file is checked: the
+// running lane reports it lost and keeps reopening it, so it is not required here.
+Result<void> check_camera(ConfReader& lane, const vision::CameraSpec& spec, const GatewayConfig& c) {
+    const auto* e = lane.find("qr-cameras");
+    const auto refuse = [&](const std::string& why) { return unexpected(lane.error(*e, "'" + spec.text() + "' " + why)); };
+    if (spec.is_stream() && !spec.user.empty()) {
+        if (!c.camera_credentials)
+            return refuse("has a user but [checkpoint] names no camera-credentials file for its password");
+        if (!c.camera_credentials->password_for(spec))
+            return refuse("has no password in " + c.camera_credentials_path.string() + " (a [stream " +
+                          spec.credential_key() + "] section)");
+    }
+    std::error_code ec;
+    if (spec.kind == vision::SourceKind::kFile && !std::filesystem::is_regular_file(spec.location, ec))
+        return refuse("names no file");
+    if (spec.kind == vision::SourceKind::kDir && !std::filesystem::is_directory(spec.location, ec))
+        return refuse("names no folder");
+    return {};
 }
 
 }  // namespace
@@ -180,6 +208,7 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     const ConfSection* checkpoint = nullptr;
     const ConfSection* console_section = nullptr;
     std::set<std::string> lane_ids, registry_names;
+    std::vector<const ConfSection*> lane_sections;  // beside c.lanes, for the cameras' checks
     for (const auto& s : file.sections) {
         if (s.kind.empty()) {
             if (!s.entries.empty())
@@ -200,6 +229,7 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
             if (!lane) return unexpected(lane.error());
             if (!lane_ids.insert(lane->logic.id).second) return unexpected(sr.error("lane id repeated"));
             c.lanes.push_back(std::move(*lane));
+            lane_sections.push_back(&s);
         } else if (s.kind == "registry") {
             ConfReader r(file, s);
             if (s.name.empty()) return unexpected(r.error("a [registry] section needs a name"));
@@ -252,6 +282,12 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     auto budget = r.integer_or("outbox-budget-mb", 512, 1, 1 << 20);
     if (!budget) return unexpected(budget.error());
     c.outbox_budget_bytes = static_cast<std::uint64_t>(*budget) << 20;
+    if (const auto* e = r.find("camera-credentials")) {
+        c.camera_credentials_path = resolve(base, e->value);
+        auto creds = vision::load_stream_credentials(c.camera_credentials_path);
+        if (!creds) return unexpected(r.error(*e, creds.error().message));
+        c.camera_credentials = std::make_shared<const vision::StreamCredentials>(std::move(*creds));
+    }
     if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
     auto sync_config = sync::parse_sync_config(file);
     if (!sync_config) return unexpected(sync_config.error());
@@ -263,7 +299,21 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     }
     if (c.lanes.empty()) return failure(file.path + ": no [lane ID] section: nothing to run");
     std::set<std::string> devices;
-    for (const auto& l : c.lanes) {
+    for (std::size_t i = 0; i < c.lanes.size(); ++i) {
+        auto& l = c.lanes[i];
+        ConfReader lr(file, *lane_sections[i]);
+        if (!l.qr_cameras.empty()) l.camera_credentials = c.camera_credentials;
+        for (auto& cam : l.qr_cameras) {
+            const bool local = cam.kind == vision::SourceKind::kFile || cam.kind == vision::SourceKind::kDir;
+            if (local) cam.location = resolve(base, cam.location).string();
+            if (auto ok = check_camera(lr, cam, c); !ok) return unexpected(ok.error());
+            // One camera looks at one lane: a stream is the same camera whoever logs in.
+            auto key = cam.location;
+            if (!cam.user.empty()) key.erase(key.find("://") + 3, cam.user.size() + 1);
+            if (!devices.insert(key).second)
+                return failure(file.path + ": [lane " + l.logic.id + "] uses " + cam.text() +
+                               " already used by another lane or device");
+        }
         std::vector<Endpoint> eps{l.controller};
         for (const auto& s : l.scanners) eps.push_back(s);
         if (l.plate_feed) eps.push_back(*l.plate_feed);

@@ -1,12 +1,13 @@
 #pragma once
 // gatewayd's configuration: one conf file (config/README.md) for the whole checkpoint.
 //
-//   [checkpoint]                 name, title, state-dir, trust (file), threads, outbox-budget-mb
+//   [checkpoint]                 name, title, state-dir, trust (file), threads, outbox-budget-mb,
+//                                camera-credentials (file, 0600)
 //   [policy]                     the decision policy (config/policy.example.conf)
 //   [registry NAME]              provinces, and either records (a records file loaded at start)
 //                                or url, root-key, events-url, ... (synced: gateway/sync/config.h)
 //   [sync]                       gateway (its client certificate's CN), ca-file, client-cert, client-key
-//   [lane ID]                    type, direction, controller, scanners, plate-feed, thermal,
+//   [lane ID]                    type, direction, controller, scanners, qr-cameras, plate-feed, thermal,
 //                                needs-temperature, needs-plate, plate-only-freight,
 //                                input-timeout, open-timeout, denied-display
 //   [console]                    listen, cert, key, accounts, session-idle, session-max
@@ -14,6 +15,7 @@
 // load_config() validates everything a running gateway would trip over later and fails with
 // "file:line: [section] key 'k': problem". Relative paths are relative to the config file.
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -25,6 +27,7 @@
 #include "gateway/decision/policy.h"
 #include "gateway/lane/lane_logic.h"
 #include "gateway/sync/config.h"
+#include "gateway/vision/camera_spec.h"
 
 namespace gw::daemon {
 
@@ -55,6 +58,10 @@ struct LaneSettings {
     lane::LaneConfig logic;             ///< id, lane (kind, direction, needs), timeouts
     Endpoint controller;
     std::vector<SerialDevice> scanners;     ///< serial QR scanners
+    /// QR cameras (`qr-cameras = v4l2:/dev/video0, rtsp://user@host/path, http://..., file:..., dir:...`):
+    /// every stream with a user has its password in GatewayConfig::camera_credentials.
+    std::vector<vision::CameraSpec> qr_cameras;
+    std::shared_ptr<const vision::StreamCredentials> camera_credentials;  ///< the checkpoint's (may be null)
     std::optional<SerialDevice> plate_feed; ///< ANPR results, one plate a line
     ThermalMode thermal = ThermalMode::kFrames;
 };
@@ -79,6 +86,10 @@ struct GatewayConfig {
     std::optional<console::ConsoleSettings> console;
     std::optional<sync::SyncConfig> sync;             ///< [sync]: registries synced and uploaded to
     std::uint64_t outbox_budget_bytes = 512ull << 20; ///< disk budget of the passage-event outbox
+    /// [checkpoint] camera-credentials: the stream passwords (a 0600 file), or null when no
+    /// camera needs one. Shared so that the cameras holding it may outlive the config copy.
+    std::shared_ptr<const vision::StreamCredentials> camera_credentials;
+    std::filesystem::path camera_credentials_path;
 };
 
 Result<GatewayConfig> load_config(const std::filesystem::path& path);

@@ -22,6 +22,14 @@ private:
 
 }  // namespace
 
+LossAlert InputSource::loss_alert(bool lost) const {
+    const auto& dev = name();
+    if (lost)
+        return {"SCANNER_LOST", "扫码器断开：" + dev + "（请使用其他扫码器或人工核验）",
+                "Scanner lost: " + dev + " (use another scanner or check by hand)"};
+    return {"SCANNER_BACK", "扫码器已恢复：" + dev, "Scanner back: " + dev};
+}
+
 std::unique_ptr<InputSource> serial_line_source(asio::any_io_executor ex, const SerialDevice& device,
                                                 std::function<void(std::string_view)> log,
                                                 std::function<void(std::string line)> on_line) {

@@ -1,7 +1,7 @@
 #pragma once
 // One input of a lane: a device that posts lane inputs (QR payloads or plates) and that the
 // lane watches for loss. Today the serial QR scanners and the plate feed; the camera issues add
-// QR cameras (payloads) and plate cameras (plates) as more implementations, and the lane wires
+// QR cameras (payloads: camera_input.h) and plate cameras (plates) as more implementations, and the lane wires
 // each in one line (LaneController::add_input).
 //
 // Threading: each source runs on its own executor (a strand); its line callback runs there
@@ -20,6 +20,12 @@ namespace gw::daemon {
 /// What a source's lines are, for the lane: payloads to check, or plates read.
 enum class InputRole { kPayloads, kPlates };
 
+/// What the booth is told when a source goes away and when it is back.
+struct LossAlert {
+    std::string code;  ///< SCANNER_LOST / SCANNER_BACK, CAMERA_LOST / CAMERA_BACK, ...
+    std::string zh, en;
+};
+
 class InputSource {
 public:
     virtual ~InputSource() = default;
@@ -28,6 +34,8 @@ public:
     virtual bool is_open() const = 0;
     /// For alerts and logs: the device, e.g. "/dev/ttyUSB0".
     virtual const std::string& name() const = 0;
+    /// The alert for `lost` (true) or back (false). By default a scanner's (SCANNER_LOST / SCANNER_BACK).
+    virtual LossAlert loss_alert(bool lost) const;
 };
 
 /// A line-oriented serial device (a QR scanner, an ANPR plate feed): each accepted line

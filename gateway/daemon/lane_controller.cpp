@@ -5,6 +5,7 @@
 #include "bridge.pb.h"
 #include "firmware_bridge/controller_link.h"
 #include "firmware_bridge/messages.h"
+#include "gateway/daemon/camera_input.h"
 
 namespace gw::daemon {
 namespace {
@@ -113,6 +114,12 @@ void LaneController::start() {
         const auto ex = self->io_.get_executor();
         for (const auto& scanner : self->settings_.scanners)
             self->add_input(serial_line_source(ex, scanner, log, self->line_handler(InputRole::kPayloads)), InputRole::kPayloads);
+        for (const auto& camera : self->settings_.qr_cameras)
+            self->add_input(camera_qr_input(camera, self->settings_.camera_credentials, {}, log,
+                                            [weak](CameraRead r) {
+                                                if (auto s = weak.lock()) s->post_payload(std::move(r.payload));
+                                            }),
+                            InputRole::kPayloads);
         if (self->settings_.plate_feed)
             self->add_input(serial_line_source(ex, *self->settings_.plate_feed, log, self->line_handler(InputRole::kPlates)),
                             InputRole::kPlates);
@@ -450,7 +457,7 @@ LaneReport LaneController::report(LaneReport::Kind kind) const {
 void LaneController::housekeeping() {
     if (stopped_) return;
     const auto now = steady_clock::now();
-    // Devices that went away: a scanner or the plate camera unplugged or its port failing.
+    // Devices that went away: a scanner or the plate feed unplugged or its port failing, a QR camera lost.
     for (auto& input : inputs_) {
         const auto change = input.watch.update(input.source->is_open(), now);
         if (change == PortWatch::Change::kNone) continue;
@@ -460,12 +467,8 @@ void LaneController::housekeeping() {
             handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, lost});
             continue;
         }
-        const auto& dev = input.source->name();
-        if (lost)
-            alert("SCANNER_LOST", "扫码器断开：" + dev + "（请使用其他扫码器或人工核验）",
-                  "Scanner lost: " + dev + " (use another scanner or check by hand)");
-        else
-            alert("SCANNER_BACK", "扫码器已恢复：" + dev, "Scanner back: " + dev);
+        auto a = input.source->loss_alert(lost);  // SCANNER_LOST, CAMERA_LOST, ... and their backs
+        alert(std::move(a.code), std::move(a.zh), std::move(a.en));
     }
     // A controller that never answered since start (wrong address, a name that does not
     // resolve, controller off): the link keeps retrying, the staff must know why the lane is dead.

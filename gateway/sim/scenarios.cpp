@@ -33,9 +33,9 @@ bool lane_ready(const SimLane& l) {
 
 }  // namespace
 
-std::vector<SimScenario> checkpoint_scenarios(const demo::DemoWorld& w) {
+std::vector<SimScenario> checkpoint_scenarios(const demo::DemoWorld& w, bool cameras) {
     using Act = SimScenario::Act;
-    return {
+    std::vector<SimScenario> all{
         {"commuter-on-foot", "两书一证步行通勤", "walk-1", payload_of(w, "valid-commuter-walk"), {}, 36.5f, true, "放行"},
         {"passback", "同一证件随即再次通行", "walk-1", payload_of(w, "valid-commuter-walk"), {}, 36.5f, false, "防回传"},
         {"commuter-by-car", "两书一证驾车通勤", "car-1", payload_of(w, "valid-commuter-car"), "沪A12345", 36.6f, true, "放行"},
@@ -54,6 +54,10 @@ std::vector<SimScenario> checkpoint_scenarios(const demo::DemoWorld& w) {
         {"bridge-link-cut", "车道控制器通信中断", "car-1", payload_of(w, "valid-commuter-car"), "沪A12345", 36.6f, false, "",
          Act::kCutLink},
     };
+    if (cameras)
+        all.push_back({"camera-lost", "扫码摄像头无画面", "walk-1", payload_of(w, "valid-work-commute-rotated-key"), {}, 36.5f,
+                       false, "", Act::kCameraLost});
+    return all;
 }
 
 std::string fresh_payload(const demo::DemoWorld& w, std::string_view scenario, std::uint64_t n) {
@@ -81,6 +85,12 @@ SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& sc, milliseconds 
         return out;
     }
     auto& emu = *lane->controller;
+    // The pass leaves the camera's view with its holder, however the scenario ends.
+    struct Leaves {
+        SimCheckpoint& sim;
+        const SimLane& lane;
+        ~Leaves() { sim.pass_leaves(lane); }
+    } leaves{sim, *lane};
     if (!wait_for([&] { return lane_ready(*lane); }, timeout)) {
         out.note = "lane not ready (link down, barrier open or vehicle present)";
         return out;
@@ -93,6 +103,31 @@ SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& sc, milliseconds 
     if (sc.act == SimScenario::Act::kCutLink) {
         emu.cut_link();
         wait_for([&] { return emu.snapshot().link == LinkState::kDown; }, seconds{3});
+    }
+    if (sc.act == SimScenario::Act::kCameraLost) {
+        if (!lane->camera || !sim.cameras()) {
+            out.note = "not a camera lane";
+            return out;
+        }
+        sim.cameras()->stop_stream();
+        std::this_thread::sleep_for(milliseconds{4000});  // past the camera's lost_after (3 s)
+        const auto opens = emu.snapshot().open_count;
+        emu.vehicle_arrives();
+        std::this_thread::sleep_for(milliseconds{400});
+        sim.scan(*lane, sc.payload);  // held up to a camera that shows nothing
+        std::this_thread::sleep_for(milliseconds{2000});
+        out.opened = emu.snapshot().open_count > opens;
+        const auto snap = emu.snapshot();
+        out.display = emu.display_text();
+        // Closed, and in service: the link is up and the firmware did not fail safe.
+        out.right = !out.opened && snap.link == LinkState::kUp && !snap.failsafe;
+        if (!out.right) out.note = out.opened ? "opened without a camera" : "lane out of service";
+        emu.vehicle_leaves();
+        if (auto back = sim.cameras()->restart_stream(); !back) out.note = "camera not restarted: " + back.error().message;
+        // Every camera lane reconnected (its backoff reached seconds while the stream was down).
+        wait_for([&] { return sim.cameras()->connections() >= 2; }, seconds{12});
+        std::this_thread::sleep_for(milliseconds{500});  // steady frames: live again
+        return out;
     }
     const auto opens_before = emu.snapshot().open_count;
     const auto display_before = emu.display_text();
@@ -125,7 +160,11 @@ SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& sc, milliseconds 
     if (sc.expect_open) {
         out.opened = wait_for(opened, timeout);
         if (out.opened) {
-            out.scan_to_open_ms = duration<double, std::milli>(steady_clock::now() - t0).count();
+            const auto now = steady_clock::now();
+            if (!lane->camera) out.scan_to_open_ms = duration<double, std::milli>(now - t0).count();
+            if (lane->camera && sim.cameras())
+                if (const auto readable = sim.cameras()->readable_at(lane->id))
+                    out.frame_to_open_ms = duration<double, std::milli>(now - *readable).count();
             wait_for([&] { return emu.snapshot().barrier == proto::BARRIER_POSITION_OPEN; }, seconds{3});
             emu.vehicle_leaves();  // through the barrier and off the loop
             if (sc.act == SimScenario::Act::kTailgate) {

@@ -13,7 +13,7 @@
 namespace gw::sim {
 
 struct SimScenario {
-    enum class Act { kNone, kTailgate, kUnplugThermal, kCutLink };
+    enum class Act { kNone, kTailgate, kUnplugThermal, kCutLink, kCameraLost };
     std::string name;
     std::string title_zh;
     std::string lane;
@@ -26,14 +26,18 @@ struct SimScenario {
 };
 
 /// valid commuters, passback, plate mismatch, a truck by plate, fever, revoked, forged,
-/// expired, wrong lane, tailgating, sensor unplugged, bridge link cut.
-std::vector<SimScenario> checkpoint_scenarios(const demo::DemoWorld& world);
+/// expired, wrong lane, tailgating, sensor unplugged, bridge link cut; with `cameras`
+/// (SimOptions::cameras) last a QR camera lost: its lane stays closed and in service.
+std::vector<SimScenario> checkpoint_scenarios(const demo::DemoWorld& world, bool cameras = false);
 
 struct SimOutcome {
     bool right = false;
     bool opened = false;
     std::string display;
     std::optional<double> scan_to_open_ms;  ///< scanner line written -> barrier moving, seen at the controller
+    /// Camera lanes: the first frame of the pass bare ZXing reads, sent by the simulated
+    /// camera -> barrier moving, seen at the controller (qr_frame_to_barrier).
+    std::optional<double> frame_to_open_ms;
     std::string note;                       ///< why it is wrong
 };
 

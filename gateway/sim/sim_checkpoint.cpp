@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "gateway/store/record.h"
@@ -64,6 +65,11 @@ Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& i
                        "\n[registry zhejiang]\nprovinces = 33\n" + registry_source(options, "zhejiang");
     bridge::emulator::EmulatorOptions eo;
     eo.log = [](std::string_view) {};  // the emulators' own chatter would drown the demo
+    if (options.cameras) {
+        auto cams = SimCameras::start({"car-1", "walk-1"});
+        if (!cams) return unexpected(cams.error());
+        sim->cameras_ = std::move(*cams);
+    }
     for (int copy = 1; copy <= options.copies; ++copy) {
         for (const auto& spec : specs) {
             SimLane lane;
@@ -79,12 +85,18 @@ Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& i
             if (!emu) return unexpected(emu.error());
             lane.controller = *emu;
             lane.controller->start();
-            auto scanner = bridge::emulator::PtyPair::open();
-            if (!scanner) return unexpected(scanner.error());
-            lane.scanner = std::make_unique<bridge::emulator::PtyPair>(std::move(*scanner));
             conf += "\n[lane " + lane.id + "]\ntype = " + std::string(decision::lane_kind_name(spec.kind)) +
                     "\ndirection = " + spec.direction + "\ncontroller = tcp:127.0.0.1:" +
-                    std::to_string(lane.controller->tcp_port()) + "\nscanners = serial:" + lane.scanner->slave_path() + "\n";
+                    std::to_string(lane.controller->tcp_port()) + "\n";
+            lane.camera = copy == 1 && sim->cameras_ && (lane.id == "car-1" || lane.id == "walk-1");
+            if (lane.camera) {
+                conf += "qr-cameras = " + sim->cameras_->url(lane.id) + "\n";
+            } else {
+                auto scanner = bridge::emulator::PtyPair::open();
+                if (!scanner) return unexpected(scanner.error());
+                lane.scanner = std::make_unique<bridge::emulator::PtyPair>(std::move(*scanner));
+                conf += "scanners = serial:" + lane.scanner->slave_path() + "\n";
+            }
             if (spec.kind != decision::LaneKind::kPedestrian) {
                 auto plate = bridge::emulator::PtyPair::open();
                 if (!plate) return unexpected(plate.error());
@@ -110,7 +122,16 @@ SimLane* SimCheckpoint::lane(const std::string& id) {
 }
 
 void SimCheckpoint::scan(const SimLane& lane, std::string_view payload) {
+    if (lane.camera && cameras_) {
+        if (auto shown = cameras_->show(lane.id, std::string(payload)); !shown)
+            std::fprintf(stderr, "lanesim: camera %s: %s\n", lane.id.c_str(), shown.error().message.c_str());
+        return;
+    }
     if (lane.scanner) write_line(lane.scanner->master(), payload);
+}
+
+void SimCheckpoint::pass_leaves(const SimLane& lane) {
+    if (lane.camera && cameras_) cameras_->hide(lane.id);
 }
 
 void SimCheckpoint::show_plate(const SimLane& lane, std::string_view plate) {
@@ -121,6 +142,7 @@ void SimCheckpoint::unplug_scanner(SimLane& lane) { lane.scanner.reset(); }
 void SimCheckpoint::unplug_plate_camera(SimLane& lane) { lane.plate_feed.reset(); }
 
 void SimCheckpoint::stop() {
+    if (cameras_) cameras_->stop_stream();
     for (auto& l : lanes_)
         if (l.controller) l.controller->stop();
 }

@@ -19,6 +19,7 @@
 #include "firmware_bridge/emulator/pty.h"
 #include "gateway/core/asio.h"
 #include "gateway/demo/demo_world.h"
+#include "gateway/sim/sim_cameras.h"
 
 namespace gw::sim {
 
@@ -27,7 +28,8 @@ struct SimLane {
     decision::LaneKind kind = decision::LaneKind::kCar;
     std::string direction;
     std::shared_ptr<bridge::emulator::FirmwareEmulator> controller;
-    std::unique_ptr<bridge::emulator::PtyPair> scanner;
+    std::unique_ptr<bridge::emulator::PtyPair> scanner;   ///< null for a camera lane
+    bool camera = false;  ///< reads passes from a simulated QR camera (SimCheckpoint::cameras())
     std::unique_ptr<bridge::emulator::PtyPair> plate_feed;  ///< vehicle lanes only
 };
 
@@ -44,6 +46,9 @@ struct SimOptions {
     /// today's demo records file: the sync keys of their section (url, root-key, events-url, ...).
     /// A [sync] section then belongs in extra_config.
     std::map<std::string, std::string> synced_registries;
+    /// walk-1 and car-1 read passes from simulated QR cameras (MJPEG on loopback, SimCameras)
+    /// instead of serial scanners; car-2 and truck-1 keep theirs.
+    bool cameras = false;
     /// Sections appended to gatewayd.conf as they are ([console], [sync]).
     std::string extra_config;
 };
@@ -64,8 +69,13 @@ public:
     std::vector<SimLane>& lanes() { return lanes_; }
     SimLane* lane(const std::string& id);
 
-    /// A person holds a code to the lane's scanner: the payload and CR LF on the serial line.
+    /// A person holds a code to the lane's scanner (the payload and CR LF on the serial line)
+    /// or, on a camera lane, up to its camera (see SimCameras::show).
     void scan(const SimLane& lane, std::string_view payload);
+    /// The person and the pass leave the lane's camera view (nothing for a scanner lane).
+    void pass_leaves(const SimLane& lane);
+    /// The QR cameras, when SimOptions::cameras; else null.
+    SimCameras* cameras() { return cameras_.get(); }
     /// The lane's ANPR camera reports a plate.
     void show_plate(const SimLane& lane, std::string_view plate);
     /// The scanner's or the plate camera's cable is pulled: its serial device disappears.
@@ -78,6 +88,7 @@ private:
     demo::DemoWorld world_;
     std::vector<SimLane> lanes_;
     std::filesystem::path config_path_;
+    std::unique_ptr<SimCameras> cameras_;
 };
 
 }  // namespace gw::sim

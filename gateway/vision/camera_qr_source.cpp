@@ -22,6 +22,7 @@ using Clock = std::chrono::steady_clock;
 struct Frame {
     GrayImage image;
     Clock::time_point time;
+    bool steady = false;  // the source has delivered steady_frames in a row without a failure
 };
 
 // Below the lanes: the scheduler gives camera work the CPU the lanes leave. SCHED_BATCH
@@ -93,9 +94,15 @@ struct CameraQrSource::Impl {
         const bool paced = spec.kind == SourceKind::kFile || spec.kind == SourceKind::kDir;
         const auto pace = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / options.pace_fps));
         Clock::duration backoff = options.backoff_first;
+        // Frames since the last failure. A stream that stalls, is reopened, yields a frame or
+        // two (FFmpeg's probe, a camera's buffer) and stalls again would otherwise look live
+        // for ever: a frame every read_timeout + backoff is within lost_after. Only a source
+        // that keeps delivering counts as live again.
+        std::uint64_t run = 0;
         while (!stopped()) {
             ++opens;
             if (auto opened = source->open(); !opened) {
+                run = 0;
                 ++open_failures;
                 note_problem(opened.error().message);
             } else {
@@ -105,15 +112,21 @@ struct CameraQrSource::Impl {
                     capture_cpu = thread_cpu_seconds();
                     if (read.outcome == FrameOutcome::kFrame) {
                         const auto now = Clock::now();
-                        last_frame = now.time_since_epoch().count();
+                        const bool steady = ++run >= options.steady_frames;
+                        if (steady) {
+                            last_frame = now.time_since_epoch().count();
+                            backoff = options.backoff_first;
+                        }
                         ++captured;
-                        slot.put(Frame{std::move(read.image), now});
-                        backoff = options.backoff_first;
+                        slot.put(Frame{std::move(read.image), now, steady});
                     } else if (read.outcome == FrameOutcome::kRejected) {
                         ++rejected;
                         note_problem(spec.text() + ": " + read.problem);
                     } else {
-                        if (read.outcome == FrameOutcome::kFailed) ++read_failures;
+                        if (read.outcome == FrameOutcome::kFailed) {
+                            ++read_failures;
+                            run = 0;
+                        }
                         note_problem(spec.text() + ": " + read.problem);
                         break;
                     }
@@ -149,17 +162,15 @@ struct CameraQrSource::Impl {
         QrScanner scanner(options.scan);
         PayloadMemory memory(options.forget_after);
         const auto started = Clock::now();
-        std::uint64_t seen_frames = 0;
         while (!stopped()) {
             auto frame = slot.wait_take(std::chrono::milliseconds{100});
             const auto now = Clock::now();
             if (frame) {
-                if (state.load() != CameraState::kLive) {
+                if (frame->steady && state.load() != CameraState::kLive) {
                     // A reconnect may bring another size or scene: judge change afresh.
                     if (state.load() == CameraState::kLost) scanner.reset();
                     set_state(CameraState::kLive);
                 }
-                ++seen_frames;
                 const auto scan = scanner.scan(frame->image.view());
                 ++scanned;
                 if (scan.decoded) ++decoded;
@@ -173,8 +184,10 @@ struct CameraQrSource::Impl {
                 }
                 decode_cpu = thread_cpu_seconds();
             }
-            const auto last = Clock::time_point(Clock::duration(last_frame.load()));
-            const auto since = seen_frames == 0 ? now - started : now - last;
+            // The decoder may not yet have taken the steady frame that set last_frame: the
+            // camera's liveness is the capture thread's word, not the decoder's.
+            const auto last_rep = last_frame.load();
+            const auto since = last_rep == 0 ? now - started : now - Clock::time_point(Clock::duration(last_rep));
             if (state.load() != CameraState::kLost && since > options.lost_after) set_state(CameraState::kLost);
         }
         decode_cpu = thread_cpu_seconds();

@@ -10,8 +10,10 @@
 //    a failure or the end of a file with backoff (backoff_first doubling to backoff_max);
 //    paces file: and dir: sources at pace_fps.
 //  - decode: takes the latest frame, scans it, reports new payloads, and watches the camera:
-//    no frame for lost_after = kLost (reported once, with the last problem, password masked),
-//    the first frame after that = kLive again.
+//    no steady frame for lost_after = kLost (reported once, with the last problem, password
+//    masked); kLive again once the source has delivered steady_frames in a row without a
+//    failure. Every frame is scanned, steady or not; a camera that reconnects, yields a frame
+//    or two and stalls again is reported lost (again) all the same.
 // Both run at a lower OS priority than the lanes' threads: SCHED_BATCH with nice `nice`
 // (+10 by default), so a lane's scan-to-barrier time does not depend on how busy its cameras
 // are. The callbacks are called on the decode thread, one at a time: they must not block
@@ -62,6 +64,9 @@ struct CameraOptions {
     std::chrono::milliseconds backoff_max{5000};
     std::chrono::milliseconds forget_after{2000};  ///< A payload out of view this long is reported again.
     double pace_fps = 25;                          ///< file: and dir: sources only.
+    /// Frames in a row, without a read failure or a failed open between them, before they count
+    /// as the camera being live (1: every frame counts).
+    std::uint64_t steady_frames = 3;
     int nice = 10;                                 ///< Added niceness of both threads (0: leave as is).
 };
 

@@ -187,6 +187,7 @@ int main(int argc, char** argv) {
     const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
     sim::SimOptions options;
     options.extra_config = console_conf;
+    options.cameras = true;  // walk-1 and car-1 read passes from simulated cameras
     std::unique_ptr<sim::DemoRegistries> registries;
     if (with_registries) {
         auto started = sim::DemoRegistries::start(demo::demo_world_at(now), {dir / "registries", tools::self_dir(), "sim-jinshan-pinghu", now});
@@ -259,7 +260,8 @@ int main(int argc, char** argv) {
             std::this_thread::sleep_for(std::chrono::milliseconds{20});
         }
     }
-    const auto scenarios = sim::checkpoint_scenarios((*sim)->world());
+    const auto scenarios = sim::checkpoint_scenarios((*sim)->world(), true);
+    std::vector<double> frame_latencies;
     for (int round = 1; linked && !g_stop && !child_status && round <= rounds; ++round) {
         if (round > 1) pause_for(std::chrono::seconds{16});  // past the passback window
         for (const auto& sc : scenarios) {
@@ -268,6 +270,7 @@ int main(int argc, char** argv) {
             ++total;
             right += out.right;
             if (out.scan_to_open_ms) latencies.push_back(*out.scan_to_open_ms);
+            if (out.frame_to_open_ms) frame_latencies.push_back(*out.frame_to_open_ms);
             std::printf("%-3s %-8s %-20s %-26s %s%s\n", out.right ? "ok" : "BAD", sc.lane.c_str(), sc.name.c_str(),
                         sc.expect_open ? "expect open" : ("expect closed: " + sc.expect_text).c_str(),
                         out.opened ? "opened" : "stayed closed", out.note.empty() ? "" : ("  (" + out.note + ")").c_str());
@@ -335,6 +338,9 @@ int main(int argc, char** argv) {
         std::printf("revocation to refusal (revoke command -> the lane shows the refusal): p50 %.0f ms, max %.0f ms over %zu\n",
                     bench::percentile(revocation_ms, 50), bench::percentile(revocation_ms, 100), revocation_ms.size());
     if (!registries_stopped) std::printf("lanesim: a registryd process outlived the run\n");
+    if (!frame_latencies.empty())
+        std::printf("qr_frame_to_barrier_ms_p50 %.1f (camera lanes: first readable frame sent -> barrier moving, max %.1f ms over %zu)\n",
+                    bench::percentile(frame_latencies, 50), bench::percentile(frame_latencies, 100), frame_latencies.size());
     std::printf("gatewayd SIGTERM: %s; barriers after shutdown: %s\n",
                 child_status ? "NOT CLEAN (it had exited before)" : clean ? "clean exit 0" : "NOT CLEAN",
                 closed ? "all closed" : "NOT ALL CLOSED");

@@ -148,3 +148,75 @@ TEST_CASE("a synced registry comes with a [sync] section, and its data from the 
     CHECK(d.err(std::string(kHead) + sync + zj + "colour = blue\n" + lane).find("'colour': unknown key") != std::string::npos);
     CHECK(d.err(std::string(kHead) + "outbox-budget-mb = 0\n" + lane).find("outbox-budget-mb") != std::string::npos);
 }
+
+TEST_CASE("a lane reads QR codes from cameras beside its scanners, stream passwords from a 0600 file") {
+    ConfigDir d;
+    std::filesystem::create_directories(d.dir.path / "frames");
+    std::ofstream(d.dir.path / "cams.conf") << "[stream admin@10.0.0.5]\npassword = s3cret\n";
+    std::filesystem::permissions(d.dir.path / "cams.conf", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    auto c = d.load(std::string(kHead) + "camera-credentials = cams.conf\n" +
+                    "[lane walk-1]\ntype = pedestrian\ndirection = to-zhejiang\ncontroller = tcp:127.0.0.1:7001\n"
+                    "scanners = serial:/dev/ttyUSB0\n"
+                    "qr-cameras = v4l2:/dev/video0, rtsp://admin@10.0.0.5/stream1, http://127.0.0.1:8081/cam, dir:frames\n");
+    if (!c) FAIL(c.error().message);
+    const auto& cams = c->lanes.front().qr_cameras;
+    REQUIRE(cams.size() == 4);
+    CHECK(cams[0].kind == vision::SourceKind::kV4l2);
+    CHECK(cams[1].kind == vision::SourceKind::kRtsp);
+    CHECK(cams[2].kind == vision::SourceKind::kHttp);
+    CHECK(cams[3].kind == vision::SourceKind::kDir);
+    CHECK(cams[3].location == (d.dir.path / "frames").string());  // relative to the config file
+    REQUIRE(c->camera_credentials);
+    CHECK(c->camera_credentials->password_for(cams[1]) == "s3cret");
+    CHECK(c->camera_credentials_path == d.dir.path / "cams.conf");
+}
+
+TEST_CASE("malformed camera settings are refused word for word, without a password in the message") {
+    ConfigDir d;
+    std::ofstream(d.dir.path / "cams.conf") << "[stream admin@10.0.0.5]\npassword = s3cret\n";
+    std::filesystem::permissions(d.dir.path / "cams.conf", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::ofstream(d.dir.path / "open.conf") << "[stream admin@10.0.0.5]\npassword = s3cret\n";
+    std::filesystem::permissions(d.dir.path / "open.conf", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                                               std::filesystem::perms::group_read);
+    const std::string lane = "[lane w]\ntype = pedestrian\ndirection = d\ncontroller = tcp:127.0.0.1:7001\n";
+    const auto cams = [&](const std::string& list, const std::string& head = "") {
+        return d.err(std::string(kHead) + head + lane + "qr-cameras = " + list + "\n");
+    };
+    CHECK(cams("ftp://10.0.0.5/x").starts_with(d.at(9) + "[lane w] key 'qr-cameras': "));
+    CHECK(cams(",") == d.at(9) + "[lane w] key 'qr-cameras': camera '': empty");
+    const auto with_password = cams("rtsp://admin:s3cret@10.0.0.5/stream1");
+    CHECK(with_password.starts_with(d.at(9) + "[lane w] key 'qr-cameras': "));
+    CHECK(with_password.find("s3cret") == std::string::npos);
+    CHECK(cams("rtsp://admin@10.0.0.5/stream1") ==
+          d.at(9) + "[lane w] key 'qr-cameras': 'rtsp://admin@10.0.0.5/stream1' has a user but [checkpoint] names no "
+                    "camera-credentials file for its password");
+    CHECK(cams("rtsp://operator@10.0.0.5/stream1", "camera-credentials = cams.conf\n") ==
+          d.at(10) + "[lane w] key 'qr-cameras': 'rtsp://operator@10.0.0.5/stream1' has no password in " +
+              (d.dir.path / "cams.conf").string() + " (a [stream operator@10.0.0.5] section)");
+    CHECK(cams("rtsp://admin@10.0.0.5/stream1", "camera-credentials = open.conf\n") ==
+          d.at(5) + "[checkpoint] key 'camera-credentials': " + (d.dir.path / "open.conf").string() +
+              ": readable by group or others; chmod 600 it (it holds camera passwords)");
+    CHECK(cams("rtsp://admin@10.0.0.5/stream1", "camera-credentials = none.conf\n") ==
+          d.at(5) + "[checkpoint] key 'camera-credentials': " + (d.dir.path / "none.conf").string() +
+              ": No such file or directory");
+    CHECK(cams("file:" + (d.dir.path / "none.mp4").string()) ==
+          d.at(9) + "[lane w] key 'qr-cameras': 'file:" + (d.dir.path / "none.mp4").string() + "' names no file");
+    CHECK(cams("dir:" + (d.dir.path / "none").string()) ==
+          d.at(9) + "[lane w] key 'qr-cameras': 'dir:" + (d.dir.path / "none").string() + "' names no folder");
+}
+
+TEST_CASE("two lanes cannot share a camera, even under another user") {
+    ConfigDir d;
+    std::ofstream(d.dir.path / "cams.conf") << "[stream a@10.0.0.5]\npassword = x\n[stream b@10.0.0.5]\npassword = y\n";
+    std::filesystem::permissions(d.dir.path / "cams.conf", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const auto walk = [](const char* id, int port, const char* cam) {
+        return std::string("[lane ") + id + "]\ntype = pedestrian\ndirection = d\ncontroller = tcp:127.0.0.1:" +
+               std::to_string(port) + "\nqr-cameras = " + cam + "\n";
+    };
+    CHECK(d.err(std::string(kHead) + "camera-credentials = cams.conf\n" + walk("a", 1, "rtsp://a@10.0.0.5/s1") +
+                walk("b", 2, "rtsp://b@10.0.0.5/s1")) ==
+          (d.dir.path / "g.conf").string() + ": [lane b] uses rtsp://b@10.0.0.5/s1 already used by another lane or device");
+    CHECK(d.err(std::string(kHead) + walk("a", 1, "v4l2:/dev/video0") + walk("b", 2, "v4l2:/dev/video0")) ==
+          (d.dir.path / "g.conf").string() + ": [lane b] uses v4l2:/dev/video0 already used by another lane or device");
+    CHECK(d.load(std::string(kHead) + walk("a", 1, "v4l2:/dev/video0") + walk("b", 2, "v4l2:/dev/video1")).has_value());
+}

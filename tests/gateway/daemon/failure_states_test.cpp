@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "firmware_bridge/emulator/emulator.h"
+#include "gateway/camsim/camera_feed.h"
 #include "gateway/daemon/gateway.h"
 #include "gateway/sim/scenarios.h"
 #include "gateway/sync/passage_event.h"
@@ -138,6 +139,84 @@ TEST_CASE("scanner lost: SCANNER_LOST is raised and the lane stays closed and in
     CHECK(cp.alerted("SCANNER_LOST", "walk-1"));
     CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
     CHECK(cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kIdle);
+}
+
+namespace {
+
+// A simulated QR camera for walk-1, the lane's only QR source (its scanner is taken away):
+// the empty lane until show() holds a pass up to it, served as MJPEG on loopback.
+struct WalkCamera {
+    camsim::Clip empty, pass;
+    std::atomic<bool> showing{false};
+    std::unique_ptr<camsim::MjpegServer> server;
+    std::uint16_t port = 0;
+
+    explicit WalkCamera(const char* scenario) {
+        std::string payload;
+        for (const auto& sc : demo::demo_world_at(time_point_cast<Seconds>(system_clock::now())).scenarios)
+            if (sc.name == scenario) payload = sc.payload;
+        camsim::Shot shot;
+        shot.width = 640;
+        shot.height = 360;
+        shot.module_px = 3;
+        empty = camsim::render_clip("", shot, 0, 4).value();
+        pass = camsim::render_clip(payload, shot, 4, 12).value();
+        serve();
+    }
+    void serve() {
+        camsim::MjpegServerOptions o;
+        o.port = port;
+        server = std::make_unique<camsim::MjpegServer>(o);
+        server->add_stream("/walk", [this](std::uint64_t i) -> std::optional<std::vector<std::uint8_t>> {
+            const auto& clip = showing ? pass : empty;
+            return clip[i % clip.size()];
+        });
+        REQUIRE(server->start());
+        port = server->port();
+    }
+    std::string server_url() const { return "http://127.0.0.1:" + std::to_string(port) + "/walk"; }
+    std::function<void(daemon::GatewayConfig&)> on_walk_lane() {
+        return [this](daemon::GatewayConfig& c) {
+            for (auto& l : c.lanes)
+                if (l.logic.id == "walk-1") {
+                    l.scanners.clear();
+                    l.qr_cameras = {vision::parse_camera_spec(server->url("/walk")).value()};
+                }
+        };
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a pass held up to a lane's QR camera is read from the video and decides like a scanned one") {
+    WalkCamera camera("valid-commuter-walk");
+    Checkpoint cp(camera.on_walk_lane());
+    auto& walk = cp.lane("walk-1");
+    walk.controller->vehicle_arrives();
+    std::this_thread::sleep_for(milliseconds{400});  // measured by the thermal camera first
+    camera.showing = true;
+    REQUIRE(eventually([&] { return cp.last_decision("walk-1").has_value(); }));
+    CHECK(cp.last_decision("walk-1")->verdict == decision::Verdict::kOpen);
+    CHECK(eventually([&] { return walk.controller->open_count() == 1; }));
+    CHECK(cp.gateway->lane("walk-1")->snapshot().decisions == 1);  // the code in many frames decides once
+}
+
+TEST_CASE("QR camera lost: CAMERA_LOST is raised, the lane stays closed and in service, CAMERA_BACK when it returns") {
+    WalkCamera camera("valid-commuter-walk");
+    Checkpoint cp(camera.on_walk_lane());
+    auto& walk = cp.lane("walk-1");
+    camera.server.reset();  // the camera's stream stops
+    const auto lost = cp.alert_of("CAMERA_LOST", "walk-1");
+    REQUIRE(lost);
+    CHECK(lost->zh == "扫码摄像头无画面：" + camera.server_url() + "（请使用其他扫码方式或人工核验）");
+    CHECK(lost->en == "QR camera lost: " + camera.server_url() + " (use another reader or check by hand)");
+    CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
+    CHECK(cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kIdle);
+    // In service for the staff: an operator's override still opens it.
+    cp.gateway->lane("walk-1")->post_override(true, "op", "checked by hand");
+    CHECK(eventually([&] { return walk.controller->open_count() == 1; }));
+    camera.serve();  // back on its address
+    CHECK(cp.alerted("CAMERA_BACK", "walk-1"));
 }
 
 TEST_CASE("plate camera lost: vehicle lanes hand every car to the staff") {

@@ -34,6 +34,20 @@ CameraOptions fast_options() {
 
 std::vector<std::uint8_t> plain_jpeg() { return encode_jpeg(GrayImage::filled(320, 240, 100), 80).value(); }
 
+// A camera started on a simulated stream at /cam that plays `source`.
+struct ServedCamera {
+    MjpegServer server;
+    test::CameraEvents events;
+    std::unique_ptr<CameraQrSource> camera;
+    explicit ServedCamera(gw::camsim::PartSource source) {
+        server.add_stream("/cam", std::move(source));
+        REQUIRE(server.start());
+        camera = std::make_unique<CameraQrSource>(parse_camera_spec(server.url("/cam")).value(), nullptr, fast_options(),
+                                                  events.callbacks());
+        camera->start();
+    }
+};
+
 }  // namespace
 
 TEST_CASE("a camera whose stream stops is reported lost, then back when it returns on its address") {
@@ -73,17 +87,14 @@ TEST_CASE("a camera whose stream stops is reported lost, then back when it retur
 
 TEST_CASE("a stream that stalls is reported lost and stop() does not hang on it") {
     const auto part = plain_jpeg();
-    MjpegServer server;
     // Five frames in all, then the camera freezes: reconnecting brings nothing either.
     std::atomic<int> sent{0};
-    server.add_stream("/cam", [&](std::uint64_t) -> std::optional<std::vector<std::uint8_t>> {
+    ServedCamera served([&](std::uint64_t) -> std::optional<std::vector<std::uint8_t>> {
         if (sent.fetch_add(1) < 5) return part;
         return std::nullopt;
     });
-    REQUIRE(server.start());
-    test::CameraEvents events;
-    CameraQrSource camera(parse_camera_spec(server.url("/cam")).value(), nullptr, fast_options(), events.callbacks());
-    camera.start();
+    auto& events = served.events;
+    auto& camera = *served.camera;
     REQUIRE(events.wait_state(CameraState::kLive, 5s));
     REQUIRE(events.wait_state(CameraState::kLost, 5s));
     const auto t0 = Clock::now();
@@ -169,4 +180,31 @@ TEST_CASE("the camera's threads run below the lanes: SCHED_BATCH and 10 nicer th
     CHECK(policy.load() == SCHED_BATCH);
     CHECK(nice.load() == std::min(19, ::getpriority(PRIO_PROCESS, 0) + 10));  // nice stops at 19
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a camera that stalls again after a reconnect is reported lost again, also when each reconnect yields a frame") {
+    const auto part = plain_jpeg();
+    // 0: a steady stream. 1: the camera's buffer gives two frames on each new connection, then
+    // nothing: every reconnect brings a frame sooner than lost_after, and it is still lost.
+    std::atomic<int> mode{0};
+    ServedCamera served([&](std::uint64_t frame) -> std::optional<std::vector<std::uint8_t>> {
+        if (mode.load() == 0 || frame < 2) return part;
+        return std::nullopt;
+    });
+    auto& events = served.events;
+    auto& camera = *served.camera;
+    REQUIRE(events.wait_state(CameraState::kLive, 5s));
+    mode = 1;
+    REQUIRE(events.wait_state(CameraState::kLost, 5s));
+    mode = 0;
+    REQUIRE(events.wait_state(CameraState::kLive, 5s, 2));
+    mode = 1;
+    REQUIRE(events.wait_state(CameraState::kLost, 5s, 2));
+    // And it stays lost while each reconnect yields its two frames.
+    const auto opens = camera.stats().opens;
+    REQUIRE(events.wait_for([&](const auto&, const auto&) { return camera.stats().opens >= opens + 2; }, 5s));
+    CHECK(camera.state() == CameraState::kLost);
+    camera.stop();
+    CHECK(camera.stats().lost == 2);
+    CHECK(events.states().size() == 4);
 }
