@@ -4,6 +4,7 @@
 #include <cmath>
 #include <system_error>
 
+#include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -152,6 +153,8 @@ PlateText PlateRecognizer::read(BgrView crop, PlateRows rows) {
     for (const auto& c : result.chars) result.text += c.text;
     return result;
 }
+
+void limit_opencv_threads(int threads) { cv::setNumThreads(threads); }
 
 PlateReader::PlateReader(PlateRecognizer recognizer, PlateReaderOptions options)
     : recognizer_(std::move(recognizer)), options_(options) {}
