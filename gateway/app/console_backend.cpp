@@ -15,6 +15,13 @@ console::Backend console_backend(daemon::Gateway& gateway) {
         l->post_override(open, user, reason);
         return true;
     };
+    b.anpr_cameras = gateway.config().anpr_cameras;
+    b.post_plate = [&gateway](const std::string& lane, const std::string& plate) {
+        auto l = gateway.lane(lane);
+        if (!l) return false;
+        l->post_plate(plate);
+        return true;
+    };
     b.registries = [&gateway] {
         return merge_registry_status(gateway.cache().registries(), gateway.sync_status(), gateway.upload_status());
     };
