@@ -111,6 +111,26 @@ std::optional<Shape> plate_shape(const cv::RotatedRect& box, float area) {
     return s;
 }
 
+struct Region {
+    std::vector<cv::Point> contour;
+    cv::RotatedRect box;
+    Shape shape;
+};
+
+// The plate-shaped regions of a binary mask (area, proportions, fill).
+std::vector<Region> plate_regions(cv::Mat& mask, float max_area) {
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    std::vector<Region> out;
+    for (auto& contour : contours) {
+        const float area = static_cast<float>(cv::contourArea(contour));
+        if (area < kMinArea || area > max_area) continue;
+        const cv::RotatedRect box = cv::minAreaRect(contour);
+        if (const auto shape = plate_shape(box, area)) out.push_back({std::move(contour), box, *shape});
+    }
+    return out;
+}
+
 // Character bands on the gray work image: strokes are vertical edges, closed across the gaps
 // between characters, kept when plate-shaped and dense in strokes.
 void edge_candidates(const cv::Mat& gray, double scale, std::vector<PlateCandidate>& found) {
@@ -121,15 +141,7 @@ void edge_candidates(const cv::Mat& gray, double scale, std::vector<PlateCandida
     if (cv::countNonZero(strokes) < kMinArea) return;  // a flat frame: nothing to look at
     cv::morphologyEx(strokes, band, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {13, 3}));
     cv::morphologyEx(band, band, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
-    std::vector<std::vector<cv::Point>> contours;
-    cv::findContours(band, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-    const float max_area = kMaxAreaShare * static_cast<float>(gray.total());
-    for (const auto& contour : contours) {
-        const float area = static_cast<float>(cv::contourArea(contour));
-        if (area < kMinArea || area > max_area) continue;
-        const cv::RotatedRect box = cv::minAreaRect(contour);
-        const auto shape = plate_shape(box, area);
-        if (!shape) continue;
+    for (const auto& [contour, box, shape] : plate_regions(band, kMaxAreaShare * static_cast<float>(gray.total()))) {
         const cv::Rect bounds = cv::boundingRect(contour) & cv::Rect(0, 0, gray.cols, gray.rows);
         const float density = static_cast<float>(cv::countNonZero(strokes(bounds))) / static_cast<float>(bounds.area());
         if (density < kMinEdgeDensity) continue;
@@ -141,8 +153,8 @@ void edge_candidates(const cv::Mat& gray, double scale, std::vector<PlateCandida
             grown.size = {box.size.width * kEdgeGrowY, box.size.height * kEdgeGrowX};
         PlateCandidate c;
         c.colour = PlateColour::kUnknown;
-        c.rows = shape->aspect * kEdgeGrowX / kEdgeGrowY < kDoubleBelow ? PlateRows::kDouble : PlateRows::kSingle;
-        c.score = kEdgeScore * std::min(shape->fill, 1.0f);
+        c.rows = shape.aspect * kEdgeGrowX / kEdgeGrowY < kDoubleBelow ? PlateRows::kDouble : PlateRows::kSingle;
+        c.score = kEdgeScore * std::min(shape.fill, 1.0f);
         const auto corners = ordered_corners(grown);
         for (std::size_t i = 0; i < 4; ++i)
             c.corners[i] = {static_cast<float>(corners[i].x / scale), static_cast<float>(corners[i].y / scale)};
@@ -213,18 +225,11 @@ std::vector<PlateCandidate> locate_plates(BgrView frame, int max_candidates) {
         if (cv::countNonZero(mask) < kMinArea) continue;  // the empty-frame fast path
         cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, close_kernel);
         cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::Mat());
-        std::vector<std::vector<cv::Point>> contours;
-        cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-        for (const auto& contour : contours) {
-            const float area = static_cast<float>(cv::contourArea(contour));
-            if (area < kMinArea || area > max_area) continue;
-            const cv::RotatedRect box = cv::minAreaRect(contour);
-            const auto shape = plate_shape(box, area);
-            if (!shape) continue;
+        for (const auto& [contour, box, shape] : plate_regions(mask, max_area)) {
             PlateCandidate c;
             c.colour = range.colour;
-            c.rows = shape->aspect < kDoubleBelow ? PlateRows::kDouble : PlateRows::kSingle;
-            c.score = std::min(shape->fill, 1.0f);
+            c.rows = shape.aspect < kDoubleBelow ? PlateRows::kDouble : PlateRows::kSingle;
+            c.score = std::min(shape.fill, 1.0f);
             const auto corners = plate_corners(contour, box);
             for (std::size_t i = 0; i < 4; ++i)
                 c.corners[i] = {static_cast<float>(corners[i].x / scale), static_cast<float>(corners[i].y / scale)};
