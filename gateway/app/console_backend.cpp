@@ -15,6 +15,13 @@ console::Backend console_backend(daemon::Gateway& gateway) {
         l->post_override(open, user, reason);
         return true;
     };
+    b.anpr_cameras = gateway.config().anpr_cameras;
+    b.post_plate = [&gateway](const std::string& lane, const std::string& plate) {
+        auto l = gateway.lane(lane);
+        if (!l) return false;
+        l->post_plate(plate);
+        return true;
+    };
     b.registries = [&gateway] { return registry_status(gateway); };
     b.outbox_backlog = [&gateway]() -> std::optional<std::uint64_t> { return gateway.outbox_backlog(); };
     b.disk = [dir = gateway.config().state_dir] { return console::disk_status(dir); };

@@ -24,6 +24,7 @@
 #include <boost/beast/http.hpp>
 
 #include "gateway/console/accounts.h"
+#include "gateway/console/anpr_push.h"
 #include "gateway/console/hub.h"
 #include "gateway/console/metrics.h"
 #include "gateway/console/rate_limit.h"
@@ -42,6 +43,10 @@ struct Backend {
     std::function<std::vector<lane::LaneSnapshot>()> snapshots;
     /// Posts an override to the lane; false when there is no such lane.
     std::function<bool(const std::string& lane, bool open, const std::string& user, const std::string& reason)> override_lane;
+    /// Cameras allowed to push plates (POST /api/anpr) and where their reads go: posts the
+    /// plate text to the lane; false when there is no such lane.
+    std::vector<AnprCamera> anpr_cameras;
+    std::function<bool(const std::string& lane, const std::string& plate)> post_plate;
     std::function<std::vector<RegistryStatus>()> registries;
     std::function<std::optional<DiskStatus>()> disk;
     /// Events waiting in the outbox for upload; empty function while the gateway runs no outbox.

@@ -31,7 +31,7 @@ constexpr std::array kEntries{
     Entry{Reason::kRemeasure, "REMEASURE", "请重新测量体温", "Please measure temperature again"},
     Entry{Reason::kTemperatureMissing, "TEMPERATURE_MISSING", "未获得体温读数", "No temperature reading"},
     Entry{Reason::kPlateMismatch, "PLATE_MISMATCH", "车牌与通行证不符", "Plate does not match the pass"},
-    Entry{Reason::kPlateUnread, "PLATE_UNREAD", "未识别到车牌", "Plate not read"},
+    Entry{Reason::kPlateUnread, "PLATE_UNREAD", "车牌未识别或识别不清", "Plate not read, or not read clearly"},
     Entry{Reason::kWrongLaneType, "WRONG_LANE_TYPE", "此通道不受理该类通行证", "This lane does not accept this pass"},
     Entry{Reason::kPassback, "PASSBACK", "该证件刚已同向通行（防回传）", "Pass already used in this direction"},
     Entry{Reason::kDataAging, "DATA_AGING", "名单数据即将过期，请关注同步", "Registry data getting old"},

@@ -25,7 +25,7 @@ enum class Reason {
     kRemeasure,           ///< The temperature must be measured again (first high or bad reading).
     kTemperatureMissing,  ///< The lane needs a temperature and none arrived in time.
     kPlateMismatch,       ///< The plate read is not bound to the pass.
-    kPlateUnread,         ///< The lane needs a plate and none was read (yet).
+    kPlateUnread,         ///< The lane needs a plate and none was read (yet), or the read was too unsure to compare.
     kWrongLaneType,       ///< This lane does not accept this pass type.
     kPassback,            ///< The same pass already went through in this direction recently.
     kDataAging,           ///< Warning: the registry data behind this decision is getting old.

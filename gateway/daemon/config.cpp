@@ -254,6 +254,12 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
             c.registries.push_back(std::move(reg));
         } else if (s.kind == "sync") {
             // parse_sync_config below.
+        } else if (s.kind == "anpr-camera") {
+            auto camera = console::parse_anpr_camera(file, s, base);
+            if (!camera) return unexpected(camera.error());
+            for (const auto& other : c.anpr_cameras)
+                if (other.name == camera->name) return unexpected(sr.error("anpr-camera name repeated"));
+            c.anpr_cameras.push_back(std::move(*camera));
         } else if (s.kind == "console") {
             if (console_section) return unexpected(sr.error("second [console] section"));
             console_section = &s;
@@ -298,6 +304,11 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
         c.console = std::move(*console);
     }
     if (c.lanes.empty()) return failure(file.path + ": no [lane ID] section: nothing to run");
+    for (const auto& camera : c.anpr_cameras)
+        if (!lane_ids.contains(camera.lane))
+            return failure(file.path + ": [anpr-camera " + camera.name + "] lane '" + camera.lane + "' is no [lane] of this file");
+    if (!c.anpr_cameras.empty() && !c.console)
+        return failure(file.path + ": [anpr-camera] sections need a [console] section (the push arrives on its HTTPS server)");
     std::set<std::string> devices;
     for (std::size_t i = 0; i < c.lanes.size(); ++i) {
         auto& l = c.lanes[i];

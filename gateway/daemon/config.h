@@ -21,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "gateway/console/anpr_push.h"
 #include "gateway/console/settings.h"
 #include "gateway/core/error.h"
 #include "gateway/credential/trust.h"
@@ -84,6 +85,7 @@ struct GatewayConfig {
     std::vector<LaneSettings> lanes;
     unsigned threads = 2;
     std::optional<console::ConsoleSettings> console;
+    std::vector<console::AnprCamera> anpr_cameras;   ///< [anpr-camera NAME]: cameras that push plates (console API)
     std::optional<sync::SyncConfig> sync;             ///< [sync]: registries synced and uploaded to
     std::uint64_t outbox_budget_bytes = 512ull << 20; ///< disk budget of the passage-event outbox
     /// [checkpoint] camera-credentials: the stream passwords (a 0600 file), or null when no

@@ -116,7 +116,12 @@ Decision decide(const expected<credential::VerifiedPass, credential::Refusal>& c
     if (!policy.lane_accepts(lane.kind, pass.type)) t.add(Reason::kWrongLaneType, Verdict::kDeny);
     if (lane.needs_plate) {
         if (readings.plate) {
-            if (!pass.binds_plate(*readings.plate)) t.add(Reason::kPlateMismatch, Verdict::kDeny);
+            // An unsure read is no read: the staff compare, a camera's doubt never denies.
+            switch (match_plate(*readings.plate, readings.plate_confidence, pass.plates, policy.plate_match)) {
+                case PlateMatch::kBound: break;
+                case PlateMatch::kNotBound: t.add(Reason::kPlateMismatch, Verdict::kDeny); break;
+                case PlateMatch::kUnsure: t.add(Reason::kPlateUnread, Verdict::kManual); break;
+            }
         } else if (readings.plate_reader_fault) {
             t.add(Reason::kSensorFault, Verdict::kManual);
         } else {

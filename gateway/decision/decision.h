@@ -16,6 +16,7 @@
 #include "gateway/core/time.h"
 #include "gateway/core/units.h"
 #include "gateway/credential/verifier.h"
+#include "gateway/decision/plate_match.h"
 #include "gateway/decision/policy.h"
 
 namespace gw::decision {
@@ -61,6 +62,9 @@ struct Readings {
     std::optional<credential::PlateNumber> plate;  ///< Plate read on the lane, if any.
     bool plate_reader_fault = false;
     bool final = false;                            ///< The lane stopped waiting for more input.
+    /// Last, so that positional initialisers stay valid. One confidence (0..1) per character of `plate` from a camera's reader; empty for a
+    /// reader that sends text only (taken as sure). Matching: plate_match.h.
+    std::vector<float> plate_confidence;
 };
 
 struct Decision {

@@ -18,6 +18,7 @@
 #include "gateway/core/time.h"
 #include "gateway/core/units.h"
 #include "gateway/credential/pass.h"
+#include "gateway/decision/plate_match.h"
 
 namespace gw::decision {
 
@@ -39,6 +40,8 @@ struct Policy {
     /// Per pass type (index PassType). Different limits per type on purpose: when a registry
     /// goes quiet, lanes degrade one pass type at a time, never all at one instant.
     std::array<Staleness, credential::kPassTypeCount + 1> staleness{};
+    /// How sure a camera's plate read must be (plate_match.h); defaults only, not in [policy].
+    PlateMatchPolicy plate_match{};
 
     static Policy defaults();
     bool lane_accepts(LaneKind lane, credential::PassType t) const {

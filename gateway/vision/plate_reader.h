@@ -76,6 +76,10 @@ struct PlateRead {
     PlateRows rows = PlateRows::kSingle;
 };
 
+/// Sets the worker threads of OpenCV (cv::setNumThreads) for the whole process: 1 for a
+/// measurement on one core, or for a box whose cores belong to the lanes. Call at start-up.
+void limit_opencv_threads(int threads);
+
 /// Locator + recogniser for whole frames.
 class PlateReader {
 public:
@@ -84,6 +88,10 @@ public:
     /// The plates read in `frame`, most confident first; empty for an empty frame or one
     /// without a plate-coloured region (the cheap case: no recognition runs).
     std::vector<PlateRead> read(BgrView frame);
+    /// The recogniser alone, for crops that need no locating.
+    PlateRecognizer& recognizer() { return recognizer_; }
+    /// Gives the recogniser back (the reader is empty afterwards).
+    PlateRecognizer release_recognizer() && { return std::move(recognizer_); }
 
 private:
     PlateRecognizer recognizer_;

@@ -38,17 +38,20 @@ class Report {
 public:
     explicit Report(bool json) : json_(json) {}
     /// `set` (optional) names the data a figure was measured on, e.g. "rendered/glare".
+    /// `kind` (optional) names a subset of it, e.g. the plate kind "double".
     void figure(const std::string& bench, const std::string& figure, double value, const std::string& unit,
-                const std::string& set = {}) {
+                const std::string& set = {}, const std::string& kind = {}) {
         if (json_) {
             JsonWriter w;
             w.begin_object().field("bench", bench).field("figure", figure).field("value", value).field("unit", unit);
             if (!set.empty()) w.field("set", set);
+            if (!kind.empty()) w.field("kind", kind);
             w.end_object();
             std::printf("%s\n", w.str().c_str());
         } else {
+            const std::string where = set + (kind.empty() ? "" : " " + kind);
             std::printf("%-8s %-28s %14.3f %s%s\n", bench.c_str(), figure.c_str(), value, unit.c_str(),
-                        set.empty() ? "" : ("  [" + set + "]").c_str());
+                        where.empty() ? "" : ("  [" + where + "]").c_str());
         }
         std::fflush(stdout);
     }

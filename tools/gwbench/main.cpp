@@ -8,7 +8,7 @@
 #include "tools/gwbench/benches.h"
 
 namespace {
-constexpr const char* kUsage = R"(usage: gwbench AREA [--json] [--quick] [--qr DIR]
+constexpr const char* kUsage = R"(usage: gwbench AREA [--json] [--quick] [--qr DIR] [--plates DIR]
 
 areas:
   verify   pass verification core vs bare libsodium Ed25519 (1M-entry RocksDB cache)
@@ -16,7 +16,10 @@ areas:
   sync     registry sync over HTTPS on loopback: 1M-entry bootstrap, apply rate, revocation to
            enforcement, outbox drain (needs the openssl command for test certificates)
   vision   QR from camera frames: the gated scanner vs bare ZXing on ../shared/data/qr and
-           rendered frames, idle cost; --qr DIR measures a folder with a manifest.tsv
+           rendered frames, idle cost; --qr DIR measures a folder with a manifest.tsv;
+           plates: the reader on ../shared/data/plates (real crops and scenes), the synthetic
+           fixtures per kind, ms per 720p frame and idle; --plates DIR measures a folder with
+           a manifest.csv of file,plate (crops or whole scenes)
 )";
 }
 
@@ -29,6 +32,7 @@ int main(int argc, char** argv) {
         if (a == "--json") json = true;
         else if (a == "--quick") options.quick = true;
         else if (a == "--qr" && i + 1 < argc) options.qr_dir = argv[++i];
+        else if (a == "--plates" && i + 1 < argc) options.plates_dir = argv[++i];
         else if (a == "--help" || a == "-h") {
             std::fputs(kUsage, stdout);
             return 0;

@@ -197,6 +197,8 @@ Result<double> idle_cpu_pct(std::chrono::seconds run) {
 int run_vision_bench(Report& report, const BenchOptions& options) {
     const int rounds = options.quick ? 1 : 3;
 
+    if (!options.plates_dir.empty()) return run_plate_bench(report, options);
+    if (options.qr_dir.empty() && run_plate_bench(report, options) != 0) return 1;
     if (!options.qr_dir.empty()) {
         auto frames = load_folder(options.qr_dir, report);
         if (!frames) {

@@ -169,6 +169,10 @@ def cmd_train(args):
         print(f'resumed at step {step} ({seen} images, {elapsed / 3600:.2f} h)', flush=True)
     else:
         os.makedirs(os.path.dirname(os.path.abspath(args.checkpoint)), exist_ok=True)
+        if args.init:
+            # Fine-tuning: the weights of an earlier run, a fresh optimiser, step and stream.
+            ck = load(args.init, model)
+            print(f'initialised from {args.init} (its step {ck["step"]})', flush=True)
     print(f'parameters: {sum(p.numel() for p in model.parameters())}', flush=True)
     heldout = heldout_set(25)
     real = real_set(args.real) if args.real else []
@@ -263,6 +267,7 @@ def main():
     t.add_argument('--lr', type=float, default=2e-3)
     t.add_argument('--half-life', type=int, default=6000, help='steps for the learning rate to halve')
     t.add_argument('--steps', type=int, default=0, help='stop after this step (0: run until stopped)')
+    t.add_argument('--init', default='', help='start a new CHECKPOINT from the weights of this one (fine-tuning)')
     t.add_argument('--threads', type=int, default=1)
     t.add_argument('--workers', type=int, default=1, help='renderer processes')
     t.add_argument('--log-every', type=int, default=20)

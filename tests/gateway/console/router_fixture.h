@@ -29,6 +29,7 @@ struct Fixture {
     AccountStore accounts{dir.path / "accounts"};
     Hub hub;
     Overrides overrides;
+    std::vector<std::pair<std::string, std::string>> plates;  ///< (lane, plate) posted by ANPR pushes
     std::unique_ptr<Router> router;
     SteadyTime now = SteadyTime{} + 1000h;
 
@@ -50,6 +51,13 @@ struct Fixture {
         b.override_lane = [this](const std::string& lane, bool open, const std::string& user, const std::string& reason) {
             if (lane != "car-1") return false;
             overrides.calls.emplace_back(lane, open, user, reason);
+            return true;
+        };
+        b.anpr_cameras = {{"gate-cam-1", "car-1", std::string(40, 'k'), 0.5f},
+                          {"gate-cam-2", "car-9", std::string(40, 'q'), 0.5f}};
+        b.post_plate = [this](const std::string& lane, const std::string& plate) {
+            if (lane != "car-1") return false;
+            plates.emplace_back(lane, plate);
             return true;
         };
         b.registries = [] {

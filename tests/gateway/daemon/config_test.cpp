@@ -220,3 +220,25 @@ TEST_CASE("two lanes cannot share a camera, even under another user") {
           (d.dir.path / "g.conf").string() + ": [lane b] uses v4l2:/dev/video0 already used by another lane or device");
     CHECK(d.load(std::string(kHead) + walk("a", 1, "v4l2:/dev/video0") + walk("b", 2, "v4l2:/dev/video1")).has_value());
 }
+
+TEST_CASE("an ANPR camera must push to a lane of the file, through a console") {
+    ConfigDir d;
+    {
+        std::ofstream(d.dir.path / "cam.token") << std::string(40, 't') << "\n";
+    }
+    std::filesystem::permissions(d.dir.path / "cam.token",
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const std::string walk = "[lane walk-1]\ntype = pedestrian\ndirection = to-zhejiang\ncontroller = tcp:127.0.0.1:7001\n";
+    const std::string console = "[console]\nlisten = 127.0.0.1:0\n";
+    const std::string cam = "[anpr-camera cam-1]\nlane = walk-1\ntoken-file = cam.token\n";
+    auto c = d.load(std::string(kHead) + walk + console + cam);
+    if (!c) FAIL(c.error().message);
+    REQUIRE(c->anpr_cameras.size() == 1);
+    CHECK(c->anpr_cameras[0].lane == "walk-1");
+    CHECK(d.err(std::string(kHead) + walk + console + "[anpr-camera cam-1]\nlane = car-9\ntoken-file = cam.token\n") ==
+          (d.dir.path / "g.conf").string() + ": [anpr-camera cam-1] lane 'car-9' is no [lane] of this file");
+    CHECK(d.err(std::string(kHead) + walk + cam) ==
+          (d.dir.path / "g.conf").string() +
+              ": [anpr-camera] sections need a [console] section (the push arrives on its HTTPS server)");
+    CHECK(d.err(std::string(kHead) + walk + console + cam + cam) == d.at(14) + "[anpr-camera cam-1] anpr-camera name repeated");
+}

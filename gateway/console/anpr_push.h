@@ -1,0 +1,62 @@
+#pragma once
+// Plate results pushed by cameras that read plates themselves (ANPR), and the cameras allowed
+// to push them: POST /api/anpr (gateway/console/API.md), [anpr-camera NAME] sections of
+// gatewayd's configuration (config/README.md).
+//
+// The body is one flat JSON object (json_body.h, at most kMaxBody bytes in all):
+//   camera      string, required: the camera's name as configured ([A-Za-z0-9_.-], 1-64)
+//   plate       string, required: GA 36 plate text, normalised by credential::parse_plate
+//               ("浙F·12345", full-width letters, blanks are fine)
+//   confidence  number, required: the camera's confidence in the whole read, 0..1
+//   colour      string, optional: blue, yellow, green, white, black or unknown (default)
+//   time        string, optional: when the camera read it, ISO 8601 with offset (parse_time)
+//   image       string, optional: the plate crop as Base64 JPEG (kept for the log, <= 12 KiB)
+// Anything else (another key, a wrong type, a value out of range) is refused with a one-line
+// reason naming the key.
+//
+// Pure functions, callable from any thread.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/core/codec.h"
+#include "gateway/core/conf.h"
+#include "gateway/core/error.h"
+#include "gateway/core/time.h"
+#include "gateway/credential/plate.h"
+
+namespace gw::console {
+
+struct AnprPush {
+    std::string camera;
+    credential::PlateNumber plate;
+    float confidence = 0;
+    std::string colour = "unknown";
+    std::optional<TimePoint> time;
+    Bytes image;
+};
+
+Result<AnprPush> parse_anpr_push(std::string_view body);
+
+/// One camera allowed to push: [anpr-camera NAME] with `lane` and `token-file`.
+struct AnprCamera {
+    std::string name;
+    std::string lane;
+    std::string token;  ///< 32-256 printable ASCII characters, read from the token file
+    /// A push below this confidence is taken as no plate read: the lane times out to
+    /// PLATE_UNREAD -> MANUAL, never a mismatch.
+    float min_confidence = 0.5f;
+};
+
+/// Parses one [anpr-camera NAME] section: `lane = ID`, `token-file = PATH` (relative to
+/// `base`; the file must not be readable by group or others and holds one line, the token),
+/// `min-confidence` (0..1, default 0.5). Errors name the file, line and key.
+Result<AnprCamera> parse_anpr_camera(const ConfFile& file, const ConfSection& section, const std::filesystem::path& base);
+
+/// The camera `name` presenting `token`, or nullptr. Compares every configured token in
+/// constant time (whatever the name, so timing tells nothing of which names exist).
+const AnprCamera* authenticate_camera(const std::vector<AnprCamera>& cameras, std::string_view name,
+                                      std::string_view token);
+
+}  // namespace gw::console
