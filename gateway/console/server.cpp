@@ -20,6 +20,7 @@
 #include "gateway/console/json_body.h"
 #include "gateway/console/tls.h"
 #include "gateway/core/fail.h"
+#include "gateway/core/log_limit.h"
 
 namespace gw::console {
 namespace {
@@ -113,7 +114,7 @@ struct ConsoleServer::Impl {
             ++counters.accepted;
             asio::co_spawn(io, connection(std::move(socket), peer), [this, peer](std::exception_ptr e) {
                 connections.release(peer);
-                if (e) log_line("a connection ended by an exception: " + exception_text(e));
+                if (e) input_log().log("console: exception", "console: a connection ended by an exception: " + exception_text(e));
             });
         }
     }
@@ -160,6 +161,7 @@ struct ConsoleServer::Impl {
                 // seeing a bare disconnect. The connection closes after it (the rest of the
                 // oversized request is never read).
                 ++counters.too_large;
+                input_log().log("console: oversized", "console: " + peer + ": " + ec.message() + ": answered 413/431");
                 const bool header = ec == http::error::header_limit;
                 auto res = header ? error_response(http::status::request_header_fields_too_large, "HEADER_TOO_LARGE",
                                                    "请求头过大", "Request header too large")
