@@ -166,6 +166,23 @@ std::optional<std::chrono::milliseconds> operator_session(const std::string& loc
     return slowest;
 }
 
+/// A TCP socket bound to `local` and connected to the console at 127.0.0.1:`port`. Without
+/// `nonblocking` the connect is complete on return (-1 if it failed); with it, it is under way.
+int connect_from(const std::string& local, unsigned short port, bool nonblocking) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    ::inet_pton(AF_INET, local.c_str(), &a.sin_addr);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    a.sin_port = htons(port);
+    ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && !nonblocking) {  // EINPROGRESS: poll tells the rest
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /// Holds `count` TCP connections from each of `locals` that never start TLS, reconnecting
 /// whatever the server closes, until stopped: a client that wants every slot.
 class Flooder {
@@ -184,17 +201,7 @@ public:
     std::uint64_t reconnects() const { return reconnects_; }
 
 private:
-    int open_one(const std::string& local) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        ::inet_pton(AF_INET, local.c_str(), &a.sin_addr);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        a.sin_port = htons(port_);
-        ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-        ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);  // EINPROGRESS: poll tells the rest
-        return fd;
-    }
+    int open_one(const std::string& local) { return connect_from(local, port_, true); }
     void loop() {
         while (!stop_) {
             std::vector<pollfd> p;
@@ -217,14 +224,8 @@ private:
 
 /// A raw TCP connection from `local` that sends nothing.
 int raw_connect(const std::string& local, unsigned short port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    ::inet_pton(AF_INET, local.c_str(), &a.sin_addr);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    a.sin_port = htons(port);
-    ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    const int fd = connect_from(local, port, false);
+    REQUIRE(fd >= 0);
     return fd;
 }
 

@@ -5,7 +5,7 @@
 # console serves; with the intermediate missing from the file it must not.
 #   tls_ca_test.sh GATEWAYD OUT_DIR
 set -uo pipefail
-gatewayd=$1 out=$2
+gatewayd=$1 out=$2 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$out" && mkdir -p "$out/console" && cd "$out" || exit 1
 q() { "$@" >/dev/null 2>&1 || { echo "FAIL: $*"; exit 1; }; }
 q openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/O=Checkpoint/CN=Checkpoint Root CA" \
@@ -17,19 +17,12 @@ q openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/O=
 printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\ncrlDistributionPoints=URI:http://ca.checkpoint.example/issuing.crl\n' > leaf.ext
 q openssl x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -days 825 -extfile leaf.ext -out leaf.pem
 
+. "$here/demo_console.sh"
 start() {  # start CERT_FILE: gatewayd's demo console with this certificate file
   cp "$1" console/console.crt
-  "$gatewayd" --console-dir "$out/console" --console-listen 127.0.0.1:0 >"$out/gatewayd.log" 2>&1 &
-  pid=$!
-  port=
-  for _ in $(seq 1 200); do
-    port=$(sed -n 's/^console 控制台: https:\/\/127.0.0.1:\([0-9]*\)\/ .*/\1/p' "$out/gatewayd.log" | head -1)
-    [ -n "$port" ] && break
-    sleep 0.1
-  done
-  [ -n "$port" ] || { echo "FAIL: no console address"; cat "$out/gatewayd.log"; exit 1; }
+  start_demo_console "$gatewayd" "$out"
 }
-stop() { kill -INT $pid 2>/dev/null; wait $pid 2>/dev/null; }
+stop() { stop_demo_console; }
 trap stop EXIT
 fail=0
 cat leaf.pem int.pem > chain.pem
