@@ -1,12 +1,14 @@
 #include "firmware_bridge/log.h"
 
-#include <cstdio>
+#include <string>
+
+#include "gateway/core/log_limit.h"
 
 namespace gw::bridge {
 
 void log_to_stderr(std::string_view line) {
-    // One fprintf per line so lines from different threads do not interleave.
-    std::fprintf(stderr, "gw_bridge: %.*s\n", static_cast<int>(line.size()), line.data());
+    // A hostile or broken firmware can make the bridge log for every frame: limited per kind.
+    input_log().log("bridge: " + std::string(log_kind(line)), "bridge: " + std::string(line));
 }
 
 }  // namespace gw::bridge

@@ -10,7 +10,8 @@ namespace gw::bridge {
 /// logs; must not block.
 using LogSink = std::function<void(std::string_view line)>;
 
-/// Writes "gw_bridge: <line>\n" to stderr. The default sink of every bridge object.
+/// Writes "<program>: bridge: <line>\n" to stderr through the log limiter (a burst of each
+/// kind of line, then a count: gateway/core/log_limit.h). The default sink of every bridge object.
 void log_to_stderr(std::string_view line);
 
 }  // namespace gw::bridge

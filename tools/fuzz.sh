@@ -9,7 +9,13 @@
 # default: all of them. Exits 1 if any target crashes, hangs, leaks or trips a sanitizer; the
 # input that did it is kept in build-fuzz/fuzz-artifacts/ and belongs in tests/fuzz/corpus/NAME/
 # once the bug is fixed. JOBS sets the build parallelism (default: nproc); BUILD_DIR another
-# build directory than build-fuzz/.
+# build directory than build-fuzz/; NICE runs the fuzzers at that niceness (a campaign on a
+# shared machine: NICE=19).
+#
+# The campaign report (issue 13): every target's runs, runs per second, coverage (libFuzzer's
+# cov: edges and ft: features at the end), corpus size and findings, as a table on stdout and
+# as TSV in build-fuzz/fuzz-report.tsv. A full campaign is `tools/fuzz.sh 600` (every target
+# 10 minutes, about 4 hours for 24 targets on one core); a smoke run `NICE=19 tools/fuzz.sh 60`.
 set -euo pipefail
 
 seconds=${1:-60}
@@ -51,23 +57,37 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 failed=()
+report="$build/fuzz-report.tsv"
+printf 'target\tseconds\truns\truns_per_s\tcov\tft\tcorpus\tnew_inputs\tfinding\n' >"$report"
 for n in "${names[@]}"; do
     corpus="$work/$n"
     mkdir -p "$corpus"
     if [[ -d tests/fuzz/corpus/$n ]]; then cp -R "tests/fuzz/corpus/$n/." "$corpus/"; fi
     log="$logs/$n.log"
     echo "fuzz.sh: $n for ${seconds}s ($(find "$corpus" -type f | wc -l) seeds)"
-    if "$build/fuzz/fuzz_$n" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+    if nice -n "${NICE:-0}" "$build/fuzz/fuzz_$n" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$artifacts/$n-" "$corpus" >"$log" 2>&1; then
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         added=$(sed -n 's/^stat::new_units_added: *//p' "$log")
+        finding=none
         echo "fuzz.sh: $n ok: ${execs:-?} runs, ${added:-?} new inputs"
     else
+        finding=$(grep -m1 -oE '(ERROR: [A-Za-z]+: [a-z-]+|runtime error: .*|ERROR: libFuzzer: [a-z-]+)' "$log" || echo "exit status")
         echo "fuzz.sh: $n FAILED (log: $log)" >&2
         grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error:|artifact_prefix=.*Test unit written)' "$log" >&2 || tail -n 20 "$log" >&2
         failed+=("$n")
     fi
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+    added=$(sed -n 's/^stat::new_units_added: *//p' "$log")
+    last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+    cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
+    ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
+    corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$seconds" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" \
+        "${corp:-?}" "${added:-?}" "$finding" >>"$report"
 done
+column -t -s $'\t' "$report"
 
 if [[ ${#failed[@]} -gt 0 ]]; then
     echo "fuzz.sh: failed: ${failed[*]}; reproducers in $artifacts" >&2

@@ -2,6 +2,7 @@
 
 #include <sys/statvfs.h>
 
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "gateway/console/json_body.h"
 #include "gateway/console/tls.h"
 #include "gateway/core/fail.h"
+#include "gateway/core/log_limit.h"
 
 namespace gw::console {
 namespace {
@@ -29,12 +31,10 @@ using tcp = asio::ip::tcp;
 using asio::use_awaitable;
 using std::chrono::steady_clock;
 
-constexpr auto kHandshakeTimeout = std::chrono::seconds{10};
-constexpr auto kKeepAlive = std::chrono::seconds{60};
 constexpr auto kTileInterval = std::chrono::seconds{1};
 constexpr auto kDiskInterval = std::chrono::seconds{10};
 constexpr double kDiskLowPercent = 90.0;
-constexpr std::size_t kMaxConnections = 64;
+constexpr std::size_t kMaxHeader = 16 * 1024;
 
 constexpr auto kAcceptBackoff = std::chrono::milliseconds{200};
 
@@ -68,7 +68,11 @@ struct ConsoleServer::Impl {
     Hub& hub;
     asio::steady_timer tiles{io}, disk{io}, accept_backoff{io};
     bool disk_low = false;
-    std::size_t connections = 0;
+    ConnectionTable connections;
+    struct Counters {
+        std::atomic<std::uint64_t> accepted{0}, refused_address{0}, refused_full{0}, accept_errors{0},
+            handshake_timeouts{0}, request_timeouts{0}, too_large{0};
+    } counters;
     std::thread thread;
     /// Lanes wake live clients through this; stop() clears it before the io_context goes away.
     struct WakeTarget {
@@ -77,8 +81,10 @@ struct ConsoleServer::Impl {
     };
     std::shared_ptr<WakeTarget> wake_target = std::make_shared<WakeTarget>();
 
-    Impl(Backend backend, Hub& h, AccountStore& accounts, RouterOptions options)
-        : router(std::move(backend), h, accounts, options), hub(h) {}
+    Impl(Backend backend, Hub& h, AccountStore& accounts, RouterOptions options, ConnectionLimits limits)
+        : router(std::move(backend), h, accounts, options), hub(h), connections(std::move(limits)) {}
+
+    const ConnectionLimits& limits() const { return connections.limits(); }
 
     asio::awaitable<void> accept_loop() {
         for (;;) {
@@ -86,6 +92,7 @@ struct ConsoleServer::Impl {
             tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
             if (ec == asio::error::operation_aborted) co_return;
             if (ec) {
+                ++counters.accept_errors;
                 fail(ec, "console accept");
                 // Out of file descriptors the next accept fails at once again: wait for
                 // connections to close instead of spinning on the error at full speed.
@@ -96,29 +103,76 @@ struct ConsoleServer::Impl {
                 }
                 continue;
             }
-            if (connections >= kMaxConnections) continue;  // the socket closes here
-            ++connections;
-            asio::co_spawn(io, connection(std::move(socket)), [this](std::exception_ptr e) {
-                --connections;
-                if (e) log_line("a connection ended by an exception: " + exception_text(e));
+            const auto peer = socket.remote_endpoint(ec).address();
+            if (ec) continue;  // reset before we looked at it
+            // Over a limit the socket closes here, before TLS: refusing costs one accept.
+            switch (connections.admit(peer)) {
+                case ConnectionTable::Admit::kAdmitted: break;
+                case ConnectionTable::Admit::kAddressFull: ++counters.refused_address; continue;
+                case ConnectionTable::Admit::kFull: ++counters.refused_full; continue;
+            }
+            ++counters.accepted;
+            asio::co_spawn(io, connection(std::move(socket), peer), [this, peer](std::exception_ptr e) {
+                connections.release(peer);
+                if (e) input_log().log("console: exception", "console: a connection ended by an exception: " + exception_text(e));
             });
         }
     }
 
-    asio::awaitable<void> connection(tcp::socket socket) {
+    /// Reads one request. Until its first byte the connection may wait `idle` (a short wait
+    /// for the first request, the keep-alive wait after a response); from the first byte the
+    /// whole header and body must arrive within limits().request, so a trickled header or
+    /// body holds a slot seconds, not minutes.
+    asio::awaitable<error_code> read_request(beast::ssl_stream<beast::tcp_stream>& stream, beast::flat_buffer& buffer,
+                                             http::request_parser<http::string_body>& parser,
+                                             std::chrono::milliseconds idle) {
         error_code ec;
-        const auto peer = socket.remote_endpoint(ec).address().to_string();
+        auto& tcp = beast::get_lowest_layer(stream);
+        if (buffer.size() == 0) {
+            tcp.expires_after(idle);
+            const auto n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(use_awaitable, ec));
+            buffer.commit(n);
+            if (ec) co_return ec;
+        }
+        tcp.expires_after(limits().request);
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+        if (ec == beast::error::timeout) ++counters.request_timeouts;
+        co_return ec;
+    }
+
+    asio::awaitable<void> connection(tcp::socket socket, asio::ip::address peer_address) {
+        error_code ec;
+        const auto peer = peer_address.to_string();
         beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *ssl);
-        beast::get_lowest_layer(stream).expires_after(kHandshakeTimeout);
+        beast::get_lowest_layer(stream).expires_after(limits().handshake);
         co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(use_awaitable, ec));
+        if (ec == beast::error::timeout) ++counters.handshake_timeouts;
         if (ec) co_return;
         beast::flat_buffer buffer;
+        auto idle = limits().first_request;
         for (;;) {
             http::request_parser<http::string_body> parser;
-            parser.header_limit(16 * 1024);
+            parser.header_limit(kMaxHeader);
             parser.body_limit(kMaxBody);
-            beast::get_lowest_layer(stream).expires_after(kKeepAlive);
-            co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+            ec = co_await read_request(stream, buffer, parser, idle);
+            idle = limits().keep_alive;
+            if (ec == http::error::header_limit || ec == http::error::body_limit) {
+                // The protocol allows an answer here: the client learns why instead of
+                // seeing a bare disconnect. The connection closes after it (the rest of the
+                // oversized request is never read).
+                ++counters.too_large;
+                input_log().log("console: oversized", "console: " + peer + ": " + ec.message() + ": answered 413/431");
+                const bool header = ec == http::error::header_limit;
+                auto res = header ? error_response(http::status::request_header_fields_too_large, "HEADER_TOO_LARGE",
+                                                   "请求头过大", "Request header too large")
+                                  : error_response(http::status::payload_too_large, "BODY_TOO_LARGE", "请求体过大",
+                                                   "Request body too large");
+                add_security_headers(res);
+                res.keep_alive(false);
+                beast::get_lowest_layer(stream).expires_after(std::chrono::seconds{2});
+                co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+                break;
+            }
             if (ec) break;
             Request req = parser.release();
             if (websocket::is_upgrade(req)) {
@@ -145,6 +199,7 @@ struct ConsoleServer::Impl {
                 res = router.handle(req, peer, steady_clock::now());
             }
             const bool keep = res.keep_alive();
+            beast::get_lowest_layer(stream).expires_after(limits().request);
             co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
             if (ec || !keep) break;
         }
@@ -274,7 +329,7 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(const ConsoleSetting
     s->fingerprint_ = *fp;
     RouterOptions options;
     options.sessions = {settings.session_idle, settings.session_max};
-    s->impl_ = std::make_unique<Impl>(std::move(backend), hub, *s->accounts_, options);
+    s->impl_ = std::make_unique<Impl>(std::move(backend), hub, *s->accounts_, options, settings.limits);
     auto& impl = *s->impl_;
     impl.ssl = *ctx;
     error_code ec;
@@ -321,6 +376,12 @@ std::string ConsoleServer::url() const {
     const bool any = host_ == "0.0.0.0" || host_ == "::";
     const auto host = any ? std::string("127.0.0.1") : host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
     return "https://" + host + ":" + std::to_string(port_) + "/";
+}
+
+ConnectionStats ConsoleServer::stats() const {
+    const auto& c = impl_->counters;
+    return {c.accepted.load(), c.refused_address.load(), c.refused_full.load(), c.accept_errors.load(),
+            c.handshake_timeouts.load(), c.request_timeouts.load(), c.too_large.load()};
 }
 
 bool ConsoleServer::admin_exists() const {

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include "gateway/core/number.h"
 
 namespace gw::console {
@@ -66,6 +68,23 @@ Result<ConsoleSettings> parse_console_section(const ConfFile& file, const ConfSe
     if (*max < *idle) return unexpected(r.error(*r.find("session-max"), "shorter than session-idle"));
     c.session_idle = *idle;
     c.session_max = *max;
+    if (const auto* e = r.find("booth-addresses")) {
+        auto booth = parse_address_prefixes(e->value);
+        if (!booth) return unexpected(r.error(*e, booth.error().message));
+        c.limits.booth = std::move(*booth);
+    }
+    if (const auto* e = r.find("max-connections")) {
+        const auto n = parse_unsigned<std::size_t>(e->value);
+        if (!n || *n < 16 || *n > 4096) return unexpected(r.error(*e, "must be 16..4096"));
+        c.limits.max_connections = *n;
+    }
+    c.limits.booth_reserve = c.limits.max_connections / 8;
+    c.limits.per_address = std::min<std::size_t>(c.limits.per_address, c.limits.max_connections);
+    if (const auto* e = r.find("connections-per-address")) {
+        const auto n = parse_unsigned<std::size_t>(e->value);
+        if (!n || *n < 1 || *n > c.limits.max_connections) return unexpected(r.error(*e, "must be 1..max-connections"));
+        c.limits.per_address = *n;
+    }
     if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
     return c;
 }

@@ -2,7 +2,8 @@
 // The booth console's settings: gatewayd's [console] section (config/README.md), or the demo's
 // defaults. Read once at start on the starting thread; plain values afterwards.
 //
-//   [console]   listen = HOST:PORT, cert, key, accounts, session-idle, session-max
+//   [console]   listen = HOST:PORT, cert, key, accounts, session-idle, session-max,
+//               booth-addresses, max-connections, connections-per-address
 //
 // Failures name the file, line and key as the rest of the configuration does
 // ("file:line: [console] key 'listen': port must be 0..65535").
@@ -10,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/console/limits.h"
 #include "gateway/core/conf.h"
 #include "gateway/core/error.h"
 #include "gateway/core/time.h"
@@ -25,6 +27,7 @@ struct ConsoleSettings {
     std::filesystem::path accounts;     ///< default state-dir/console/accounts
     Seconds session_idle{15 * 60};      ///< session-idle: 1m..8h
     Seconds session_max{12 * 3600};     ///< session-max: 10m..24h, at least session-idle
+    ConnectionLimits limits;            ///< booth-addresses, max-connections, connections-per-address
 };
 
 /// Parses "HOST:PORT" / "[V6]:PORT" (an IP address, port 0..65535) into settings.

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "gateway/core/log_limit.h"
+
 namespace gw {
 namespace {
 std::atomic<std::uint64_t> logged{0};
@@ -13,10 +15,9 @@ std::atomic<std::uint64_t> logged{0};
 void fail(const error_code& ec, std::string_view what) {
     if (ec == asio::error::operation_aborted) return;
     ++logged;
-    const auto text = ec.message();
-    // One write per line, so lines from several threads never interleave.
-    std::fprintf(stderr, "%s: %.*s: %s\n", program_invocation_short_name, static_cast<int>(what.size()), what.data(),
-                 text.c_str());
+    // A failing peer or device can fail the same way thousands of times a second: counted
+    // every time, written through the limiter.
+    input_log().log(what, std::string(what) + ": " + ec.message());
 }
 
 std::uint64_t failures_logged() { return logged.load(); }

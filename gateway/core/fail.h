@@ -3,7 +3,8 @@
 //
 //   if (ec) return fail(ec, "console accept");
 //
-// Writes one line to stderr, "<program>: <what>: <error text>", and counts it. A cancelled
+// Writes one line to stderr, "<program>: <what>: <error text>", through the log limiter
+// (log_limit.h: a burst per `what`, then a count), and counts it. A cancelled
 // operation (operation_aborted: a timer cancelled, a socket closed at shutdown) is expected
 // and neither logged nor counted. Safe from any thread.
 #include <cstdint>

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "gateway/core/log_limit.h"
 #include "gateway/store/record.h"
 
 namespace gw::daemon {
@@ -65,7 +66,9 @@ Gateway::Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, std:
     if (!config_.sync) return;
     for (const auto& r : config_.sync->registries) {
         auto say = [name = r.trust.name](const std::string& line) {
-            std::fprintf(stderr, "gatewayd: registry %s: %s\n", name.c_str(), line.c_str());
+            // Refused registry data is outside input: limited per kind of line.
+            const std::string prefix = "registry " + name + ": ";
+            input_log().log(prefix + std::string(log_kind(line)), prefix + line);
         };
         syncs_.push_back(sync::RegistrySync::create(io_, blocking_, *cache_, tls, r, sync::system_now, say));
         if (r.events_url) {

@@ -5,6 +5,7 @@
 #include "bridge.pb.h"
 #include "firmware_bridge/controller_link.h"
 #include "firmware_bridge/messages.h"
+#include "gateway/core/log_limit.h"
 #include "gateway/daemon/camera_input.h"
 
 namespace gw::daemon {
@@ -22,7 +23,9 @@ proto::LightColor to_light(lane::LightColour c) {
 }
 
 void log_line(const std::string& lane, std::string_view line) {
-    std::fprintf(stderr, "gatewayd: lane %s: %.*s\n", lane.c_str(), static_cast<int>(line.size()), line.data());
+    // Malformed frames, scanner garbage, bad plate lines: outside input, so limited per kind.
+    const std::string prefix = "lane " + lane + ": ";
+    input_log().log(prefix + std::string(log_kind(line)), prefix + std::string(line));
 }
 
 }  // namespace

@@ -177,6 +177,9 @@ SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& sc, milliseconds 
             wait_for([&] { return emu.snapshot().barrier == proto::BARRIER_POSITION_CLOSED; }, seconds{5});
         }
         out.display = emu.display_text();
+        // No opening (refused, or a gateway killed mid-passage): the person is turned away,
+        // so the lane is free for the next scenario whatever happened.
+        if (!out.opened) emu.vehicle_leaves();
         out.right = out.opened && (sc.act != SimScenario::Act::kTailgate || out.display.find(sc.expect_text) != std::string::npos);
         if (!out.opened) out.note = "did not open";
         else if (!out.right) out.note = "tailgating not flagged";

@@ -55,15 +55,18 @@ Result<DaemonConfig> load_daemon_config(const std::filesystem::path& path) {
             auto refresh = duration_or(r, "head-refresh", Seconds{60});
             auto snapshots = duration_or(r, "snapshot-interval", Seconds{600});
             auto entries = r.integer_or("segment-entries", 10000, 1, 1000000);
+            auto per_request = r.integer_or("max-records-per-request", 50000, 1, 1000000);
             if (!validity) return unexpected(validity.error());
             if (!refresh) return unexpected(refresh.error());
             if (!snapshots) return unexpected(snapshots.error());
             if (!entries) return unexpected(entries.error());
+            if (!per_request) return unexpected(per_request.error());
             if (*refresh >= *validity) return unexpected(r.error("head-refresh must be shorter than head-validity"));
             out.registry.head_validity = *validity;
             out.server.head_refresh = *refresh;
             out.server.snapshot_interval = *snapshots;
             out.registry.max_entries_per_segment = static_cast<std::size_t>(*entries);
+            out.registry.max_records_per_append = static_cast<std::size_t>(*per_request);
             if (auto ok = r.unknown_keys(); !ok) return unexpected(ok.error());
         } else if (section.kind == "server") {
             have_server = true;

@@ -12,6 +12,9 @@
 //   head-refresh = 60s                     # re-sign the head this often
 //   snapshot-interval = 10m                # compact into a snapshot this often (when the log grew)
 //   segment-entries = 10000                # most entries in one segment
+//   max-records-per-request = 50000        # most records one admin `records` post may add
+//                                          # (1..1000000; over it: 413, nothing written;
+//                                          # a record repeated within a request: 422)
 //
 //   [server]
 //   listen = 127.0.0.1:8443                # port 0: any free port (printed at start)

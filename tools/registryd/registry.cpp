@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "gateway/core/codec.h"
@@ -207,6 +208,16 @@ Result<Appended> Registry::append_locked(std::vector<store::Record> records, Tim
 }
 
 Result<Appended> Registry::append(std::vector<store::Record> records, TimePoint now) {
+    if (records.size() > options_.max_records_per_append)
+        return failure(std::to_string(records.size()) + " records in one request: at most " +
+                           std::to_string(options_.max_records_per_append) + " (max-records-per-request)",
+                       ErrorKind::kTooLarge);
+    {
+        std::map<Bytes, std::size_t> seen;
+        for (std::size_t i = 0; i < records.size(); ++i)
+            if (const auto [at, fresh] = seen.emplace(sync::encode_entry(0, records[i]), i + 1); !fresh)
+                return failure("record " + std::to_string(i + 1) + " repeats record " + std::to_string(at->second));
+    }
     Result<Appended> out = failure("");
     std::function<void()> notify;
     {

@@ -47,6 +47,9 @@ struct RegistryOptions {
     std::optional<std::array<std::uint8_t, 32>> token_key;  ///< Holder tokens when issuing from an ID number.
     Seconds head_validity{600};
     std::size_t max_entries_per_segment = 10000;
+    /// Most records one append() (one admin `records` request) may add: a request over it is
+    /// refused whole (ErrorKind::kTooLarge).
+    std::size_t max_records_per_append = 50000;
     std::filesystem::path export_dir;  ///< Empty: no static export.
     bool sync_writes = true;
 };
@@ -95,6 +98,8 @@ public:
     ~Registry();
 
     /// Appends records as new segments (split at max_entries_per_segment) and signs a new head.
+    /// Refused whole: more than max_records_per_append records (kTooLarge), the same record
+    /// twice (kInvalid: one line pasted over and over is a mistake, never an intent).
     Result<Appended> append(std::vector<store::Record> records, TimePoint now);
     /// Signs a new head over the same log: "nothing changed as of now".
     Result<void> refresh_head(TimePoint now);

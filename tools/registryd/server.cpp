@@ -180,7 +180,10 @@ struct Server::Impl {
                 auto request = api::parse_records_request(body);
                 if (!request) return error(http::status::bad_request, "记录无效", request.error().message);
                 auto appended = registry.append(std::move(request->records), sync::system_now());
-                if (!appended) return error(http::status::unprocessable_entity, "记录未写入", appended.error().message);
+                if (!appended)
+                    return error(appended.error().kind == ErrorKind::kTooLarge ? http::status::payload_too_large
+                                                                               : http::status::unprocessable_entity,
+                                 "记录未写入", appended.error().message);
                 return json(api::format_records_appended({appended->first_seq, appended->last_seq, appended->segments}));
             };
             co_return co_await blocking(std::move(work));

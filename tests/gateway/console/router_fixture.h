@@ -24,6 +24,33 @@ struct Overrides {
     std::vector<std::tuple<std::string, bool, std::string, std::string>> calls;
 };
 
+/// One lane car-1 with a plate and a temperature, two registries, a disk and an outbox.
+inline Backend fake_backend(Overrides& overrides) {
+    Backend b;
+    b.checkpoint = "test";
+    b.snapshots = [] {
+        lane::LaneSnapshot s;
+        s.id = "car-1";
+        s.link_up = true;
+        s.last_plate = "沪A12345";
+        s.last_temperature = Celsius{36.6f};
+        return std::vector<lane::LaneSnapshot>{s};
+    };
+    b.override_lane = [&overrides](const std::string& lane, bool open, const std::string& user, const std::string& reason) {
+        if (lane != "car-1") return false;
+        overrides.calls.emplace_back(lane, open, user, reason);
+        return true;
+    };
+    b.registries = [] {
+        return std::vector<RegistryStatus>{{"zhejiang", 7, TimePoint{Seconds{1583020800}}, 2, false, "head: connection refused", 41},
+                                           {"shanghai", 3, TimePoint{Seconds{1583020800}}, std::nullopt, std::nullopt, {}, std::nullopt}};
+    };
+    b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gw", 1000, 400}); };
+    b.outbox_backlog = [] { return std::optional<std::uint64_t>(3); };
+    b.now = [] { return TimePoint{Seconds{1583024400}}; };
+    return b;
+}
+
 struct Fixture {
     testing::TempDir dir;
     AccountStore accounts{dir.path / "accounts"};
@@ -38,21 +65,7 @@ struct Fixture {
             REQUIRE(accounts.add("admin1", Role::kAdmin, "correct horse battery"));
             REQUIRE(accounts.add("op1", Role::kOperator, "operator pass 123"));
         }
-        Backend b;
-        b.checkpoint = "test";
-        b.snapshots = [] {
-            lane::LaneSnapshot s;
-            s.id = "car-1";
-            s.link_up = true;
-            s.last_plate = "沪A12345";
-            s.last_temperature = Celsius{36.6f};
-            return std::vector<lane::LaneSnapshot>{s};
-        };
-        b.override_lane = [this](const std::string& lane, bool open, const std::string& user, const std::string& reason) {
-            if (lane != "car-1") return false;
-            overrides.calls.emplace_back(lane, open, user, reason);
-            return true;
-        };
+        Backend b = fake_backend(overrides);
         b.anpr_cameras = {{"gate-cam-1", "car-1", std::string(40, 'k'), 0.5f},
                           {"gate-cam-2", "car-9", std::string(40, 'q'), 0.5f}};
         b.post_plate = [this](const std::string& lane, const std::string& plate) {
@@ -60,13 +73,6 @@ struct Fixture {
             plates.emplace_back(lane, plate);
             return true;
         };
-        b.registries = [] {
-            return std::vector<RegistryStatus>{{"zhejiang", 7, TimePoint{Seconds{1583020800}}, 2, false, "head: connection refused", 41},
-                                               {"shanghai", 3, TimePoint{Seconds{1583020800}}, std::nullopt, std::nullopt, {}, std::nullopt}};
-        };
-        b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gw", 1000, 400}); };
-        b.outbox_backlog = [] { return std::optional<std::uint64_t>(3); };
-        b.now = [] { return TimePoint{Seconds{1583024400}}; };
         router = std::make_unique<Router>(b, hub, accounts, RouterOptions{{10min, 2h}, {10min, 20, 5}});
     }
 

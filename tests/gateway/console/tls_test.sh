@@ -5,16 +5,9 @@
 set -uo pipefail
 gatewayd=$1 out=$2
 rm -rf "$out" && mkdir -p "$out"
-"$gatewayd" --console-dir "$out/console" --console-listen 127.0.0.1:0 >"$out/gatewayd.log" 2>&1 &
-pid=$!
-trap 'kill -INT $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
-port=
-for _ in $(seq 1 200); do
-  port=$(sed -n 's/^console 控制台: https:\/\/127.0.0.1:\([0-9]*\)\/ .*/\1/p' "$out/gatewayd.log" | head -1)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "FAIL: no console address"; cat "$out/gatewayd.log"; exit 1; }
+. "$(dirname "$0")/demo_console.sh"
+start_demo_console "$gatewayd" "$out"
+trap stop_demo_console EXIT
 fail=0
 hs() { echo | timeout 10 openssl s_client -connect 127.0.0.1:$port "$@" 2>&1 | sed -n 's/^New, \(.*\), Cipher is \(.*\)/\1 \2/p'; }
 expect() {  # expect WANT-REGEX openssl-args...

@@ -95,6 +95,23 @@ TEST_CASE("the scenario runner judges a right outcome right and a wrong expectat
     CHECK(refused.note == "did not open");
 }
 
+TEST_CASE("an expected opening that does not happen leaves the lane free for the next scenario") {
+    Checkpoint cp;
+    auto expired = cp.scenario("expired");
+    expired.expect_open = true;
+    const auto refused = sim::run_scenario(*cp.sim, expired, seconds{2});
+    CHECK(refused.note == "did not open");
+    // The person is turned away (the emulator's strand takes the step): the loop clears.
+    const auto& emu = *cp.sim->lane(expired.lane)->controller;
+    const auto end = steady_clock::now() + seconds{3};
+    while (emu.snapshot().vehicle_present && steady_clock::now() < end) std::this_thread::sleep_for(milliseconds{10});
+    CHECK_FALSE(emu.snapshot().vehicle_present);
+    auto next = cp.scenario("revoked");
+    const auto after = sim::run_scenario(*cp.sim, next, seconds{5});
+    CHECK(after.note != "lane not ready (link down, barrier open or vehicle present)");
+    CHECK(after.right);
+}
+
 TEST_CASE("a round with a wrong outcome is tallied wrong and ends the rounds") {
     Checkpoint cp;
     auto expired = cp.scenario("expired");

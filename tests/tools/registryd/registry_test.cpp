@@ -94,6 +94,27 @@ TEST_CASE("a large append is split into segments of at most the configured size"
     CHECK(verify_update(keys.trust(), Cursor{}, fetch_all(*r), system_now(), {}).has_value());
 }
 
+TEST_CASE("a records request that repeats a record or adds more than the cap is refused and nothing is written") {
+    TempDir dir;
+    RegistryKeys keys("zhejiang", 33, "zhejiang-root");
+    auto options = keys.options();
+    options.max_records_per_append = 5;
+    auto r = registryd::Registry::open(dir.path, options, system_now()).value();
+    const auto before = r->head().version;
+    auto repeated = revocations(1, 3);
+    repeated.push_back(repeated[1]);
+    const auto dup = r->append(repeated, system_now());
+    REQUIRE_FALSE(dup.has_value());
+    CHECK(dup.error().message == "record 4 repeats record 2");
+    const auto big = r->append(revocations(1, 6), system_now());
+    REQUIRE_FALSE(big.has_value());
+    CHECK(big.error().kind == ErrorKind::kTooLarge);
+    CHECK(big.error().message == "6 records in one request: at most 5 (max-records-per-request)");
+    CHECK(r->summary().latest_seq == 0);
+    CHECK(r->head().version == before);
+    CHECK(r->append(revocations(1, 5), system_now()).value().last_seq == 5);
+}
+
 TEST_CASE("a record for a province the registry does not speak for is refused and nothing is written") {
     TempDir dir;
     RegistryKeys keys("zhejiang", 33, "zhejiang-root");
