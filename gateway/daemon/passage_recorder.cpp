@@ -1,0 +1,44 @@
+#include "gateway/daemon/passage_recorder.h"
+
+#include <chrono>
+
+namespace gw::daemon {
+
+PassageRecorder::PassageRecorder(asio::thread_pool& writes, sync::PassageLog& log, std::string lane,
+                                 std::string direction)
+    : writes_(writes), log_(log), lane_(std::move(lane)), direction_(std::move(direction)) {}
+
+std::optional<sync::PassageEvent> PassageRecorder::event_for(const lane::Command& command, TimePoint now) const {
+    if (const auto* d = std::get_if<lane::PublishDecision>(&command))
+        return sync::make_event({now, lane_, direction_, d->pass, d->decision, d->plate, {}});
+    if (const auto* o = std::get_if<lane::RecordOverride>(&command)) {
+        decision::Decision d;
+        d.verdict = o->open ? decision::Verdict::kOpen : decision::Verdict::kDeny;
+        auto event = sync::make_event({now, lane_, direction_, o->pass, d, o->plate, o->operator_name + ": " + o->reason});
+        event.verdict = o->open ? "OVERRIDE_OPEN" : "OVERRIDE_CLOSED";
+        return event;
+    }
+    if (const auto* f = std::get_if<lane::RecordFault>(&command)) {
+        // A fault is on the record beside the decisions: the registries see which lane could
+        // not be trusted to open or close, and when.
+        decision::Decision d;
+        d.verdict = decision::Verdict::kManual;
+        auto event = sync::make_event({now, lane_, direction_, f->pass, d, f->plate, f->detail});
+        event.verdict = f->code;
+        return event;
+    }
+    return std::nullopt;
+}
+
+void PassageRecorder::write(sync::PassageEvent event, asio::any_io_executor back, Done done) {
+    // The synced write blocks for about a millisecond: on the writes pool, never a lane's strand.
+    asio::post(writes_, [this, asked = std::chrono::steady_clock::now(), event = std::move(event), back = std::move(back),
+                         done = std::move(done)]() mutable {
+        auto recorded = log_.record(std::move(event));
+        asio::post(back, [asked, recorded = std::move(recorded), done = std::move(done)]() mutable {
+            done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count());
+        });
+    });
+}
+
+}  // namespace gw::daemon
