@@ -134,10 +134,14 @@ struct Ctx {
         const bool left = !e.present && s.presence;
         s.presence = e.present;
         if (s.phase == Phase::kOpen && arrived) {
+            // Stepping onto the loop while the opening is still being written keeps the opening.
+            const auto opening = s.opening_record;
             enter(Phase::kPassing);
+            s.opening_record = opening;
         } else if ((s.phase == Phase::kOpen || s.phase == Phase::kPassing) && left) {
-            // Through and off the loop: close at once, one passage per opening.
-            if (s.pending && s.pending->checked.credential)
+            // Through and off the loop: close at once, one passage per opening. Off the loop
+            // before the barrier opened (its record still being written): nobody went through.
+            if (s.pending && s.pending->checked.credential && !s.opening_record)
                 cmds.push_back(RecordPassage{s.pending->checked.credential->pass});
             idle();
             s.closing_after_passage = true;
@@ -233,8 +237,11 @@ struct Ctx {
     }
     void on(const Recorded& e) {
         ++s.records_answered;
-        const bool opening = s.opening_record == s.records_answered && s.phase == Phase::kOpen;
-        if (opening) s.opening_record.reset();
+        // Someone may step onto the loop while the opening is being written (kPassing): the
+        // opening is still theirs, and a failed write must still close and hand over.
+        const bool answers_opening = s.opening_record == s.records_answered;
+        if (answers_opening) s.opening_record.reset();
+        const bool opening = answers_opening && (s.phase == Phase::kOpen || s.phase == Phase::kPassing);
         if (e.ok) {
             s.storage_fault = false;  // a synced write went through: storage works again
             if (!opening || !s.link_up) return;

@@ -324,6 +324,39 @@ TEST_CASE("an opening whose decision could not be recorded is closed and handed 
     CHECK(l.state.last_decision->has(Reason::kStorageFault));
 }
 
+TEST_CASE("someone stepping onto the loop while the opening is written gets the barrier once it is on disk") {
+    Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(LoopChanged{true}, Seconds{0});
+    CHECK(l.phase() == Phase::kPassing);
+    l.send(Recorded{true}, Seconds{0});
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("someone on the loop while the opening's record fails is still handed to the staff") {
+    Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    l.send(LoopChanged{true}, Seconds{0});
+    REQUIRE(l.phase() == Phase::kPassing);
+    l.send(Recorded{false}, Seconds{0});
+    CHECK(l.opens() == 0);
+    CHECK(l.phase() == Phase::kManual);
+    CHECK(has<CloseBarrier>(l.last));
+}
+
+TEST_CASE("leaving the loop before the barrier opened is no passage") {
+    Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    l.send(LoopChanged{true}, Seconds{0}).send(LoopChanged{false}, Seconds{0});
+    CHECK_FALSE(has<RecordPassage>(l.last));
+    l.send(Recorded{true}, Seconds{0});
+    CHECK(l.opens() == 0);  // whoever it was for has gone
+}
+
 TEST_CASE("a refusal whose record failed stays a refusal") {
     Lane l(LaneKind::kPedestrian);
     l.auto_record = false;
