@@ -275,23 +275,32 @@ TEST_CASE("every decision and override is on disk in the hash-chained passage lo
     CHECK(snap.record_wait_sum_s < static_cast<double>(buckets.back()));
 }
 
-TEST_CASE("barrier refused: BARRIER_FAULT is raised, the lane faults closed and the fault is in the passage log") {
-    Checkpoint cp;
+namespace {
+// Both barrier rows: the controller is told to misbehave on barrier commands, a commuter walks
+// up and scans; the opening fails, the lane faults closed, and the fault is on the record. The
+// passage log's BARRIER_FAULT event is returned.
+sync::PassageEvent barrier_fault_on_opening(Checkpoint& cp, const std::function<void(bridge::emulator::FirmwareEmulator&)>& misbehave) {
     auto& walk = cp.lane("walk-1");
-    walk.controller->refuse_commands(proto::ToFirmware::kBarrier);
+    misbehave(*walk.controller);
     walk.controller->vehicle_arrives();
     cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
     CHECK(cp.alerted("BARRIER_FAULT", "walk-1"));
     CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kFaulted; }));
     CHECK(cp.gateway->lane("walk-1")->snapshot().barrier_fault);
     CHECK(cp.gateway->lane("walk-1")->snapshot().commands_failed >= 1);
-    CHECK(walk.controller->open_count() == 0);
     REQUIRE(eventually([&] { return !cp.logged("BARRIER_FAULT", "walk-1").empty(); }));
-    const auto event = cp.logged("BARRIER_FAULT", "walk-1").front();
+    return cp.logged("BARRIER_FAULT", "walk-1").front();
+}
+}  // namespace
+
+TEST_CASE("barrier refused: BARRIER_FAULT is raised, the lane faults closed and the fault is in the passage log") {
+    Checkpoint cp;
+    const auto event = barrier_fault_on_opening(cp, [](bridge::emulator::FirmwareEmulator& c) { c.refuse_commands(proto::ToFirmware::kBarrier); });
     CHECK(event.operator_note == "barrier open failed: refused: RESULT_CODE_REFUSED_FAULT (refused (injected))");
     CHECK(event.pass_id != 0);  // the pass whose opening failed
+    CHECK(cp.lane("walk-1").controller->open_count() == 0);
     // The firmware answers again: the next barrier command clears the fault and the lane serves.
-    walk.controller->refuse_commands(proto::ToFirmware::kBarrier, false);
+    cp.lane("walk-1").controller->refuse_commands(proto::ToFirmware::kBarrier, false);
     cp.gateway->lane("walk-1")->post_override(false, "王警官", "道闸已检修 / barrier checked");
     CHECK(cp.alerted("BARRIER_FAULT_CLEARED", "walk-1"));
     CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kIdle; }));
@@ -299,15 +308,8 @@ TEST_CASE("barrier refused: BARRIER_FAULT is raised, the lane faults closed and 
 
 TEST_CASE("barrier never acknowledged: after the result timeout BARRIER_FAULT is raised and the lane faults") {
     Checkpoint cp;
-    auto& walk = cp.lane("walk-1");
-    walk.controller->drop_results(proto::ToFirmware::kBarrier);
-    walk.controller->vehicle_arrives();
-    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
-    CHECK(cp.alerted("BARRIER_FAULT", "walk-1"));
-    CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kFaulted; }));
-    REQUIRE(eventually([&] { return !cp.logged("BARRIER_FAULT", "walk-1").empty(); }));
-    CHECK(cp.logged("BARRIER_FAULT", "walk-1").front().operator_note ==
-          "barrier open failed: no CommandResult from the firmware in time");
+    const auto event = barrier_fault_on_opening(cp, [](bridge::emulator::FirmwareEmulator& c) { c.drop_results(proto::ToFirmware::kBarrier); });
+    CHECK(event.operator_note == "barrier open failed: no CommandResult from the firmware in time");
 }
 
 TEST_CASE("display refused: DEVICE_COMMAND_FAILED is raised once and counted, the lane keeps deciding") {
