@@ -46,7 +46,7 @@ LaneController::LaneController(asio::io_context& io, asio::thread_pool& writes, 
       settings_(std::move(settings)),
       policy_(policy),
       checker_(cache, trust, policy),
-      recorder_(writes, log, settings_.logic.id, settings_.logic.lane.direction),
+      recorder_(writes, log, cache, settings_.logic.id, settings_.logic.lane.direction),
       sink_(std::move(sink)),
       deadline_timer_(strand_),
       housekeeping_timer_(strand_) {
@@ -256,8 +256,12 @@ void LaneController::run_queue() {
             continue;
         }
         recording_ = true;
-        recorder_.write(std::move(*event), strand_,
-                        [self = shared_from_this(), command = std::move(command)](Result<sync::Recorded> recorded, double waited) {
+        auto passback = recorder_.passback_for(command, wall_now());
+        recorder_.write(std::move(*event), passback, strand_,
+                        [self = shared_from_this(), command = std::move(command),
+                         passback](Result<sync::Recorded> recorded, double waited) {
+                            // The repeat-scan memory learns the passage with the cache.
+                            if (recorded && passback) self->checker_.note_passage(passback->pass, passback->passage);
                             self->on_recorded(command, recorded, waited);
                         });
     }
@@ -332,17 +336,7 @@ void LaneController::execute(const lane::Command& command) {
         ++live_.decisions;
         if (sink_) sink_(r);
     } else if (const auto* p = std::get_if<lane::RecordPassage>(&command)) {
-        const decision::Passage passage{wall_now(), settings_.logic.lane.direction};
-        checker_.note_passage(p->pass, passage);
-        // Synced write: off the network threads. A failure is an alarm, never a silent drop.
-        // Until a write succeeds again the lane opens nothing by itself (STORAGE_FAULT).
-        asio::post(writes_, [self = shared_from_this(), id = p->pass.id, passage] {
-            auto ok = self->checker_.cache().record_passage(id, passage);
-            asio::post(self->strand_, [self, failed = !ok, why = ok ? std::string() : ok.error().message] {
-                if (failed) self->alert("PASSAGE_NOT_RECORDED", "通行记录写入失败：" + why, "Passage record not written: " + why);
-                self->handle(lane::StorageChanged{failed});
-            });
-        });
+        // Only the report: anti-passback was written with the opening's event (passage_recorder.h).
         auto r = report(LaneReport::Kind::kPassage);
         r.pass = p->pass;
         if (sink_) sink_(r);

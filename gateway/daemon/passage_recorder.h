@@ -6,6 +6,14 @@
 // Recorded before done: the lane controller holds its command queue while a write is under way
 // and carries the command out (and tells the logic lane::Recorded) only once `done` ran.
 //
+// Anti-passback counts from the opening: an opening for a pass (an OPEN decision, an operator's
+// opening) writes the pass's anti-passback record (store::Cache::record_passage, synced) in the
+// same job as its event, and `done` reports success only when both are on disk. The barrier
+// moves only after that, so whatever happens next (gatewayd killed, power cut, the bridge link
+// dropping before the person leaves the loop) the pass cannot go through twice. A crash between
+// the two writes leaves at worst a record for an opening that never happened: the barrier
+// stayed shut, and the staff see PASSBACK, never a second passage.
+//
 // Threading: event_for() is pure. write() never blocks (safe from the lane's strand): the
 // write runs on `writes`, `done` is posted to `back`. Fails as a value: `done` receives the
 // passage log's error (outbox full, disk failing); nothing is dropped silently.
@@ -15,27 +23,41 @@
 
 #include "gateway/core/asio.h"
 #include "gateway/lane/lane_logic.h"
+#include "gateway/store/cache.h"
 #include "gateway/sync/passage_log.h"
 
 namespace gw::daemon {
+
+/// What an opening leaves in the cache for anti-passback.
+struct PassbackRecord {
+    credential::Pass pass;
+    decision::Passage passage;
+};
 
 class PassageRecorder {
 public:
     /// `waited` is from write() to `done`, in seconds (the lane's record-wait histogram).
     using Done = std::function<void(Result<sync::Recorded> recorded, double waited)>;
 
-    PassageRecorder(asio::thread_pool& writes, sync::PassageLog& log, std::string lane, std::string direction);
+    PassageRecorder(asio::thread_pool& writes, sync::PassageLog& log, store::Cache& cache, std::string lane,
+                    std::string direction);
 
     /// The passage event `command` must leave before it is carried out (PublishDecision,
     /// RecordOverride, RecordFault), stamped `now`; nullopt for every other command.
     std::optional<sync::PassageEvent> event_for(const lane::Command& command, TimePoint now) const;
 
-    /// `done` must keep this recorder's owner alive until it runs (the lane captures itself).
-    void write(sync::PassageEvent event, asio::any_io_executor back, Done done);
+    /// The anti-passback record `command` leaves with its event: an opening for a pass.
+    std::optional<PassbackRecord> passback_for(const lane::Command& command, TimePoint now) const;
+
+    /// Writes the event, then the passback record if any (nothing after a failure); `done` gets
+    /// the first failure. `done` must keep this recorder's owner alive until it runs (the lane
+    /// captures itself).
+    void write(sync::PassageEvent event, std::optional<PassbackRecord> passback, asio::any_io_executor back, Done done);
 
 private:
     asio::thread_pool& writes_;
     sync::PassageLog& log_;
+    store::Cache& cache_;
     std::string lane_;
     std::string direction_;
 };

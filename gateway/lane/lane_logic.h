@@ -131,6 +131,8 @@ struct SetLight { LightColour colour; };
 /// answers with Recorded; the OpenBarrier of an opening only follows a Recorded{true}.
 struct PublishDecision { decision::Decision decision; std::string payload; std::optional<credential::Pass> pass;
                          std::optional<credential::PlateNumber> plate; };
+/// The pass went through (off the loop after its opening): reported. Its anti-passback record
+/// was already written with the opening's event, before the barrier moved.
 struct RecordPassage { credential::Pass pass; };
 struct RaiseAlert { std::string code; std::string zh; std::string en; };  ///< TAILGATING, LINK_LOST, ...
 struct RecordOverride { bool open; std::string operator_name; std::string reason;

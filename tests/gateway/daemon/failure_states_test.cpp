@@ -193,6 +193,56 @@ TEST_CASE("power restored: after a hard kill the gateway comes back closed with 
     device_thread.join();
 }
 
+TEST_CASE("passback survives a hard kill between the opening and the loop clearing: the same pass does not open again") {
+    TempDir dir;
+    asio::io_context devices;
+    auto guard = asio::make_work_guard(devices);
+    std::thread device_thread([&] { devices.run(); });
+    auto sim = sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
+    const auto exe = std::filesystem::path(GW_BINARY_DIR) / "bin" / "gatewayd";
+    pid_t child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log1");
+    REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    auto& walk = *sim->lane("walk-1");
+    std::string payload;
+    for (const auto& sc : sim->world().scenarios)
+        if (sc.name == "valid-commuter-walk") payload = sc.payload;
+    walk.controller->vehicle_arrives();
+    sim->scan(walk, payload);
+    REQUIRE(eventually([&] { return walk.controller->open_count() == 1; }));
+    ::kill(child, SIGKILL);  // the person is still on the loop: the passage never completed
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    walk.controller->vehicle_leaves();
+    child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log2");
+    REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    walk.controller->vehicle_arrives();
+    sim->scan(walk, payload);
+    CHECK(eventually([&] { return walk.controller->display_text().find("Pass already used in this direction") != std::string::npos; }));
+    CHECK(walk.controller->open_count() == 1);
+    CHECK(tools::terminate_child(child, 5000));
+    sim->stop();
+    guard.reset();
+    devices.stop();
+    device_thread.join();
+}
+
+TEST_CASE("passback survives the bridge link dropping between the opening and the loop clearing") {
+    Checkpoint cp;
+    auto& walk = cp.lane("walk-1");
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    REQUIRE(eventually([&] { return walk.controller->open_count() == 1; }));
+    walk.controller->cut_link();
+    CHECK(cp.alerted("LINK_LOST", "walk-1"));
+    walk.controller->vehicle_leaves();  // through while the gateway could not see it
+    walk.controller->restore_link();
+    REQUIRE(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kIdle; }));
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    REQUIRE(eventually([&] { return cp.last_decision("walk-1") && cp.last_decision("walk-1")->has(Reason::kPassback); }));
+    CHECK(walk.controller->open_count() == 1);
+}
+
 TEST_CASE("disk full: a passage write fails with one line naming the problem, never silently") {
     TempDir dir;
     const pid_t pid = ::fork();
