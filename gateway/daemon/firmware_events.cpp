@@ -11,7 +11,11 @@ FirmwareMeaning translate(const proto::FromFirmware& e) {
             if (e.presence().loop() != 0) return std::monostate{};
             return lane::LaneEvent{lane::LoopChanged{e.presence().occupied()}};
         case proto::FromFirmware::kBarrier:
-            return lane::LaneEvent{lane::BarrierMoved{e.barrier().position() == proto::BARRIER_POSITION_CLOSED}};
+        {
+            const auto at = e.barrier().position();
+            return lane::LaneEvent{lane::BarrierMoved{at == proto::BARRIER_POSITION_CLOSED,
+                                                      at == proto::BARRIER_POSITION_OPENING || at == proto::BARRIER_POSITION_OPEN}};
+        }
         case proto::FromFirmware::kThermalFrame:
             return &e.thermal_frame();
         case proto::FromFirmware::kSpot:

@@ -26,6 +26,7 @@ struct Ctx {
     void show(std::string zh, std::string en) { cmds.push_back(ShowText{std::move(zh), std::move(en)}); }
     void close(Phase p, LightColour light) {
         cmds.push_back(CloseBarrier{});
+        s.barrier_commanded_open = false;
         cmds.push_back(SetLight{light});
         enter(p);
     }
@@ -153,10 +154,39 @@ struct Ctx {
         }
     }
     void on(const BarrierMoved& e) {
-        if (e.closed) s.closing_after_passage = false;
+        const bool was_closed = s.barrier_reported_closed;
+        s.barrier_reported_closed = e.closed;
+        if (e.closed) {
+            s.closing_after_passage = false;
+            if (s.barrier_forced) {
+                s.barrier_forced = false;
+                cmds.push_back(RaiseAlert{"BARRIER_FORCED_CLEARED", "道闸已重新关闭", "Barrier closed again"});
+            }
+            return;
+        }
+        // Rising from fully closed with no open asked: forced by hand, a firmware gone wrong, or
+        // someone pushing through. An open asked for and still moving (or held open over a
+        // vehicle after a close) is no mismatch.
+        if (!e.rising || !was_closed || s.barrier_commanded_open || s.barrier_forced) return;
+        s.barrier_forced = true;
+        cmds.push_back(RaiseAlert{"BARRIER_FORCED", "道闸在未下达开闸指令时被打开：请立即人工处置",
+                                  "Barrier opened without an open command from the gateway: handle at once"});
+        std::optional<credential::Pass> pass;
+        std::optional<credential::PlateNumber> plate;
+        if (s.pending) {
+            if (s.pending->checked.credential) pass = s.pending->checked.credential->pass;
+            plate = s.pending->readings.plate;
+        }
+        record(RecordFault{"BARRIER_FORCED", "barrier opened without an open command", std::move(pass), std::move(plate)});
+        // Closed is what the gateway asked for: ask again, and the staff take the lane.
+        close(Phase::kManual, LightColour::kYellow);
+        show("道闸异常开启，请等待工作人员", "Barrier forced open: wait for the staff");
+        s.pending.reset();
+        s.closing_after_passage = false;
     }
     void on(const LinkChanged& e) {
         s.link_up = e.up;
+        s.barrier_commanded_open = false;  // the firmware's watchdog closes the barrier without a link
         if (!e.up) {
             if (s.phase != Phase::kFaulted)
                 cmds.push_back(RaiseAlert{"LINK_LOST", "车道控制器失联，道闸已关闭，请人工处置",
@@ -246,6 +276,7 @@ struct Ctx {
             s.storage_fault = false;  // a synced write went through: storage works again
             if (!opening || !s.link_up) return;
             cmds.push_back(OpenBarrier{});
+            s.barrier_commanded_open = true;
             cmds.push_back(SetLight{LightColour::kGreen});
             s.since = now;  // the open timeout runs from the opening itself
             return;

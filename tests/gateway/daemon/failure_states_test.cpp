@@ -362,6 +362,20 @@ TEST_CASE("barrier never acknowledged: after the result timeout BARRIER_FAULT is
     CHECK(event.operator_note == "barrier open failed: no CommandResult from the firmware in time");
 }
 
+TEST_CASE("barrier forced: opened with no command, BARRIER_FORCED is raised, the lane goes to the staff and it is in the passage log") {
+    Checkpoint cp;
+    auto& car = cp.lane("car-1");
+    car.controller->force_barrier_open();
+    CHECK(cp.alerted("BARRIER_FORCED", "car-1"));
+    CHECK(eventually([&] { return cp.gateway->lane("car-1")->snapshot().phase == lane::Phase::kManual; }));
+    REQUIRE(eventually([&] { return !cp.logged("BARRIER_FORCED", "car-1").empty(); }));
+    CHECK(cp.logged("BARRIER_FORCED", "car-1").front().operator_note == "barrier opened without an open command");
+    // The lane asked to close again: the barrier comes down and the alert clears.
+    CHECK(eventually([&] { return car.controller->barrier_position() == proto::BARRIER_POSITION_CLOSED; }));
+    CHECK(cp.alerted("BARRIER_FORCED_CLEARED", "car-1"));
+    CHECK(car.controller->open_count() == 0);
+}
+
 TEST_CASE("display refused: DEVICE_COMMAND_FAILED is raised once and counted, the lane keeps deciding") {
     Checkpoint cp;
     auto& walk = cp.lane("walk-1");

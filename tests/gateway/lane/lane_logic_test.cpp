@@ -490,3 +490,43 @@ TEST_CASE("a freight pass found for a plate opens a truck lane only while it wai
     CHECK(not_freight.phase() == Phase::kIdle);
     CHECK(not_freight.opens() == 0);
 }
+
+namespace {
+bool raised(const Step& step, const std::string& code) {
+    for (const auto& c : step.commands)
+        if (const auto* a = std::get_if<RaiseAlert>(&c); a && a->code == code) return true;
+    return false;
+}
+}  // namespace
+
+TEST_CASE("a barrier rising from closed with no open asked is BARRIER_FORCED: alerted, on the record, closed for the staff") {
+    Lane l(LaneKind::kCar);
+    l.send(BarrierMoved{false, true});
+    CHECK(raised(l.last, "BARRIER_FORCED"));
+    CHECK(has<RecordFault>(l.last));
+    CHECK(has<CloseBarrier>(l.last));
+    CHECK(l.phase() == Phase::kManual);
+    l.send(BarrierMoved{false, true}, Seconds{0});  // fully open now: reported once
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED"));
+    l.send(BarrierMoved{true});
+    CHECK(raised(l.last, "BARRIER_FORCED_CLEARED"));
+    CHECK_FALSE(l.state.barrier_forced);
+}
+
+TEST_CASE("a commanded opening, and a barrier still rising after a close over a vehicle, are no mismatch") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    REQUIRE(l.opens() == 1);
+    l.send(BarrierMoved{false, true}, Seconds{0});
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED"));
+    // Off the loop while the barrier still opens: the lane asks to close, the firmware finishes
+    // the opening first and reports OPEN after the close command.
+    l.send(LoopChanged{true}, Seconds{0}).send(LoopChanged{false}, Seconds{0});
+    REQUIRE(has<CloseBarrier>(l.last));
+    l.send(BarrierMoved{false, true}, Seconds{0});
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED"));
+    l.send(BarrierMoved{true});
+    // Then forced from closed: now it is a mismatch.
+    l.send(BarrierMoved{false, true});
+    CHECK(raised(l.last, "BARRIER_FORCED"));
+}
