@@ -1,6 +1,8 @@
 #include "gateway/daemon/passage_recorder.h"
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 
 namespace gw::daemon {
 
@@ -41,20 +43,46 @@ std::optional<sync::PassageEvent> PassageRecorder::event_for(const lane::Command
 
 void PassageRecorder::write(sync::PassageEvent event, std::optional<PassbackRecord> passback, asio::any_io_executor back,
                             Done done) {
-    // The synced writes block for about a millisecond each: on the writes pool, never a lane's strand.
-    asio::post(writes_, [this, asked = std::chrono::steady_clock::now(), event = std::move(event),
-                         passback = std::move(passback), back = std::move(back), done = std::move(done)]() mutable {
-        auto recorded = log_.record(std::move(event));
-        if (recorded && passback)
-            if (auto kept = cache_.record_passage(passback->pass.id, passback->passage); !kept) {
-                auto why = kept.error();
+    // The synced writes block for about a millisecond each: on the writes pool, never a lane's
+    // strand. An opening's two writes (the event in the outbox, the passback record in the
+    // cache: two RocksDB directories, two fdatasyncs) run side by side and the last one to
+    // finish answers, so the barrier waits for the slower of them, not for their sum.
+    struct Join {
+        std::mutex m;
+        int left = 0;
+        Result<sync::Recorded> recorded = failure("not written");
+        std::optional<Error> passback_failed;
+        std::chrono::steady_clock::time_point asked = std::chrono::steady_clock::now();
+        asio::any_io_executor back;
+        Done done;
+        void finish() {  // under m, by the last writer
+            if (recorded && passback_failed) {
+                auto why = *passback_failed;
                 why.message = "anti-passback record: " + why.message;
                 recorded = unexpected(std::move(why));
             }
-        asio::post(back, [asked, recorded = std::move(recorded), done = std::move(done)]() mutable {
-            done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count());
-        });
+            asio::post(back, [recorded = std::move(recorded), asked = asked, done = std::move(done)]() mutable {
+                done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count());
+            });
+        }
+    };
+    auto join = std::make_shared<Join>();
+    join->left = passback ? 2 : 1;
+    join->back = std::move(back);
+    join->done = std::move(done);
+    asio::post(writes_, [this, join, event = std::move(event)]() mutable {
+        auto recorded = log_.record(std::move(event));
+        std::lock_guard lock(join->m);
+        join->recorded = std::move(recorded);
+        if (--join->left == 0) join->finish();
     });
+    if (passback)
+        asio::post(writes_, [this, join, passback = std::move(*passback)] {
+            auto kept = cache_.record_passage(passback.pass.id, passback.passage);
+            std::lock_guard lock(join->m);
+            if (!kept) join->passback_failed = kept.error();
+            if (--join->left == 0) join->finish();
+        });
 }
 
 }  // namespace gw::daemon

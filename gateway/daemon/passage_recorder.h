@@ -8,11 +8,12 @@
 //
 // Anti-passback counts from the opening: an opening for a pass (an OPEN decision, an operator's
 // opening) writes the pass's anti-passback record (store::Cache::record_passage, synced) in the
-// same job as its event, and `done` reports success only when both are on disk. The barrier
-// moves only after that, so whatever happens next (gatewayd killed, power cut, the bridge link
-// dropping before the person leaves the loop) the pass cannot go through twice. A crash between
-// the two writes leaves at worst a record for an opening that never happened: the barrier
-// stayed shut, and the staff see PASSBACK, never a second passage.
+// same write() as its event (the two side by side on the pool), and `done` reports success only
+// when both are on disk. The barrier moves only after that, so whatever happens next (gatewayd
+// killed, power cut, the bridge link dropping before the person leaves the loop) the pass cannot
+// go through twice. A crash or failure with only one of the two on disk leaves at worst a record
+// for an opening that never happened: the barrier stayed shut, and the staff see PASSBACK (or
+// an OPEN event with no passage), never a second passage.
 //
 // Threading: event_for() is pure. write() never blocks (safe from the lane's strand): the
 // write runs on `writes`, `done` is posted to `back`. Fails as a value: `done` receives the
@@ -49,8 +50,8 @@ public:
     /// The anti-passback record `command` leaves with its event: an opening for a pass.
     std::optional<PassbackRecord> passback_for(const lane::Command& command, TimePoint now) const;
 
-    /// Writes the event, then the passback record if any (nothing after a failure); `done` gets
-    /// the first failure. `done` must keep this recorder's owner alive until it runs (the lane
+    /// Writes the event and, at the same time, the passback record if any; `done` runs once both
+    /// finished and gets the event's failure, else the passback record's. `done` must keep this recorder's owner alive until it runs (the lane
     /// captures itself).
     void write(sync::PassageEvent event, std::optional<PassbackRecord> passback, asio::any_io_executor back, Done done);
 
