@@ -165,65 +165,71 @@ TEST_CASE("bridge link lost: LINK_LOST, the lane faults, the firmware closes and
     CHECK(eventually([&] { return cp.gateway->lane("car-1")->snapshot().phase == lane::Phase::kIdle; }));
 }
 
-TEST_CASE("power restored: after a hard kill the gateway comes back closed with its cache and decides again") {
+namespace {
+// A simulated checkpoint driving a gatewayd process that can be killed hard and started again
+// on the same state directory.
+struct KillableCheckpoint {
     TempDir dir;
     asio::io_context devices;
-    auto guard = asio::make_work_guard(devices);
-    std::thread device_thread([&] { devices.run(); });
-    auto sim = sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
-    const auto exe = std::filesystem::path(GW_BINARY_DIR) / "bin" / "gatewayd";
-    pid_t child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log1");
-    REQUIRE(sim::wait_linked(*sim, seconds{10}));
-    auto& walk = *sim->lane("walk-1");
-    ::kill(child, SIGKILL);  // power cut: no shutdown at all
-    int status = 0;
-    ::waitpid(child, &status, 0);
+    asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(devices);
+    std::thread device_thread{[this] { devices.run(); }};
+    std::unique_ptr<sim::SimCheckpoint> sim =
+        sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
+    pid_t child = -1;
+    int starts = 0;
+
+    void start() {
+        child = tools::spawn_gatewayd(std::filesystem::path(GW_BINARY_DIR) / "bin" / "gatewayd", sim->config_path(),
+                                      dir.path / ("log" + std::to_string(++starts)));
+        REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    }
+    void kill_hard() {  // power cut: no shutdown at all
+        ::kill(child, SIGKILL);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        child = -1;
+    }
+    ~KillableCheckpoint() {
+        if (child > 0) CHECK(tools::terminate_child(child, 5000));
+        sim->stop();
+        guard.reset();
+        devices.stop();
+        device_thread.join();
+    }
+};
+}  // namespace
+
+TEST_CASE("power restored: after a hard kill the gateway comes back closed with its cache and decides again") {
+    KillableCheckpoint cp;
+    cp.start();
+    auto& walk = *cp.sim->lane("walk-1");
+    cp.kill_hard();
     CHECK(eventually([&] { return walk.controller->failsafe(); }));
     CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
     // Power back: the same state directory (the RocksDB cache) and configuration.
-    child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log2");
-    REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    cp.start();
     CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
-    const auto out = sim::run_scenario(*sim, sim::checkpoint_scenarios(sim->world()).front());
+    const auto out = sim::run_scenario(*cp.sim, sim::checkpoint_scenarios(cp.sim->world()).front());
     CHECK(out.right);
-    CHECK(tools::terminate_child(child, 5000));
-    sim->stop();
-    guard.reset();
-    devices.stop();
-    device_thread.join();
 }
 
 TEST_CASE("passback survives a hard kill between the opening and the loop clearing: the same pass does not open again") {
-    TempDir dir;
-    asio::io_context devices;
-    auto guard = asio::make_work_guard(devices);
-    std::thread device_thread([&] { devices.run(); });
-    auto sim = sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
-    const auto exe = std::filesystem::path(GW_BINARY_DIR) / "bin" / "gatewayd";
-    pid_t child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log1");
-    REQUIRE(sim::wait_linked(*sim, seconds{10}));
-    auto& walk = *sim->lane("walk-1");
+    KillableCheckpoint cp;
+    cp.start();
+    auto& walk = *cp.sim->lane("walk-1");
     std::string payload;
-    for (const auto& sc : sim->world().scenarios)
+    for (const auto& sc : cp.sim->world().scenarios)
         if (sc.name == "valid-commuter-walk") payload = sc.payload;
     walk.controller->vehicle_arrives();
-    sim->scan(walk, payload);
+    cp.sim->scan(walk, payload);
     REQUIRE(eventually([&] { return walk.controller->open_count() == 1; }));
-    ::kill(child, SIGKILL);  // the person is still on the loop: the passage never completed
-    int status = 0;
-    ::waitpid(child, &status, 0);
+    cp.kill_hard();  // the person is still on the loop: the passage never completed
     walk.controller->vehicle_leaves();
-    child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log2");
-    REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    cp.start();
     walk.controller->vehicle_arrives();
-    sim->scan(walk, payload);
+    cp.sim->scan(walk, payload);
     CHECK(eventually([&] { return walk.controller->display_text().find("Pass already used in this direction") != std::string::npos; }));
     CHECK(walk.controller->open_count() == 1);
-    CHECK(tools::terminate_child(child, 5000));
-    sim->stop();
-    guard.reset();
-    devices.stop();
-    device_thread.join();
 }
 
 TEST_CASE("passback survives the bridge link dropping between the opening and the loop clearing") {
