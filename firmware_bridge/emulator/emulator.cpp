@@ -161,6 +161,9 @@ void FirmwareEmulator::set_tamper(bool active, proto::TamperSource source) {
 void FirmwareEmulator::refuse_commands(proto::ToFirmware::BodyCase kind, bool on) {
     script([kind, on](FirmwareEmulator& e, Clock::time_point) { e.model_.refuse_commands(kind, on); });
 }
+void FirmwareEmulator::force_barrier_open() {
+    script([](FirmwareEmulator& e, Clock::time_point now) { e.model_.force_barrier_open(now); });
+}
 void FirmwareEmulator::drop_results(proto::ToFirmware::BodyCase kind, bool on) {
     script([kind, on](FirmwareEmulator& e, Clock::time_point) { e.model_.drop_results(kind, on); });
 }

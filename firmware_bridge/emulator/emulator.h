@@ -91,6 +91,8 @@ public:
     /// Commands of this kind are carried out but never answered: the gateway's result timeout
     /// reports them (on = false: answered again).
     void drop_results(proto::ToFirmware::BodyCase kind, bool on = true);
+    /// The barrier is pushed open with no command from the gateway (BARRIER_FORCED).
+    void force_barrier_open();
     /// Every byte in both directions is lost from now on (the link stays "connected").
     void cut_link();
     void restore_link();

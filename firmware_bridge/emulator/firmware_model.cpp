@@ -116,6 +116,14 @@ void FirmwareModel::start_opening(Clock::time_point now) {
     emit_barrier(now);
 }
 
+void FirmwareModel::force_barrier_open(Clock::time_point now) {
+    if (position_ == proto::BARRIER_POSITION_OPEN || position_ == proto::BARRIER_POSITION_OPENING) return;
+    want_close_ = false;
+    auto_close_ms_ = 0;
+    auto_close_at_.reset();
+    start_opening(now);  // open_count counts commanded openings only
+}
+
 void FirmwareModel::start_closing(Clock::time_point now) {
     const std::uint32_t from = percent_open(now);
     position_ = proto::BARRIER_POSITION_CLOSING;

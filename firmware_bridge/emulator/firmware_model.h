@@ -69,6 +69,9 @@ public:
     /// Test knob: commands of this kind are carried out but their CommandResult is never sent
     /// (a firmware that loses its answers), until switched off.
     void drop_results(proto::ToFirmware::BodyCase kind, bool on);
+    /// Test knob: the barrier is pushed open with no command (by hand, a firmware gone wrong);
+    /// it reports OPENING then OPEN like a commanded opening and stays open until told to close.
+    void force_barrier_open(Clock::time_point now);
 
     /// Advances barrier motion, timed closes and the thermal stream. Call at next_deadline().
     void on_tick(Clock::time_point now);

@@ -7,6 +7,7 @@
 #include "firmware_bridge/messages.h"
 #include "gateway/core/log_limit.h"
 #include "gateway/daemon/camera_input.h"
+#include "gateway/daemon/firmware_events.h"
 
 namespace gw::daemon {
 namespace {
@@ -49,6 +50,7 @@ LaneController::LaneController(asio::io_context& io, asio::thread_pool& writes, 
       settings_(std::move(settings)),
       policy_(policy),
       checker_(cache, trust, policy),
+      recorder_(writes, log, cache, settings_.logic.id, settings_.logic.lane.direction),
       sink_(std::move(sink)),
       deadline_timer_(strand_),
       housekeeping_timer_(strand_) {
@@ -63,55 +65,24 @@ TimePoint LaneController::wall_now() const { return time_point_cast<Seconds>(sys
 void LaneController::start() {
     asio::post(strand_, [self = shared_from_this()] {
         const auto weak = std::weak_ptr<LaneController>(self);
-        bridge::ControllerLink::Handlers h;
-        h.on_event = [weak](const proto::FromFirmware& e) {
-            auto s = weak.lock();
-            if (!s) return;
-            if (e.body_case() == proto::FromFirmware::kThermalFrame) {
-                // The latest frame wins: one drain queued at a time, frames replaced meanwhile are counted.
-                s->thermal_slot_.put(std::make_shared<const proto::ThermalFrame>(e.thermal_frame()));
-                if (!s->thermal_posted_.exchange(true))
-                    asio::post(s->strand_, [s] {
-                        s->thermal_posted_ = false;
-                        if (auto f = s->thermal_slot_.take()) s->on_thermal_frame(**f);
-                    });
-                return;
-            }
-            asio::post(s->strand_, [s, e] { s->on_firmware(e); });
-        };
-        h.on_link_state = [weak](bridge::LinkState st, bridge::LinkReason) {
-            if (auto s = weak.lock())
-                asio::post(s->strand_, [s, up = st == bridge::LinkState::kUp] {
-                    if (up) {
-                        // Thermal mode first: the firmware then streams what the lane measures with.
-                        const auto mode = s->settings_.thermal == ThermalMode::kSpot ? proto::THERMAL_MODE_SPOT
-                                          : s->settings_.thermal == ThermalMode::kOff ? proto::THERMAL_MODE_OFF
-                                                                                       : proto::THERMAL_MODE_FRAMES;
-                        s->link_->send(bridge::configure_thermal(mode, 250), [id = s->id()](std::uint32_t, Result<proto::CommandResult> r) {
-                            // A sensor left unconfigured streams nothing: the silence check faults it.
-                            if (!r || r->code() != proto::RESULT_CODE_OK)
-                                log_line(id, "thermal mode not set: " + (r ? proto::ResultCode_Name(r->code()) : r.error().message));
-                        });
-                        s->thermal_.expect_data(steady_clock::now());
-                    }
-                    s->handle(lane::LinkChanged{up});
-                });
-        };
         const auto id = self->settings_.logic.id;
-        h.log = [id, weak](std::string_view line) {
+        FirmwareInput::Handlers h;
+        h.on_message = [weak](const proto::FromFirmware& e) {
+            if (auto s = weak.lock()) s->on_firmware(e);
+        };
+        h.on_link = [weak](bool up) {
+            if (auto s = weak.lock()) s->on_link(up);
+        };
+        h.on_log = [id, weak](std::string_view line) {
             log_line(id, line);
             if (auto s = weak.lock()) {
                 std::lock_guard lock(s->snapshot_mutex_);
                 s->link_note_ = line;  // the link's last word: why the controller cannot be reached
             }
         };
-        if (const auto* tcp = std::get_if<TcpEndpoint>(&self->settings_.controller))
-            self->link_ = bridge::ControllerLink::connect_tcp(self->io_.get_executor(), tcp->host, tcp->port, {}, h);
-        else if (const auto* serial = std::get_if<SerialDevice>(&self->settings_.controller))
-            self->link_ = bridge::ControllerLink::open_serial(self->io_.get_executor(), serial->path,
-                                                              bridge::SerialOptions{serial->baud}, {}, h);
-        self->link_->start();
-        self->started_ = steady_clock::now();
+        self->firmware_.emplace(self->io_.get_executor(), self->strand_, self->settings_.controller, std::move(h));
+        self->firmware_->start();
+        self->health_.emplace(steady_clock::now());
         // The lane's inputs: one line each. Cameras (QR: kPayloads, plates: kPlates) join here.
         const auto log = [id](std::string_view line) { log_line(id, line); };
         const auto ex = self->io_.get_executor();
@@ -130,9 +101,25 @@ void LaneController::start() {
     });
 }
 
+void LaneController::on_link(bool up) {
+    if (up) {
+        // Thermal mode first: the firmware then streams what the lane measures with.
+        const auto mode = settings_.thermal == ThermalMode::kSpot  ? proto::THERMAL_MODE_SPOT
+                          : settings_.thermal == ThermalMode::kOff ? proto::THERMAL_MODE_OFF
+                                                                   : proto::THERMAL_MODE_FRAMES;
+        firmware_->link().send(bridge::configure_thermal(mode, 250), [id = id()](std::uint32_t, Result<proto::CommandResult> r) {
+            // A sensor left unconfigured streams nothing: the silence check faults it.
+            if (!r || r->code() != proto::RESULT_CODE_OK)
+                log_line(id, "thermal mode not set: " + (r ? proto::ResultCode_Name(r->code()) : r.error().message));
+        });
+        thermal_.expect_data(steady_clock::now());
+    }
+    handle(lane::LinkChanged{up});
+}
+
 void LaneController::add_input(std::unique_ptr<InputSource> source, InputRole role) {
     source->start();
-    inputs_.push_back(Input{std::move(source), role, PortWatch(started_)});
+    inputs_.push_back(Input{std::move(source), role});
 }
 
 std::function<void(std::string)> LaneController::line_handler(InputRole role) {
@@ -148,9 +135,9 @@ void LaneController::stop() {
     asio::post(strand_, [self = shared_from_this()] {
         if (self->stopped_) return;
         self->stopped_ = true;
-        if (self->link_ && self->link_->state() == bridge::LinkState::kUp) self->link_->send(bridge::close_barrier());
+        if (self->firmware_ && self->firmware_->up()) self->firmware_->link().send(bridge::close_barrier());
         for (auto& input : self->inputs_) input.source->stop();
-        if (self->link_) self->link_->stop();
+        if (self->firmware_) self->firmware_->stop();
         self->deadline_timer_.cancel();
         self->housekeeping_timer_.cancel();
     });
@@ -179,16 +166,14 @@ void LaneController::publish() {
     live_.plate_reader_fault = state_.plate_reader_fault;
     live_.barrier_fault = state_.barrier_fault;
     live_.last_decision = state_.last_decision;
+    if (firmware_) live_.frames_dropped = firmware_->thermal_frames_dropped();
     std::lock_guard lock(snapshot_mutex_);
     snapshot_ = live_;
 }
 
 LaneSnapshot LaneController::snapshot() const {
-    const auto dropped = thermal_slot_.stats().dropped;
     std::lock_guard lock(snapshot_mutex_);
-    auto out = snapshot_;
-    out.frames_dropped = dropped;
-    return out;
+    return snapshot_;
 }
 
 void LaneController::on_payload(std::string payload, steady_clock::time_point arrived) {
@@ -230,46 +215,26 @@ void LaneController::on_temperature(decision::TemperatureReading reading, bool f
     handle(lane::TemperatureMeasured{reading, steady_clock::now()});
 }
 
-void LaneController::on_firmware(const proto::FromFirmware& e) {
+void LaneController::on_firmware(const proto::FromFirmware& message) {
     if (stopped_) return;
-    switch (e.body_case()) {
-        case proto::FromFirmware::kPresence:
-            if (e.presence().loop() == 0) handle(lane::LoopChanged{e.presence().occupied()});
-            break;
-        case proto::FromFirmware::kBarrier:
-            handle(lane::BarrierMoved{e.barrier().position() == proto::BARRIER_POSITION_CLOSED});
-            break;
-        case proto::FromFirmware::kThermalFrame:
-            on_thermal_frame(e.thermal_frame());
-            break;
-        case proto::FromFirmware::kSpot: {
-            const auto r = thermal_.on_spot(e.spot(), steady_clock::now());
-            on_temperature(r.reading, r.face_seen);
-            publish();  // a reading without a lane event still shows (last temperature)
-            break;
-        }
-        case proto::FromFirmware::kStatus:
-            // The firmware restarted or the link came back: show again what the lane shows.
-            if (!shown_.first.empty()) send_display(shown_.first, shown_.second);
-            if (e.status().thermal_status() != proto::SENSOR_STATUS_OK && settings_.thermal != ThermalMode::kOff)
-                handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
-            break;
-        case proto::FromFirmware::kTamper:
-            if (e.tamper().active()) alert("TAMPER", "设备箱被打开或传感器被遮挡", "Cabinet opened or sensor obstructed");
-            break;
-        case proto::FromFirmware::kFault:
-            alert(e.fault().active() ? "FIRMWARE_FAULT" : "FIRMWARE_FAULT_CLEARED", "车道控制器故障：" + e.fault().detail(),
-                  "Lane controller fault: " + e.fault().detail());
-            break;
-        case proto::FromFirmware::kResult:
-            // Answers to our commands go to their CommandDone; one nobody waits for (answered
-            // after its timeout) was already reported as failed.
-            log_line(settings_.logic.id, "late or unknown CommandResult for command " +
-                                             std::to_string(e.result().command_id()) + ": " +
-                                             proto::ResultCode_Name(e.result().code()));
-            break;
-        case proto::FromFirmware::BODY_NOT_SET:
-            break;  // the link counts and logs bodies it cannot parse; an empty one carries nothing
+    const auto meaning = translate(message);
+    if (const auto* event = std::get_if<lane::LaneEvent>(&meaning)) {
+        handle(*event);
+    } else if (const auto* frame = std::get_if<const proto::ThermalFrame*>(&meaning)) {
+        on_thermal_frame(**frame);
+    } else if (const auto* spot = std::get_if<const proto::SpotReading*>(&meaning)) {
+        const auto r = thermal_.on_spot(**spot, steady_clock::now());
+        on_temperature(r.reading, r.face_seen);
+        publish();  // a reading without a lane event still shows (last temperature)
+    } else if (const auto* status = std::get_if<FirmwareStatusSeen>(&meaning)) {
+        // The firmware restarted or the link came back: show again what the lane shows.
+        if (!shown_.first.empty()) send_display(shown_.first, shown_.second);
+        if (status->thermal_faulted && settings_.thermal != ThermalMode::kOff)
+            handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
+    } else if (const auto* a = std::get_if<FirmwareAlert>(&meaning)) {
+        alert(a->code, a->zh, a->en);
+    } else if (const auto* late = std::get_if<LateResult>(&meaning)) {
+        log_line(settings_.logic.id, late->log_line);
     }
 }
 
@@ -295,61 +260,42 @@ void LaneController::run_queue() {
     while (!recording_ && !queue_.empty() && !stopped_) {
         auto command = std::move(queue_.front());
         queue_.pop_front();
-        if (const auto* d = std::get_if<lane::PublishDecision>(&command)) {
-            auto event = sync::make_event({wall_now(), settings_.logic.id, settings_.logic.lane.direction, d->pass,
-                                           d->decision, d->plate, {}});
-            record_then_execute(std::move(command), std::move(event));
-        } else if (const auto* o = std::get_if<lane::RecordOverride>(&command)) {
-            decision::Decision d;
-            d.verdict = o->open ? decision::Verdict::kOpen : decision::Verdict::kDeny;
-            auto event = sync::make_event({wall_now(), settings_.logic.id, settings_.logic.lane.direction, o->pass, d,
-                                           o->plate, o->operator_name + ": " + o->reason});
-            event.verdict = o->open ? "OVERRIDE_OPEN" : "OVERRIDE_CLOSED";
-            record_then_execute(std::move(command), std::move(event));
-        } else if (const auto* f = std::get_if<lane::RecordFault>(&command)) {
-            // A fault is on the record beside the decisions: the registries see which lane
-            // could not be trusted to open or close, and when.
-            decision::Decision d;
-            d.verdict = decision::Verdict::kManual;
-            auto event = sync::make_event({wall_now(), settings_.logic.id, settings_.logic.lane.direction, f->pass, d,
-                                           f->plate, f->detail});
-            event.verdict = f->code;
-            record_then_execute(std::move(command), std::move(event));
-        } else {
+        auto event = recorder_.event_for(command, wall_now());
+        if (!event) {
             execute(command);
+            continue;
         }
+        recording_ = true;
+        auto passback = recorder_.passback_for(command, wall_now());
+        recorder_.write(std::move(*event), passback, strand_,
+                        [self = shared_from_this(), command = std::move(command),
+                         passback](Result<sync::Recorded> recorded, double waited) {
+                            // The repeat-scan memory learns the passage with the cache.
+                            if (recorded && passback) self->checker_.note_passage(passback->pass, passback->passage);
+                            self->on_recorded(command, recorded, waited);
+                        });
     }
 }
 
-void LaneController::record_then_execute(lane::Command command, sync::PassageEvent event) {
-    recording_ = true;
-    // The synced write blocks for about a millisecond: on the writes pool, never this strand.
-    const auto asked = steady_clock::now();
-    asio::post(writes_, [asked, self = shared_from_this(), command = std::move(command), event = std::move(event)]() mutable {
-        auto recorded = self->log_.record(std::move(event));
-        asio::post(self->strand_, [asked, self, command = std::move(command), recorded = std::move(recorded)] {
-            self->recording_ = false;
-            if (self->stopped_) return;
-            ++(recorded ? self->live_.events_recorded : self->live_.records_failed);
-            lane::add_record_wait(self->live_, duration<double>(steady_clock::now() - asked).count());
-            if (recorded) {
-                self->execute(command);
-                const bool warn = recorded->level != store::OutboxLevel::kOk;
-                if (warn && !self->outbox_warned_)
-                    self->alert("OUTBOX_NEARLY_FULL", "通行记录待上传队列接近磁盘配额：请检查与登记中心的连接",
-                                "Passage-event outbox nearly at its disk budget: check the registry connection");
-                self->outbox_warned_ = warn;
-                self->handle(lane::Recorded{true});
-            } else {
-                self->alert("EVENT_NOT_RECORDED", "通行记录无法写入（" + recorded.error().message + "）：未放行，请人工处理",
-                            "Passage event not written (" + recorded.error().message + "): not opened, the staff decide");
-                self->execute(command);
-                // The logic never asked to open on it; it closes and hands over to the staff.
-                self->handle(lane::Recorded{false});
-            }
-            self->run_queue();
-        });
-    });
+void LaneController::on_recorded(const lane::Command& command, const Result<sync::Recorded>& recorded, double waited) {
+    recording_ = false;
+    if (stopped_) return;
+    ++(recorded ? live_.events_recorded : live_.records_failed);
+    lane::add_record_wait(live_, waited);
+    if (!recorded)
+        alert("EVENT_NOT_RECORDED", "通行记录无法写入（" + recorded.error().message + "）：未放行，请人工处理",
+              "Passage event not written (" + recorded.error().message + "): not opened, the staff decide");
+    execute(command);
+    if (recorded) {
+        const bool warn = recorded->level != store::OutboxLevel::kOk;
+        if (warn && !outbox_warned_)
+            alert("OUTBOX_NEARLY_FULL", "通行记录待上传队列接近磁盘配额：请检查与登记中心的连接",
+                  "Passage-event outbox nearly at its disk budget: check the registry connection");
+        outbox_warned_ = warn;
+    }
+    // On a failure the logic never asked to open on it: it closes and hands over to the staff.
+    handle(lane::Recorded{bool(recorded)});
+    run_queue();
 }
 
 void LaneController::send_display(const std::string& zh, const std::string& en) {
@@ -359,15 +305,15 @@ void LaneController::send_display(const std::string& zh, const std::string& en) 
 
 void LaneController::send(proto::ToFirmware command, lane::Actuator what) {
     // Link down: nothing is sent or queued (LINK_LOST has faulted the lane).
-    if (!link_ || link_->state() != bridge::LinkState::kUp) return;
+    if (!firmware_ || !firmware_->up()) return;
     // Every answer, or its absence, goes back to the lane logic: a barrier that did not move
     // must fault the lane, a dark display must not go unnoticed.
-    link_->send(std::move(command), [weak = weak_from_this(), what](std::uint32_t, Result<proto::CommandResult> r) {
+    firmware_->link().send(std::move(command), [weak = weak_from_this(), what](std::uint32_t, Result<proto::CommandResult> r) {
         auto s = weak.lock();
         if (!s) return;
         lane::LaneEvent answer = lane::CommandConfirmed{what};
         if (!r)
-            answer = lane::CommandFailed{what, r.error().message, s->link_->state() != bridge::LinkState::kUp};
+            answer = lane::CommandFailed{what, r.error().message, !s->firmware_->up()};
         else if (r->code() != proto::RESULT_CODE_OK)
             answer = lane::CommandFailed{what, "refused: " + proto::ResultCode_Name(r->code()) +
                                                    (r->detail().empty() ? "" : " (" + r->detail() + ")")};
@@ -400,17 +346,7 @@ void LaneController::execute(const lane::Command& command) {
         ++live_.decisions;
         if (sink_) sink_(r);
     } else if (const auto* p = std::get_if<lane::RecordPassage>(&command)) {
-        const decision::Passage passage{wall_now(), settings_.logic.lane.direction};
-        checker_.note_passage(p->pass, passage);
-        // Synced write: off the network threads. A failure is an alarm, never a silent drop.
-        // Until a write succeeds again the lane opens nothing by itself (STORAGE_FAULT).
-        asio::post(writes_, [self = shared_from_this(), id = p->pass.id, passage] {
-            auto ok = self->checker_.cache().record_passage(id, passage);
-            asio::post(self->strand_, [self, failed = !ok, why = ok ? std::string() : ok.error().message] {
-                if (failed) self->alert("PASSAGE_NOT_RECORDED", "通行记录写入失败：" + why, "Passage record not written: " + why);
-                self->handle(lane::StorageChanged{failed});
-            });
-        });
+        // Only the report: anti-passback was written with the opening's event (passage_recorder.h).
         auto r = report(LaneReport::Kind::kPassage);
         r.pass = p->pass;
         if (sink_) sink_(r);
@@ -460,44 +396,24 @@ LaneReport LaneController::report(LaneReport::Kind kind) const {
 void LaneController::housekeeping() {
     if (stopped_) return;
     const auto now = steady_clock::now();
-    // Devices that went away: a scanner or the plate feed unplugged or its port failing, a QR camera lost.
-    for (auto& input : inputs_) {
-        const auto change = input.watch.update(input.source->is_open(), now);
-        if (change == PortWatch::Change::kNone) continue;
-        const bool lost = change == PortWatch::Change::kLost;
-        if (input.role == InputRole::kPlates) {
-            // The lane logic raises PLATE_READER_FAULT and hands vehicles to the staff.
-            handle(lane::SensorChanged{lane::SensorChanged::kPlateReader, lost});
-            continue;
-        }
-        auto a = input.source->loss_alert(lost);  // SCANNER_LOST, CAMERA_LOST, ... and their backs
-        alert(std::move(a.code), std::move(a.zh), std::move(a.en));
+    LaneHealth::Observed seen;
+    for (const auto& input : inputs_) 
+        seen.ports.push_back({input.source->name(), input.role, input.source->is_open(), input.source->loss_alert(true),
+                              input.source->loss_alert(false)});
+    seen.link_up = state_.link_up;
+    seen.controller = endpoint_text(settings_.controller);
+    {
+        std::lock_guard lock(snapshot_mutex_);
+        seen.link_note = link_note_;
     }
-    // A controller that never answered since start (wrong address, a name that does not
-    // resolve, controller off): the link keeps retrying, the staff must know why the lane is dead.
-    if (state_.link_up) controller_reached_ = true;
-    if (!controller_reached_ && !controller_alerted_ && now - started_ >= PortWatch::kDeviceGrace) {
-        controller_alerted_ = true;
-        const auto where = endpoint_text(settings_.controller);
-        std::string why;
-        {
-            std::lock_guard lock(snapshot_mutex_);
-            why = link_note_;
-        }
-        alert("CONTROLLER_UNREACHABLE", "车道控制器无法连接：" + where + "（" + why + "），车道关闭，持续重试中",
-              "Lane controller unreachable: " + where + " (" + why + "); lane closed, retrying");
+    seen.refused_certificates = &checker_.refused_certificates();
+    seen.wall = system_clock::now();
+    seen.now = now;
+    for (const auto& finding : health_->poll(seen)) {
+        if (const auto* a = std::get_if<lane::RaiseAlert>(&finding)) alert(a->code, a->zh, a->en);
+        else handle(std::get<lane::LaneEvent>(finding));
     }
-    // An issuer certificate in the cache that does not chain vouches for nothing; the booth
-    // hears of each one once (the checker re-reads certificates after every cache write).
-    for (const auto& why : checker_.refused_certificates())
-        if (refused_certs_.insert(why).second)
-            alert("CERTIFICATE_REFUSED", "签发机构证书被拒收，其签发的通行证不予认可：" + why,
-                  "Issuer certificate refused, its passes are not recognised: " + why);
     live_.certificates_refused = checker_.refused_certificates().size();
-    if (const auto jump = clock_.update(std::chrono::system_clock::now(), now)) {
-        const auto s = std::to_string(jump->count() / 1000.0);
-        alert("CLOCK_JUMP", "系统时间跳变 " + s + " 秒：请核对时间同步", "Clock jumped by " + s + " s: check time sync");
-    }
     if (state_.link_up && settings_.thermal != ThermalMode::kOff && !state_.thermal_fault && thermal_.silent(now))
         handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
     publish();

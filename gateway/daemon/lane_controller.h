@@ -1,20 +1,18 @@
 #pragma once
-// The impure shell around one lane's pure logic (gateway/lane): it owns the lane state,
-// turns bridge events, scanner lines, plate-feed lines and thermal frames into LaneEvents,
-// runs the pass checker, carries the resulting commands out over the firmware bridge, and
-// reports every decision, passage, override and alert.
+// The impure shell around one lane's pure logic (gateway/lane): it owns the lane state, turns
+// what its inputs report (the controller firmware: firmware_input.h, translated by
+// firmware_events.h; scanners and the plate feed: input_source.h; thermal: thermal_input.h)
+// into LaneEvents, runs the pass checker, carries the resulting commands out over the firmware
+// bridge, and reports every decision, passage, override and alert.
 //
 // Recorded before done: every decision, override and barrier fault becomes a passage event in
-// the hash-chained outbox (gateway/sync/passage_log.h); the shell answers each write with
+// the hash-chained outbox (passage_recorder.h); the shell answers each write with
 // lane::Recorded, and the lane logic sends OpenBarrier only after the opening's Recorded{true}
 // (on a failure it closes and hands over to the staff), so the barrier never opens on a
 // decision that left no trace. Commands wait in order while a write is under way (~1 ms).
 //
 // Every barrier, light and display command's answer (or its absence) comes back to the logic
 // as lane::CommandFailed / CommandConfirmed (BARRIER_FAULT, DEVICE_COMMAND_FAILED).
-//
-// Thermal frames: the latest frame wins. A frame that arrives while the strand has not yet
-// analysed the previous one replaces it and is counted in frames_dropped.
 //
 // Threading: the home executor is strand_ (on the gateway's network io_context). Every
 // LaneEvent is handled there, in order. Synced RocksDB writes (passage events, anti-passback
@@ -36,21 +34,20 @@
 #include "gateway/core/asio.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/device_watch.h"
+#include "gateway/daemon/firmware_input.h"
 #include "gateway/daemon/input_source.h"
+#include "gateway/daemon/lane_health.h"
+#include "gateway/daemon/passage_recorder.h"
 #include "gateway/daemon/thermal_input.h"
 #include "gateway/lane/lane_logic.h"
 #include "gateway/lane/lane_report.h"
 #include "gateway/sync/passage_log.h"
-#include "gateway/vision/latest_slot.h"
 
-namespace gw::bridge {
-class ControllerLink;
-}  // namespace gw::bridge
 namespace gw::proto {
 class FromFirmware;
 class ThermalFrame;
 class ToFirmware;
-}
+}  // namespace gw::proto
 
 namespace gw::daemon {
 
@@ -86,7 +83,8 @@ private:
     void handle(const lane::LaneEvent& event);
     /// Runs queued commands in order until one must be recorded first (then resumes once written).
     void run_queue();
-    void record_then_execute(lane::Command command, sync::PassageEvent event);
+    void on_recorded(const lane::Command& command, const Result<sync::Recorded>& recorded, double waited);
+    void on_link(bool up);
     void execute(const lane::Command& command);
     /// Sends a command to the firmware if the link is up; its answer comes back as a lane event.
     void send(proto::ToFirmware command, lane::Actuator what);
@@ -115,18 +113,16 @@ private:
     LaneSettings settings_;
     decision::Policy policy_;
     check::PassChecker checker_;
+    PassageRecorder recorder_;
     ReportSink sink_;
     lane::LaneState state_;
     std::deque<lane::Command> queue_;  // commands not yet carried out, in order
     bool recording_ = false;           // a passage event is being written: the queue waits
     bool outbox_warned_ = false;       // the outbox's budget alarm was raised and has not cleared
-    vision::LatestSlot<std::shared_ptr<const proto::ThermalFrame>> thermal_slot_;
-    std::atomic<bool> thermal_posted_{false};  // a drain of thermal_slot_ is queued on the strand
-    std::shared_ptr<bridge::ControllerLink> link_;
+    std::optional<FirmwareInput> firmware_;  // from start() on
     struct Input {
         std::unique_ptr<InputSource> source;
         InputRole role;
-        PortWatch watch;
     };
     std::vector<Input> inputs_;  // scanners, plate feed (cameras next)
     asio::steady_timer deadline_timer_;
@@ -135,11 +131,7 @@ private:
     std::pair<std::string, std::string> shown_;
     bool stopped_ = false;
     ThermalInput thermal_;
-    ClockWatch clock_;
-    std::chrono::steady_clock::time_point started_{};
-    std::set<std::string> refused_certs_;  // CERTIFICATE_REFUSED raised for these
-    bool controller_reached_ = false;   // the link has been up once since start
-    bool controller_alerted_ = false;   // CONTROLLER_UNREACHABLE raised (once)
+    std::optional<LaneHealth> health_;  // from start() on
     std::string link_note_;             // the link's last log line; guarded by snapshot_mutex_
 
     LaneSnapshot live_;      // the strand's working copy; publish() hands it over once per event

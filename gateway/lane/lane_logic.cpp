@@ -26,6 +26,7 @@ struct Ctx {
     void show(std::string zh, std::string en) { cmds.push_back(ShowText{std::move(zh), std::move(en)}); }
     void close(Phase p, LightColour light) {
         cmds.push_back(CloseBarrier{});
+        s.barrier_commanded_open = false;
         cmds.push_back(SetLight{light});
         enter(p);
     }
@@ -134,10 +135,14 @@ struct Ctx {
         const bool left = !e.present && s.presence;
         s.presence = e.present;
         if (s.phase == Phase::kOpen && arrived) {
+            // Stepping onto the loop while the opening is still being written keeps the opening.
+            const auto opening = s.opening_record;
             enter(Phase::kPassing);
+            s.opening_record = opening;
         } else if ((s.phase == Phase::kOpen || s.phase == Phase::kPassing) && left) {
-            // Through and off the loop: close at once, one passage per opening.
-            if (s.pending && s.pending->checked.credential)
+            // Through and off the loop: close at once, one passage per opening. Off the loop
+            // before the barrier opened (its record still being written): nobody went through.
+            if (s.pending && s.pending->checked.credential && !s.opening_record)
                 cmds.push_back(RecordPassage{s.pending->checked.credential->pass});
             idle();
             s.closing_after_passage = true;
@@ -149,10 +154,39 @@ struct Ctx {
         }
     }
     void on(const BarrierMoved& e) {
-        if (e.closed) s.closing_after_passage = false;
+        const bool was_closed = s.barrier_reported_closed;
+        s.barrier_reported_closed = e.closed;
+        if (e.closed) {
+            s.closing_after_passage = false;
+            if (s.barrier_forced) {
+                s.barrier_forced = false;
+                cmds.push_back(RaiseAlert{"BARRIER_FORCED_CLEARED", "道闸已重新关闭", "Barrier closed again"});
+            }
+            return;
+        }
+        // Rising from fully closed with no open asked: forced by hand, a firmware gone wrong, or
+        // someone pushing through. An open asked for and still moving (or held open over a
+        // vehicle after a close) is no mismatch.
+        if (!e.rising || !was_closed || s.barrier_commanded_open || s.barrier_forced) return;
+        s.barrier_forced = true;
+        cmds.push_back(RaiseAlert{"BARRIER_FORCED", "道闸在未下达开闸指令时被打开：请立即人工处置",
+                                  "Barrier opened without an open command from the gateway: handle at once"});
+        std::optional<credential::Pass> pass;
+        std::optional<credential::PlateNumber> plate;
+        if (s.pending) {
+            if (s.pending->checked.credential) pass = s.pending->checked.credential->pass;
+            plate = s.pending->readings.plate;
+        }
+        record(RecordFault{"BARRIER_FORCED", "barrier opened without an open command", std::move(pass), std::move(plate)});
+        // Closed is what the gateway asked for: ask again, and the staff take the lane.
+        close(Phase::kManual, LightColour::kYellow);
+        show("道闸异常开启，请等待工作人员", "Barrier forced open: wait for the staff");
+        s.pending.reset();
+        s.closing_after_passage = false;
     }
     void on(const LinkChanged& e) {
         s.link_up = e.up;
+        s.barrier_commanded_open = false;  // the firmware's watchdog closes the barrier without a link
         if (!e.up) {
             if (s.phase != Phase::kFaulted)
                 cmds.push_back(RaiseAlert{"LINK_LOST", "车道控制器失联，道闸已关闭，请人工处置",
@@ -233,12 +267,16 @@ struct Ctx {
     }
     void on(const Recorded& e) {
         ++s.records_answered;
-        const bool opening = s.opening_record == s.records_answered && s.phase == Phase::kOpen;
-        if (opening) s.opening_record.reset();
+        // Someone may step onto the loop while the opening is being written (kPassing): the
+        // opening is still theirs, and a failed write must still close and hand over.
+        const bool answers_opening = s.opening_record == s.records_answered;
+        if (answers_opening) s.opening_record.reset();
+        const bool opening = answers_opening && (s.phase == Phase::kOpen || s.phase == Phase::kPassing);
         if (e.ok) {
             s.storage_fault = false;  // a synced write went through: storage works again
             if (!opening || !s.link_up) return;
             cmds.push_back(OpenBarrier{});
+            s.barrier_commanded_open = true;
             cmds.push_back(SetLight{LightColour::kGreen});
             s.since = now;  // the open timeout runs from the opening itself
             return;

@@ -85,6 +85,12 @@ struct LaneState {
     std::uint64_t records_asked = 0;                  ///< passage-log writes asked for (PublishDecision, RecordOverride, RecordFault)
     std::uint64_t records_answered = 0;               ///< Recorded events received
     std::optional<std::uint64_t> opening_record;      ///< kOpen: the barrier waits for this write's Recorded{true}
+    /// The barrier's position against the last command: the lane's last barrier command was an
+    /// open (set by OpenBarrier, cleared by CloseBarrier and the link's loss), and the firmware
+    /// last reported it fully closed. Rising from closed with no open asked is BARRIER_FORCED.
+    bool barrier_commanded_open = false;
+    bool barrier_reported_closed = true;
+    bool barrier_forced = false;                      ///< BARRIER_FORCED raised; clears when it is closed again
 };
 
 // Events.
@@ -98,7 +104,8 @@ struct FreightMatch { std::string payload; check::Checked checked; };
 /// (`freight`); the logic decides whether it opens the lane on its own.
 struct PlateRead { credential::PlateNumber plate; std::optional<FreightMatch> freight; };
 struct LoopChanged { bool present; };
-struct BarrierMoved { bool closed; };  ///< the firmware reports the barrier fully closed (or not)
+/// The firmware reports the barrier's position: fully closed, or rising (opening or open).
+struct BarrierMoved { bool closed; bool rising = false; };
 struct LinkChanged { bool up; };
 struct SensorChanged { enum Sensor { kThermal, kPlateReader } sensor; bool faulted; };
 struct StorageChanged { bool faulted; };  ///< passages can (not) be written durably
@@ -131,6 +138,8 @@ struct SetLight { LightColour colour; };
 /// answers with Recorded; the OpenBarrier of an opening only follows a Recorded{true}.
 struct PublishDecision { decision::Decision decision; std::string payload; std::optional<credential::Pass> pass;
                          std::optional<credential::PlateNumber> plate; };
+/// The pass went through (off the loop after its opening): reported. Its anti-passback record
+/// was already written with the opening's event, before the barrier moved.
 struct RecordPassage { credential::Pass pass; };
 struct RaiseAlert { std::string code; std::string zh; std::string en; };  ///< TAILGATING, LINK_LOST, ...
 struct RecordOverride { bool open; std::string operator_name; std::string reason;

@@ -113,7 +113,11 @@ Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& i
     return sim;
 }
 
-SimCheckpoint::~SimCheckpoint() { stop(); }
+SimCheckpoint::~SimCheckpoint() {
+    stop();
+    for (const int fd : unplugged_)
+        if (fd >= 0) ::close(fd);
+}
 
 SimLane* SimCheckpoint::lane(const std::string& id) {
     for (auto& l : lanes_)
@@ -138,8 +142,14 @@ void SimCheckpoint::show_plate(const SimLane& lane, std::string_view plate) {
     if (lane.plate_feed) write_line(lane.plate_feed->master(), plate);
 }
 
-void SimCheckpoint::unplug_scanner(SimLane& lane) { lane.scanner.reset(); }
-void SimCheckpoint::unplug_plate_camera(SimLane& lane) { lane.plate_feed.reset(); }
+void SimCheckpoint::unplug_scanner(SimLane& lane) {
+    if (lane.scanner) unplugged_.push_back(lane.scanner->release_slave());
+    lane.scanner.reset();  // the master closes: the device node disappears
+}
+void SimCheckpoint::unplug_plate_camera(SimLane& lane) {
+    if (lane.plate_feed) unplugged_.push_back(lane.plate_feed->release_slave());
+    lane.plate_feed.reset();
+}
 
 void SimCheckpoint::stop() {
     if (cameras_) cameras_->stop_stream();

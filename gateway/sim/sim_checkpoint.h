@@ -87,6 +87,10 @@ private:
     SimCheckpoint() = default;
     demo::DemoWorld world_;
     std::vector<SimLane> lanes_;
+    // Slave descriptors of unplugged devices, held until the checkpoint goes: a pty's number
+    // is free again only once both sides are closed, and another pty taking it would look like
+    // the pulled device coming back (to a gateway in this process or in a parallel test).
+    std::vector<int> unplugged_;
     std::filesystem::path config_path_;
     std::unique_ptr<SimCameras> cameras_;
 };

@@ -6,9 +6,18 @@
 //                                     person was measured before)
 //   idle_cpu_per_lane_pct             gatewayd's CPU with 8 linked lanes streaming thermal
 //                                     frames and nobody passing, per lane, % of one core
+//   durable_write_p99_ms              the floor: a bare append + fdatasync of one passage
+//                                     event's size, one writer per lane at the lanes' pace,
+//                                     in the state directory's file system, same run
+//   scan_to_barrier_p99_over_write_ms what the gateway adds at p99 (goal <= 1 ms)
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <thread>
+
+#include "gateway/store/outbox.h"
 
 #include "gateway/sim/scenarios.h"
 #include "tools/common/process.h"
@@ -27,6 +36,36 @@ bool wait_until(Pred&& pred, milliseconds timeout) {
         std::this_thread::sleep_for(microseconds{100});
     }
     return pred();
+}
+
+/// One writer per lane appending `size`-byte records to its own file in `dir` and making each
+/// durable (fdatasync), `count` of them `interval` apart: the synced write a lane's event needs,
+/// with nothing of the gateway around it. Milliseconds per write.
+std::vector<double> durable_writes(const std::filesystem::path& dir, std::size_t writers, int count, std::size_t size,
+                                   steady_clock::duration interval) {
+    std::mutex m;
+    std::vector<double> out;
+    std::vector<std::thread> threads;
+    for (std::size_t w = 0; w < writers; ++w)
+        threads.emplace_back([&, w] {
+            const auto path = dir / ("durable-probe-" + std::to_string(w));
+            const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+            if (fd < 0) return;
+            const std::string record(size, 'e');
+            auto next = steady_clock::now() + interval * static_cast<int>(w) / static_cast<int>(writers);
+            for (int i = 0; i < count; ++i) {
+                std::this_thread::sleep_until(next);
+                next += interval;
+                const auto t = steady_clock::now();
+                if (::write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size()) || ::fdatasync(fd) != 0) break;
+                const double ms = duration<double, std::milli>(steady_clock::now() - t).count();
+                std::lock_guard lock(m);
+                out.push_back(ms);
+            }
+            ::close(fd);
+        });
+    for (auto& t : threads) t.join();
+    return out;
 }
 
 }  // namespace
@@ -54,7 +93,9 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     for (int i = 0; i < 8; ++i) stamps.push_back(std::make_unique<Stamp>());
     sim::SimOptions so;
     so.copies = 2;
-    so.passback_window = "1s";
+    // Both truck lanes open on the one freight pass bound to 浙F12345, and anti-passback counts
+    // from the opening: any window would let one truck lane's opening refuse the other's.
+    so.passback_window = "0s";
     so.on_open = [&stamps](std::size_t lane, steady_clock::time_point at) {
         auto& s = *stamps[lane];
         std::lock_guard lock(s.m);
@@ -70,6 +111,9 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     int rc = 0;
     std::vector<double> latencies;
     double idle_pct = 0;
+    steady_clock::time_point drive_started{};
+    steady_clock::duration drive_time{};
+    int passes_per_lane = 0;
     const auto lanes = (*sim)->lanes().size();
     if (!sim::wait_linked(**sim, seconds{15})) {
         report.note("the lanes did not link up with gatewayd");
@@ -85,6 +129,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         if (cpu0 && cpu1) idle_pct = (*cpu1 - *cpu0) / wall / static_cast<double>(lanes) * 100.0;
 
         const int per_lane = options.quick ? 4 : 25;
+        drive_started = steady_clock::now();
         std::mutex m;
         std::atomic<int> failures{0};
         std::vector<std::thread> drivers;
@@ -134,12 +179,23 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
             });
         }
         for (auto& d : drivers) d.join();
+        drive_time = steady_clock::now() - drive_started;
+        passes_per_lane = per_lane;
         if (failures) {
             report.note(std::to_string(failures.load()) + " passes did not open: see " + (dir / "gatewayd.log").string());
             rc = 1;
         }
     }
     tools::terminate_child(child, 5000);
+    // The floor, measured now in the same directory: as many bare synced appends as the lanes
+    // wrote events, the size of the newest event gatewayd wrote, at the pace the lanes went.
+    std::vector<double> writes;
+    if (rc == 0 && passes_per_lane > 0) {
+        std::size_t size = 400;
+        if (auto outbox = store::Outbox::open(dir / "state" / "outbox", {}))
+            if (auto newest = (*outbox)->get((*outbox)->last_seq())) size = newest->size();
+        writes = durable_writes(dir / "state", lanes, passes_per_lane, size, drive_time / passes_per_lane);
+    }
     (*sim)->stop();
     guard.reset();
     devices.stop();
@@ -151,6 +207,11 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     report.figure("lane", "scan_to_barrier_p50_ms", percentile(latencies, 50), "ms");
     report.figure("lane", "scan_to_barrier_p99_ms", percentile(latencies, 99), "ms");
     report.figure("lane", "idle_cpu_per_lane_pct", idle_pct, "%");
+    if (!writes.empty()) {
+        report.figure("lane", "durable_write_p50_ms", percentile(writes, 50), "ms");
+        report.figure("lane", "durable_write_p99_ms", percentile(writes, 99), "ms");
+        report.figure("lane", "scan_to_barrier_p99_over_write_ms", percentile(latencies, 99) - percentile(writes, 99), "ms");
+    }
     return 0;
 }
 

@@ -244,32 +244,88 @@ TEST_CASE("bridge link lost: LINK_LOST, the lane faults, the firmware closes and
     CHECK(eventually([&] { return cp.gateway->lane("car-1")->snapshot().phase == lane::Phase::kIdle; }));
 }
 
-TEST_CASE("power restored: after a hard kill the gateway comes back closed with its cache and decides again") {
+namespace {
+// A simulated checkpoint driving a gatewayd process that can be killed hard and started again
+// on the same state directory.
+struct KillableCheckpoint {
     TempDir dir;
     asio::io_context devices;
-    auto guard = asio::make_work_guard(devices);
-    std::thread device_thread([&] { devices.run(); });
-    auto sim = sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
-    const auto exe = std::filesystem::path(GW_BINARY_DIR) / "bin" / "gatewayd";
-    pid_t child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log1");
-    REQUIRE(sim::wait_linked(*sim, seconds{10}));
-    auto& walk = *sim->lane("walk-1");
-    ::kill(child, SIGKILL);  // power cut: no shutdown at all
-    int status = 0;
-    ::waitpid(child, &status, 0);
+    asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(devices);
+    std::thread device_thread{[this] { devices.run(); }};
+    std::unique_ptr<sim::SimCheckpoint> sim =
+        sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
+    pid_t child = -1;
+    int starts = 0;
+
+    void start() {
+        child = tools::spawn_gatewayd(std::filesystem::path(GW_BINARY_DIR) / "bin" / "gatewayd", sim->config_path(),
+                                      dir.path / ("log" + std::to_string(++starts)));
+        REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    }
+    void kill_hard() {  // power cut: no shutdown at all
+        ::kill(child, SIGKILL);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        child = -1;
+    }
+    ~KillableCheckpoint() {
+        if (child > 0) CHECK(tools::terminate_child(child, 5000));
+        sim->stop();
+        guard.reset();
+        devices.stop();
+        device_thread.join();
+    }
+};
+}  // namespace
+
+TEST_CASE("power restored: after a hard kill the gateway comes back closed with its cache and decides again") {
+    KillableCheckpoint cp;
+    cp.start();
+    auto& walk = *cp.sim->lane("walk-1");
+    cp.kill_hard();
     CHECK(eventually([&] { return walk.controller->failsafe(); }));
     CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
     // Power back: the same state directory (the RocksDB cache) and configuration.
-    child = tools::spawn_gatewayd(exe, sim->config_path(), dir.path / "log2");
-    REQUIRE(sim::wait_linked(*sim, seconds{10}));
+    cp.start();
     CHECK(walk.controller->snapshot().barrier == proto::BARRIER_POSITION_CLOSED);
-    const auto out = sim::run_scenario(*sim, sim::checkpoint_scenarios(sim->world()).front());
+    const auto out = sim::run_scenario(*cp.sim, sim::checkpoint_scenarios(cp.sim->world()).front());
     CHECK(out.right);
-    CHECK(tools::terminate_child(child, 5000));
-    sim->stop();
-    guard.reset();
-    devices.stop();
-    device_thread.join();
+}
+
+TEST_CASE("passback survives a hard kill between the opening and the loop clearing: the same pass does not open again") {
+    KillableCheckpoint cp;
+    cp.start();
+    auto& walk = *cp.sim->lane("walk-1");
+    std::string payload;
+    for (const auto& sc : cp.sim->world().scenarios)
+        if (sc.name == "valid-commuter-walk") payload = sc.payload;
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, payload);
+    REQUIRE(eventually([&] { return walk.controller->open_count() == 1; }));
+    cp.kill_hard();  // the person is still on the loop: the passage never completed
+    walk.controller->vehicle_leaves();
+    cp.start();
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, payload);
+    CHECK(eventually([&] { return walk.controller->display_text().find("Pass already used in this direction") != std::string::npos; }));
+    CHECK(walk.controller->open_count() == 1);
+}
+
+TEST_CASE("passback survives the bridge link dropping between the opening and the loop clearing") {
+    Checkpoint cp;
+    auto& walk = cp.lane("walk-1");
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    REQUIRE(eventually([&] { return walk.controller->open_count() == 1; }));
+    walk.controller->cut_link();
+    CHECK(cp.alerted("LINK_LOST", "walk-1"));
+    walk.controller->vehicle_leaves();  // through while the gateway could not see it
+    walk.controller->restore_link();
+    REQUIRE(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kIdle; }));
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    REQUIRE(eventually([&] { return cp.last_decision("walk-1") && cp.last_decision("walk-1")->has(Reason::kPassback); }));
+    CHECK(walk.controller->open_count() == 1);
 }
 
 TEST_CASE("disk full: a passage write fails with one line naming the problem, never silently") {
@@ -354,23 +410,32 @@ TEST_CASE("every decision and override is on disk in the hash-chained passage lo
     CHECK(snap.record_wait_sum_s < static_cast<double>(buckets.back()));
 }
 
-TEST_CASE("barrier refused: BARRIER_FAULT is raised, the lane faults closed and the fault is in the passage log") {
-    Checkpoint cp;
+namespace {
+// Both barrier rows: the controller is told to misbehave on barrier commands, a commuter walks
+// up and scans; the opening fails, the lane faults closed, and the fault is on the record. The
+// passage log's BARRIER_FAULT event is returned.
+sync::PassageEvent barrier_fault_on_opening(Checkpoint& cp, const std::function<void(bridge::emulator::FirmwareEmulator&)>& misbehave) {
     auto& walk = cp.lane("walk-1");
-    walk.controller->refuse_commands(proto::ToFirmware::kBarrier);
+    misbehave(*walk.controller);
     walk.controller->vehicle_arrives();
     cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
     CHECK(cp.alerted("BARRIER_FAULT", "walk-1"));
     CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kFaulted; }));
     CHECK(cp.gateway->lane("walk-1")->snapshot().barrier_fault);
     CHECK(cp.gateway->lane("walk-1")->snapshot().commands_failed >= 1);
-    CHECK(walk.controller->open_count() == 0);
     REQUIRE(eventually([&] { return !cp.logged("BARRIER_FAULT", "walk-1").empty(); }));
-    const auto event = cp.logged("BARRIER_FAULT", "walk-1").front();
+    return cp.logged("BARRIER_FAULT", "walk-1").front();
+}
+}  // namespace
+
+TEST_CASE("barrier refused: BARRIER_FAULT is raised, the lane faults closed and the fault is in the passage log") {
+    Checkpoint cp;
+    const auto event = barrier_fault_on_opening(cp, [](bridge::emulator::FirmwareEmulator& c) { c.refuse_commands(proto::ToFirmware::kBarrier); });
     CHECK(event.operator_note == "barrier open failed: refused: RESULT_CODE_REFUSED_FAULT (refused (injected))");
     CHECK(event.pass_id != 0);  // the pass whose opening failed
+    CHECK(cp.lane("walk-1").controller->open_count() == 0);
     // The firmware answers again: the next barrier command clears the fault and the lane serves.
-    walk.controller->refuse_commands(proto::ToFirmware::kBarrier, false);
+    cp.lane("walk-1").controller->refuse_commands(proto::ToFirmware::kBarrier, false);
     cp.gateway->lane("walk-1")->post_override(false, "王警官", "道闸已检修 / barrier checked");
     CHECK(cp.alerted("BARRIER_FAULT_CLEARED", "walk-1"));
     CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kIdle; }));
@@ -378,15 +443,22 @@ TEST_CASE("barrier refused: BARRIER_FAULT is raised, the lane faults closed and 
 
 TEST_CASE("barrier never acknowledged: after the result timeout BARRIER_FAULT is raised and the lane faults") {
     Checkpoint cp;
-    auto& walk = cp.lane("walk-1");
-    walk.controller->drop_results(proto::ToFirmware::kBarrier);
-    walk.controller->vehicle_arrives();
-    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
-    CHECK(cp.alerted("BARRIER_FAULT", "walk-1"));
-    CHECK(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kFaulted; }));
-    REQUIRE(eventually([&] { return !cp.logged("BARRIER_FAULT", "walk-1").empty(); }));
-    CHECK(cp.logged("BARRIER_FAULT", "walk-1").front().operator_note ==
-          "barrier open failed: no CommandResult from the firmware in time");
+    const auto event = barrier_fault_on_opening(cp, [](bridge::emulator::FirmwareEmulator& c) { c.drop_results(proto::ToFirmware::kBarrier); });
+    CHECK(event.operator_note == "barrier open failed: no CommandResult from the firmware in time");
+}
+
+TEST_CASE("barrier forced: opened with no command, BARRIER_FORCED is raised, the lane goes to the staff and it is in the passage log") {
+    Checkpoint cp;
+    auto& car = cp.lane("car-1");
+    car.controller->force_barrier_open();
+    CHECK(cp.alerted("BARRIER_FORCED", "car-1"));
+    CHECK(eventually([&] { return cp.gateway->lane("car-1")->snapshot().phase == lane::Phase::kManual; }));
+    REQUIRE(eventually([&] { return !cp.logged("BARRIER_FORCED", "car-1").empty(); }));
+    CHECK(cp.logged("BARRIER_FORCED", "car-1").front().operator_note == "barrier opened without an open command");
+    // The lane asked to close again: the barrier comes down and the alert clears.
+    CHECK(eventually([&] { return car.controller->barrier_position() == proto::BARRIER_POSITION_CLOSED; }));
+    CHECK(cp.alerted("BARRIER_FORCED_CLEARED", "car-1"));
+    CHECK(car.controller->open_count() == 0);
 }
 
 TEST_CASE("display refused: DEVICE_COMMAND_FAILED is raised once and counted, the lane keeps deciding") {

@@ -324,6 +324,39 @@ TEST_CASE("an opening whose decision could not be recorded is closed and handed 
     CHECK(l.state.last_decision->has(Reason::kStorageFault));
 }
 
+TEST_CASE("someone stepping onto the loop while the opening is written gets the barrier once it is on disk") {
+    Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(LoopChanged{true}, Seconds{0});
+    CHECK(l.phase() == Phase::kPassing);
+    l.send(Recorded{true}, Seconds{0});
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("someone on the loop while the opening's record fails is still handed to the staff") {
+    Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    l.send(LoopChanged{true}, Seconds{0});
+    REQUIRE(l.phase() == Phase::kPassing);
+    l.send(Recorded{false}, Seconds{0});
+    CHECK(l.opens() == 0);
+    CHECK(l.phase() == Phase::kManual);
+    CHECK(has<CloseBarrier>(l.last));
+}
+
+TEST_CASE("leaving the loop before the barrier opened is no passage") {
+    Lane l(LaneKind::kPedestrian);
+    l.auto_record = false;
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    l.send(LoopChanged{true}, Seconds{0}).send(LoopChanged{false}, Seconds{0});
+    CHECK_FALSE(has<RecordPassage>(l.last));
+    l.send(Recorded{true}, Seconds{0});
+    CHECK(l.opens() == 0);  // whoever it was for has gone
+}
+
 TEST_CASE("a refusal whose record failed stays a refusal") {
     Lane l(LaneKind::kPedestrian);
     l.auto_record = false;
@@ -456,4 +489,44 @@ TEST_CASE("a freight pass found for a plate opens a truck lane only while it wai
     not_freight.temperature(36.4f).send(PlateRead{plate, freight});
     CHECK(not_freight.phase() == Phase::kIdle);
     CHECK(not_freight.opens() == 0);
+}
+
+namespace {
+bool raised(const Step& step, const std::string& code) {
+    for (const auto& c : step.commands)
+        if (const auto* a = std::get_if<RaiseAlert>(&c); a && a->code == code) return true;
+    return false;
+}
+}  // namespace
+
+TEST_CASE("a barrier rising from closed with no open asked is BARRIER_FORCED: alerted, on the record, closed for the staff") {
+    Lane l(LaneKind::kCar);
+    l.send(BarrierMoved{false, true});
+    CHECK(raised(l.last, "BARRIER_FORCED"));
+    CHECK(has<RecordFault>(l.last));
+    CHECK(has<CloseBarrier>(l.last));
+    CHECK(l.phase() == Phase::kManual);
+    l.send(BarrierMoved{false, true}, Seconds{0});  // fully open now: reported once
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED"));
+    l.send(BarrierMoved{true});
+    CHECK(raised(l.last, "BARRIER_FORCED_CLEARED"));
+    CHECK_FALSE(l.state.barrier_forced);
+}
+
+TEST_CASE("a commanded opening, and a barrier still rising after a close over a vehicle, are no mismatch") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk").temperature(36.5f);
+    REQUIRE(l.opens() == 1);
+    l.send(BarrierMoved{false, true}, Seconds{0});
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED"));
+    // Off the loop while the barrier still opens: the lane asks to close, the firmware finishes
+    // the opening first and reports OPEN after the close command.
+    l.send(LoopChanged{true}, Seconds{0}).send(LoopChanged{false}, Seconds{0});
+    REQUIRE(has<CloseBarrier>(l.last));
+    l.send(BarrierMoved{false, true}, Seconds{0});
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED"));
+    l.send(BarrierMoved{true});
+    // Then forced from closed: now it is a mismatch.
+    l.send(BarrierMoved{false, true});
+    CHECK(raised(l.last, "BARRIER_FORCED"));
 }

@@ -50,7 +50,8 @@ struct SyncedCheckpoint {
                                                           "\nroot-key = " + to_base64(r->keys.log.root.public_key.bytes) +
                                                           "\nlong-poll = 20s\npoll-interval = 30s\n";
         options.extra_config = "[sync]\ngateway = " + std::string(kGateway) + "\nca-file = " + rig.tls.ca() +
-                               "\nclient-cert = " + client + ".pem\nclient-key = " + client + ".key\n";
+                               "\nclient-cert = " + client + ".pem\nclient-key = " + client + ".key\n" +
+                               "[console]\nlisten = 127.0.0.1:0\n";  // for its /metrics
         sim = sim::SimCheckpoint::create(devices, dir, std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now()),
                                          options)
                   .value();
@@ -79,6 +80,25 @@ struct SyncedCheckpoint {
     std::string log() const {
         std::ifstream in(dir / "gatewayd.log");
         return {std::istreambuf_iterator<char>(in), {}};
+    }
+    /// The version of `registry`'s data gatewayd has applied, from its console's public
+    /// /metrics (gw_registry_version); 0 while it cannot be read.
+    std::uint64_t applied_version(const std::string& registry) const {
+        // gatewayd prints "console 控制台: https://HOST:PORT/  (certificate ...)" once it listens.
+        const auto text = log();
+        constexpr std::string_view kPrefix = "console 控制台: ";
+        const auto at = text.find(kPrefix);
+        if (at == std::string::npos) return 0;
+        const auto url = text.substr(at + kPrefix.size(), text.find(' ', at + kPrefix.size()) - at - kPrefix.size());
+        // The console's certificate is self-signed: its fingerprint, not a CA, vouches for it.
+        auto tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+        tls->set_verify_mode(asio::ssl::verify_none);
+        auto res = gw::testing::HttpsFetch(tls, url).get("metrics");
+        if (!res || res->status != 200) return 0;
+        const auto label = "gw_registry_version{registry=\"" + registry + "\"} ";
+        const auto line = res->body.find(label);
+        if (line == std::string::npos) return 0;
+        return std::strtoull(res->body.c_str() + line + label.size(), nullptr, 10);
     }
 };
 
@@ -112,16 +132,18 @@ TEST_CASE("gatewayd syncs two registries: an issued pass opens, a revocation or 
     CHECK(eventually([&] { return checkpoint.walk(json_text(first, "payload"), true).right; }, milliseconds{10000}));
 
     // Revoked at the registry while the gateway is connected: the long poll brings it at once.
-    zj.post("records", "revoke-pass " + json_text(second, "pass_id") + "\n");
+    const auto revocation = zj.post("records", "revoke-pass " + json_text(second, "pass_id") + "\n");
     const auto revoked_at = std::chrono::steady_clock::now();
-    std::this_thread::sleep_for(milliseconds{1000});
+    REQUIRE(eventually([&] { return checkpoint.applied_version(zj.keys.log.name) >= json_number(revocation, "last_seq"); },
+                       milliseconds{10000}));
     const auto revoked = checkpoint.walk(json_text(second, "payload"), false, "撤销");
     CHECK(revoked.right);
     CHECK(std::chrono::steady_clock::now() - revoked_at < seconds{10});
 
     // The enterprise suspended: its employees' passes stop opening.
-    zj.post("records", std::string("suspend ") + kEnterprise + "\n");
-    std::this_thread::sleep_for(milliseconds{1000});
+    const auto suspension = zj.post("records", std::string("suspend ") + kEnterprise + "\n");
+    REQUIRE(eventually([&] { return checkpoint.applied_version(zj.keys.log.name) >= json_number(suspension, "last_seq"); },
+                       milliseconds{10000}));
     CHECK(checkpoint.walk(json_text(third, "payload"), false, "暂停").right);
 
     // Every decision went to both registries as a numbered, unbroken chain of events.
