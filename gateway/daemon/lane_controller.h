@@ -77,6 +77,9 @@ public:
 
     LaneSnapshot snapshot() const;
     const std::string& id() const { return settings_.logic.id; }
+    /// Runs `task` on the lane's strand, after the events already queued there; safe from any
+    /// thread. The gateway's start-up and watchdog use it to see that the strand is alive.
+    void post_task(std::function<void()> task) { asio::post(strand_, std::move(task)); }
 
 private:
     LaneController(asio::io_context& io, asio::thread_pool& writes, LaneSettings settings, store::Cache& cache,
