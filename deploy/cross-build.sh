@@ -81,7 +81,7 @@ host_packages=(crossbuild-essential-arm64 cmake ninja-build protobuf-compiler qe
                ca-certificates openssl nginx prometheus socat)
 arm64_packages=(pkgconf:arm64 libboost-dev:arm64 libssl-dev:arm64 libsodium-dev:arm64 libprotobuf-dev:arm64
                 libopencv-core-dev:arm64 libopencv-imgproc-dev:arm64 libopencv-imgcodecs-dev:arm64
-                libzxing-dev:arm64 librocksdb-dev:arm64 doctest-dev)
+                libopencv-videoio-dev:arm64 libopencv-dnn-dev:arm64 libzxing-dev:arm64 librocksdb-dev:arm64 doctest-dev)
 if [ ! -f "$root/.complete" ]; then
     say "making the root $root (debootstrap --variant=minbase bookworm, then the arm64 packages)"
     rm -rf "$root" && mkdir -p "$cache"
@@ -95,6 +95,17 @@ if [ ! -f "$root/.complete" ]; then
     touch "$root/.complete"
 else
     mount_in_root
+    # A root made before a package joined the lists (OpenCV videoio and dnn came with the
+    # cameras and the plate reader) gets the missing ones; dpkg-query names them.
+    missing=()
+    for p in "${host_packages[@]}" "${arm64_packages[@]}"; do
+        in_root dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "adding to the root: ${missing[*]}"
+        { in_root apt-get update -qq && in_root apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+            >"$cache/cross-apt.log" 2>&1 || { tail -30 "$cache/cross-apt.log"; die "installing ${missing[*]} in the root"; }
+    fi
 fi
 protoc_version=$(in_root dpkg-query -W -f='${Version}' protobuf-compiler)
 libprotobuf_version=$(in_root dpkg-query -W -f='${Version}' libprotobuf-dev:arm64)
