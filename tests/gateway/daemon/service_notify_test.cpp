@@ -82,11 +82,19 @@ TEST_CASE("a lane whose strand is stuck stops the watchdog pings, and they resum
     REQUIRE(systemd.until("WATCHDOG=1", seconds{5}));
 
     // Something on truck-1's strand never returns (a handler stuck in a write, a deadlock).
-    std::promise<void> release;
+    std::promise<void> release, entered;
     auto released = release.get_future().share();
-    gateway->lane("truck-1")->post_task([released] { released.wait(); });
-    // At most one ping already on its way; then silence for many ping intervals.
-    (void)systemd.until("WATCHDOG=1", milliseconds{200});
+    gateway->lane("truck-1")->post_task([released, &entered] {
+        entered.set_value();
+        released.wait();
+    });
+    REQUIRE(entered.get_future().wait_for(seconds{5}) == std::future_status::ready);
+    // Pings of rounds completed before the strand stuck (queued while a slow machine, or
+    // qemu, ran the test), and at most one round under way that truck-1 had already beaten
+    // in; then silence for many ping intervals.
+    while (systemd.next(milliseconds{0})) {
+    }
+    (void)systemd.until("WATCHDOG=1", milliseconds{300});
     CHECK_FALSE(systemd.until("WATCHDOG=1", milliseconds{600}));
 
     release.set_value();
