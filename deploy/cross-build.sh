@@ -82,6 +82,9 @@ mount_in_root() {
     mount --bind /dev/pts "$root/dev/pts" && mounted+=("$root/dev/pts") || die "mount /dev/pts in the root"
     mount --bind "$here" "$root/src" && mounted+=("$root/src") || die "bind-mount the source tree at /src"
     cp /etc/resolv.conf "$root/etc/resolv.conf"
+    # debootstrap leaves no /etc/hosts: without it "localhost" does not resolve, and the test
+    # of a controller named tcp:localhost:PORT never links.
+    [ -s "$root/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 }
 in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
 
