@@ -4,9 +4,10 @@
 # packages (RocksDB, OpenCV, ...) cannot be installed beside the amd64 ones on the developer's
 # system (../shared/notes/debian12-build.md).
 #
-#   deploy/cross-build.sh [--until STAGE] [--jobs N]          (run as root)
+#   deploy/cross-build.sh [--from STAGE] [--until STAGE] [--jobs N]          (run as root)
 #
-# Stages, in order (--until stops after the one named; default: all of them):
+# Stages, in order (--until stops after the one named, --from skips those before it, the
+# root being always made ready; default: all of them):
 #   root       an amd64 bookworm minbase root with arm64 multiarch: crossbuild-essential-arm64,
 #              the :arm64 -dev packages, the host protoc (checked: same version as
 #              libprotobuf-dev:arm64), qemu-user. Made once, kept in $GW_DEPLOY_CACHE
@@ -21,9 +22,9 @@
 #   package    the arm64 .debs (shlibdeps against the arm64 libraries) into
 #              build-arm64/deploy-packages/, then lintian if the build machine has it
 #
-# Time on a 2-core amd64 box (measured): root 6.5 min once (downloads), configure 10 s, probe
-# 15 s. Not yet measured (not run in the first round): build, estimated 40-60 min at -j2 from
-# the native build's time; test under qemu, estimated well over an hour.
+# Time on a 2-core amd64 box shared with other builds, at nice 19 (measured): root 6.5 min once
+# (downloads), configure 10 s, probe 15 s, build 37 min at -j2, test 15.7 min under qemu (558
+# tests), package 45 s.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,16 +33,23 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 root=$cache/bookworm-arm64-cross
 build=/src/build-arm64   # inside the root; $here/build-arm64 outside
 until=package
+from=root
 jobs=2
 while [ $# -gt 0 ]; do
     case $1 in
         --until) until=$2; shift 2 ;;
+        --from) from=$2; shift 2 ;;
         --jobs) jobs=$2; shift 2 ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "cross-build: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
-case $until in root|configure|probe|build|test|package) ;; *) echo "cross-build: no stage '$until'" >&2; exit 2 ;; esac
+stages=" root configure probe build test package "
+for s in "$until" "$from"; do
+    case $stages in *" $s "*) ;; *) echo "cross-build: no stage '$s'" >&2; exit 2 ;; esac
+done
+# wanted STAGE: STAGE is not before --from
+wanted() { case ${stages%% $from *} in *" $1"*) return 1 ;; *) return 0 ;; esac; }
 
 # Tests skipped under qemu, as "ctest name regex|reason". Wall-time tests assert that something
 # happens within a real-time budget sized for native speed (qemu runs 3-10x slower); browser
@@ -56,7 +64,8 @@ skipped=(
 started=$(date +%s)
 stage_started=$started
 say() { printf 'cross-build: %s\n' "$*"; }
-done_stage() { say "stage $1 done ($(($(date +%s) - stage_started)) s)"; stage_started=$(date +%s); [ "$until" != "$1" ] || finish; }
+done_stage() { wanted "$1" || { say "stage $1 skipped (--from $from)"; [ "$until" != "$1" ] || finish; return; }
+              say "stage $1 done ($(($(date +%s) - stage_started)) s)"; stage_started=$(date +%s); [ "$until" != "$1" ] || finish; }
 finish() { say "stopped after stage '$until' as asked ($(($(date +%s) - started)) s in all)"; exit 0; }
 die() { printf 'cross-build: FAILED: %s\n' "$*" >&2; exit 1; }
 
@@ -73,6 +82,9 @@ mount_in_root() {
     mount --bind /dev/pts "$root/dev/pts" && mounted+=("$root/dev/pts") || die "mount /dev/pts in the root"
     mount --bind "$here" "$root/src" && mounted+=("$root/src") || die "bind-mount the source tree at /src"
     cp /etc/resolv.conf "$root/etc/resolv.conf"
+    # debootstrap leaves no /etc/hosts: without it "localhost" does not resolve, and the test
+    # of a controller named tcp:localhost:PORT never links.
+    [ -s "$root/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 }
 in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
 
@@ -81,7 +93,7 @@ host_packages=(crossbuild-essential-arm64 cmake ninja-build protobuf-compiler qe
                ca-certificates openssl nginx prometheus socat)
 arm64_packages=(pkgconf:arm64 libboost-dev:arm64 libssl-dev:arm64 libsodium-dev:arm64 libprotobuf-dev:arm64
                 libopencv-core-dev:arm64 libopencv-imgproc-dev:arm64 libopencv-imgcodecs-dev:arm64
-                libzxing-dev:arm64 librocksdb-dev:arm64 doctest-dev)
+                libopencv-videoio-dev:arm64 libopencv-dnn-dev:arm64 libzxing-dev:arm64 librocksdb-dev:arm64 doctest-dev)
 if [ ! -f "$root/.complete" ]; then
     say "making the root $root (debootstrap --variant=minbase bookworm, then the arm64 packages)"
     rm -rf "$root" && mkdir -p "$cache"
@@ -95,6 +107,17 @@ if [ ! -f "$root/.complete" ]; then
     touch "$root/.complete"
 else
     mount_in_root
+    # A root made before a package joined the lists (OpenCV videoio and dnn came with the
+    # cameras and the plate reader) gets the missing ones; dpkg-query names them.
+    missing=()
+    for p in "${host_packages[@]}" "${arm64_packages[@]}"; do
+        in_root dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "adding to the root: ${missing[*]}"
+        { in_root apt-get update -qq && in_root apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+            >"$cache/cross-apt.log" 2>&1 || { tail -30 "$cache/cross-apt.log"; die "installing ${missing[*]} in the root"; }
+    fi
 fi
 protoc_version=$(in_root dpkg-query -W -f='${Version}' protobuf-compiler)
 libprotobuf_version=$(in_root dpkg-query -W -f='${Version}' libprotobuf-dev:arm64)
@@ -104,27 +127,34 @@ say "root ready: protoc $protoc_version = libprotobuf-dev:arm64, $(in_root aarch
 done_stage root
 
 # --- configure ----------------------------------------------------------------------------------
+if wanted configure; then
 mkdir -p "$here/build-arm64"   # its logs: build-arm64/cross-*.log
 in_root cmake -S /src -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE=/src/deploy/toolchain-aarch64.cmake \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$here/build-arm64/cross-configure.log" 2>&1 ||
     { tail -30 "$here/build-arm64/cross-configure.log"; die "configure (log: build-arm64/cross-configure.log)"; }
 grep -qs 'aarch64-linux-gnu-g++' "$here"/build-arm64/CMakeFiles/*/CMakeCXXCompiler.cmake ||
     die "build-arm64 is not configured with the aarch64 compiler (an older build-arm64/ from elsewhere?)"
+fi
 done_stage configure
 
 # --- probe: one small target, built and run under qemu ------------------------------------------
+if wanted probe; then
 in_root cmake --build "$build" -j "$jobs" --target gw_systemd_tests >"$here/build-arm64/cross-probe.log" 2>&1 ||
     { tail -30 "$here/build-arm64/cross-probe.log"; die "building gw_systemd_tests for arm64"; }
 file "$here/build-arm64/tests/gw_systemd_tests" | grep -q 'ARM aarch64' || die "gw_systemd_tests is not an aarch64 binary"
 in_root ctest --test-dir "$build" -R '^gw_systemd_tests' --output-on-failure || die "gw_systemd_tests under qemu"
+fi
 done_stage probe
 
 # --- build --------------------------------------------------------------------------------------
+if wanted build; then
 in_root cmake --build "$build" -j "$jobs" >"$here/build-arm64/cross-build.log" 2>&1 ||
     { grep -m5 -B2 -A10 'error' "$here/build-arm64/cross-build.log"; die "build (log: build-arm64/cross-build.log)"; }
+fi
 done_stage build
 
 # --- test under qemu ----------------------------------------------------------------------------
+if wanted test; then
 # Tests that start gatewayd, registryd or lanesim as child processes exec arm64 binaries: that
 # needs the kernel's binfmt_misc to hand them to qemu. qemu-user-static on the build machine
 # registers it with the F flag (the interpreter is loaded at registration), so it works inside
@@ -148,9 +178,11 @@ in_root ctest --test-dir "$build" -E "$exclude" --timeout 1800 --output-on-failu
 rc=$?
 tail -5 "$here/build-arm64/cross-test.log"
 [ $rc -eq 0 ] || { grep -A3 'The following tests FAILED' "$here/build-arm64/cross-test.log"; die "tests under qemu (log: build-arm64/cross-test.log)"; }
+fi
 done_stage test
 
 # --- package ------------------------------------------------------------------------------------
+if wanted package; then
 # dpkg-shlibdeps reads the arm64 libraries' symbols from this root's dpkg database.
 in_root env DEB_HOST_ARCH=arm64 sh -c "cd $build && cpack -G DEB -B $build/deploy-packages" \
     >"$here/build-arm64/cross-package.log" 2>&1 || { tail -20 "$here/build-arm64/cross-package.log"; die "cpack"; }
@@ -158,5 +190,6 @@ ls "$here"/build-arm64/deploy-packages/*_arm64.deb
 if command -v lintian >/dev/null; then
     lintian --suppress-tags no-manual-page,initial-upload-closes-no-bugs "$here"/build-arm64/deploy-packages/*_arm64.deb
     lintian "$here"/build-arm64/deploy-packages/*_arm64.deb | grep -q '^E:' && die "lintian errors"
+fi
 fi
 done_stage package

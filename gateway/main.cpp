@@ -35,6 +35,7 @@
 #include "gateway/sim/registry_round.h"
 #include "gateway/sim/report_printer.h"
 #include "gateway/sim/rounds.h"
+#include "gateway/systemd/notifier.h"
 
 namespace {
 
@@ -151,6 +152,11 @@ int run_config(const std::string& path) {
         std::fprintf(stderr, "gatewayd: %s\n", gw.error().message.c_str());
         return 1;
     }
+    // Under systemd (Type=notify): READY once the lanes are up, WATCHDOG while they all beat.
+    if (auto notifier = systemd::Notifier::from_environment(); notifier)
+        (*gw)->notify_service_manager(std::move(*notifier), systemd::watchdog_ping_interval_from_environment());
+    else
+        std::fprintf(stderr, "gatewayd: NOTIFY_SOCKET: %s\n", notifier.error().message.c_str());
     std::fprintf(stderr, "gatewayd: %s: %zu lanes, starting closed\n", (*gw)->config().name.c_str(), (*gw)->config().lanes.size());
     std::unique_ptr<console::ConsoleServer> console_server;
     if (console_settings) {

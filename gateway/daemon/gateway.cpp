@@ -90,6 +90,20 @@ Gateway::~Gateway() {
 
 void Gateway::start() {
     for (auto& l : lanes_) l->start();
+    if (notifier_.enabled()) {
+        // Each lane's start runs on its strand: the last lane to get past it says READY, so
+        // READY means every lane has opened its inputs and is linking its controller.
+        auto left = std::make_shared<std::atomic<std::size_t>>(lanes_.size());
+        const auto ready = [this] {
+            send_to_service_manager("READY=1\nSTATUS=" + service_status());
+            if (watchdog_interval_) asio::post(io_, [this] { watchdog_tick(); });
+        };
+        if (lanes_.empty()) asio::post(io_, ready);
+        for (auto& l : lanes_)
+            l->post_task([left, ready] {
+                if (--*left == 0) ready();
+            });
+    }
     for (auto& s : syncs_) s->start();
     for (auto& u : uploaders_) u->start();
     for (unsigned i = 0; i < config_.threads; ++i) threads_.emplace_back([this] { io_.run(); });
@@ -106,8 +120,54 @@ void Gateway::run(bool handle_signals) {
     join();
 }
 
+void Gateway::notify_service_manager(systemd::Notifier notifier, std::optional<std::chrono::microseconds> watchdog_interval) {
+    notifier_ = std::move(notifier);
+    watchdog_interval_ = watchdog_interval;
+    watchdog_gate_ = std::make_unique<systemd::WatchdogGate>(lanes_.size());
+}
+
+void Gateway::send_to_service_manager(const std::string& message) {
+    // Once: with systemd gone (or a full queue) every ping would fail the same way.
+    if (auto ok = notifier_.send(message); !ok && !notify_failed_.exchange(true))
+        std::fprintf(stderr, "gatewayd: systemd notification failed: %s\n", ok.error().message.c_str());
+}
+
+void Gateway::watchdog_tick() {
+    if (stopping_) return;
+    const auto ping = [this] {
+        auto status = service_status();
+        std::lock_guard lock(status_mutex_);  // two lanes' strands may each complete a round
+        if (status == status_sent_) return send_to_service_manager("WATCHDOG=1");
+        send_to_service_manager("WATCHDOG=1\nSTATUS=" + status);
+        status_sent_ = std::move(status);
+    };
+    // A beat is a task on the lane's strand, queued behind whatever the lane is doing: a strand
+    // stuck in a handler never beats, the round never completes, and systemd's timer runs out.
+    if (lanes_.empty()) ping();
+    for (std::size_t i = 0; i < lanes_.size(); ++i)
+        lanes_[i]->post_task([this, i, ping] {
+            if (watchdog_gate_->beat(i) && !stopping_) ping();
+        });
+    watchdog_timer_.expires_after(*watchdog_interval_);
+    watchdog_timer_.async_wait([this](error_code ec) {
+        if (!ec) watchdog_tick();
+    });
+}
+
+std::string Gateway::service_status() const {
+    std::size_t linked = 0;
+    for (const auto& l : lanes_) linked += l->snapshot().link_up ? 1 : 0;
+    const auto lanes = std::to_string(linked) + "/" + std::to_string(lanes_.size());
+    const auto unsent = std::to_string(outbox_backlog());
+    return lanes + " lanes linked, " + unsent + " passage events unsent; 车道已连接 " + lanes + "，未上传通行记录 " + unsent;
+}
+
 void Gateway::stop() {
+    if (!stopping_.exchange(true) && notifier_.enabled())
+        send_to_service_manager("STOPPING=1\nSTATUS=stopping: closing the barriers, flushing the passage log; "
+                                "正在停止：关闭道闸，写完通行记录");
     asio::post(io_, [this] {
+        watchdog_timer_.cancel();
         for (auto& l : lanes_) l->stop();
         for (auto& s : syncs_) s->stop();
         for (auto& u : uploaders_) u->stop();

@@ -11,7 +11,12 @@
 // events, anti-passback), `blocking` (1 thread) for the sync side (verifying and applying batches, reading the outbox), so a
 // bootstrap of a million entries never delays a lane's record. stop() is safe from any thread
 // and from a signal handler's strand; the status accessors are safe from any thread.
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,6 +28,7 @@
 #include "gateway/sync/event_uploader.h"
 #include "gateway/sync/passage_log.h"
 #include "gateway/sync/registry_sync.h"
+#include "gateway/systemd/notifier.h"
 
 namespace gw::daemon {
 
@@ -47,6 +53,15 @@ public:
     void stop();
     void join();
 
+    /// Speaks systemd's notification protocol (Type=notify units, gateway/systemd/notifier.h)
+    /// through `notifier`; call before start()/run(). READY=1 and a STATUS= line once every
+    /// lane's start has run on its strand; then, every `watchdog_interval` (when set: half of
+    /// WatchdogSec=), each lane's strand is asked to beat and WATCHDOG=1 goes out only when
+    /// every lane has beaten (a stuck lane stops the pings, so systemd restarts the service),
+    /// with STATUS= when the line changed (lanes linked, events unsent); STOPPING=1 when stop()
+    /// begins. A failed send is reported once on stderr and never stops the gateway.
+    void notify_service_manager(systemd::Notifier notifier, std::optional<std::chrono::microseconds> watchdog_interval);
+
     std::shared_ptr<LaneController> lane(const std::string& id) const;
     std::vector<LaneSnapshot> snapshots() const;
     store::Cache& cache() { return *cache_; }
@@ -63,6 +78,11 @@ public:
     std::uint64_t outbox_backlog() const;
 
 private:
+    void send_to_service_manager(const std::string& message);
+    /// Runs on the io_context: asks each lane's strand for a beat, and re-arms.
+    void watchdog_tick();
+    std::string service_status() const;
+
     Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, std::unique_ptr<store::Outbox> outbox,
             std::unique_ptr<sync::PassageLog> log, std::shared_ptr<asio::ssl::context> tls, ReportSink sink);
 
@@ -82,6 +102,15 @@ private:
     std::vector<std::shared_ptr<LaneController>> lanes_;
     std::vector<std::thread> threads_;
     std::unique_ptr<asio::signal_set> signals_;
+
+    systemd::Notifier notifier_;   // disabled unless notify_service_manager() gave one
+    std::optional<std::chrono::microseconds> watchdog_interval_;
+    std::unique_ptr<systemd::WatchdogGate> watchdog_gate_;
+    asio::steady_timer watchdog_timer_{io_};
+    std::mutex status_mutex_;
+    std::string status_sent_;      // guarded by status_mutex_: the last STATUS= line the pings sent
+    std::atomic<bool> stopping_{false};
+    std::atomic<bool> notify_failed_{false};
 };
 
 }  // namespace gw::daemon

@@ -74,6 +74,9 @@ public:
 
     LaneSnapshot snapshot() const;
     const std::string& id() const { return settings_.logic.id; }
+    /// Runs `task` on the lane's strand, after the events already queued there; safe from any
+    /// thread. The gateway's start-up and watchdog use it to see that the strand is alive.
+    void post_task(std::function<void()> task) { asio::post(strand_, std::move(task)); }
 
 private:
     LaneController(asio::io_context& io, asio::thread_pool& writes, LaneSettings settings, store::Cache& cache,
@@ -124,7 +127,7 @@ private:
         std::unique_ptr<InputSource> source;
         InputRole role;
     };
-    std::vector<Input> inputs_;  // scanners, plate feed (cameras next)
+    std::vector<Input> inputs_;  // scanners, plate feed, QR cameras
     asio::steady_timer deadline_timer_;
     asio::steady_timer housekeeping_timer_;
     std::optional<std::chrono::steady_clock::time_point> pending_arrival_;

@@ -70,6 +70,74 @@ std::vector<double> durable_writes(const std::filesystem::path& dir, std::size_t
 
 }  // namespace
 
+OpenStamps::OpenStamps(std::size_t lanes) {
+    for (std::size_t i = 0; i < lanes; ++i) stamps_.push_back(std::make_unique<Stamp>());
+}
+
+sim::SimOptions stamped_options(OpenStamps& stamps) {
+    sim::SimOptions so;
+    so.on_open = [&stamps](std::size_t lane, steady_clock::time_point at) {
+        auto& s = stamps[lane];
+        std::lock_guard lock(s.m);
+        s.at = at;
+        s.cv.notify_all();
+    };
+    return so;
+}
+
+int drive_passes(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, std::vector<double>& latencies) {
+    std::mutex m;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> drivers;
+    const auto& world = sim.world();
+    for (std::size_t index = 0; index < sim.lanes().size(); ++index) {
+        drivers.emplace_back([&, index, lp = &sim.lanes()[index]] {
+            auto& stamp = stamps[index];
+            auto& emu = *lp->controller;
+            const bool truck = lp->kind == decision::LaneKind::kTruck;
+            const bool car = lp->kind == decision::LaneKind::kCar;
+            const char* scenario = truck ? "valid-freight-truck" : car ? "valid-commuter-car" : "valid-commuter-walk";
+            for (int i = 0; i < per_lane; ++i) {
+                const auto payload = sim::fresh_payload(world, scenario, (std::hash<std::string>{}(lp->id) << 8) + static_cast<std::uint64_t>(i) + 1);
+                if (!wait_until([&] {
+                        const auto s = emu.snapshot();
+                        return s.barrier == proto::BARRIER_POSITION_CLOSED && !s.vehicle_present;
+                    }, seconds{5})) {
+                    ++failures;
+                    continue;
+                }
+                emu.set_body_temperature(36.5f);
+                emu.vehicle_arrives();
+                if (car) sim.show_plate(*lp, "沪A12345");
+                std::this_thread::sleep_for(milliseconds{450});  // measured by the thermal camera
+                {
+                    std::lock_guard lock(stamp.m);
+                    stamp.at.reset();
+                }
+                const auto t = steady_clock::now();
+                // A truck opens on its plate alone (a freight pass is bound to it): the
+                // plate read is its "scan". Everyone else shows a QR code.
+                if (truck) sim.show_plate(*lp, "浙F12345");
+                else sim.scan(*lp, payload);
+                std::unique_lock lock(stamp.m);
+                if (stamp.cv.wait_for(lock, seconds{3}, [&] { return stamp.at.has_value(); })) {
+                    const double ms = duration<double, std::milli>(*stamp.at - t).count();
+                    lock.unlock();
+                    std::lock_guard l2(m);
+                    latencies.push_back(ms);
+                } else {
+                    lock.unlock();
+                    ++failures;
+                }
+                wait_until([&] { return emu.snapshot().barrier == proto::BARRIER_POSITION_OPEN; }, seconds{3});
+                emu.vehicle_leaves();
+            }
+        });
+    }
+    for (auto& d : drivers) d.join();
+    return failures.load();
+}
+
 int run_lane_bench(Report& report, const BenchOptions& options) {
     const auto gatewayd = tools::self_dir() / "gatewayd";
     if (!std::filesystem::exists(gatewayd)) {
@@ -83,25 +151,12 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     auto guard = asio::make_work_guard(devices);
     std::thread device_thread([&] { devices.run(); });
     const auto now = time_point_cast<Seconds>(system_clock::now());
-    // The open command's arrival is stamped by the emulator itself: no polling in the timing.
-    struct Stamp {
-        std::mutex m;
-        std::condition_variable cv;
-        std::optional<steady_clock::time_point> at;
-    };
-    std::vector<std::unique_ptr<Stamp>> stamps;
-    for (int i = 0; i < 8; ++i) stamps.push_back(std::make_unique<Stamp>());
-    sim::SimOptions so;
+    OpenStamps stamps(8);
+    sim::SimOptions so = stamped_options(stamps);
     so.copies = 2;
     // Both truck lanes open on the one freight pass bound to 浙F12345, and anti-passback counts
     // from the opening: any window would let one truck lane's opening refuse the other's.
     so.passback_window = "0s";
-    so.on_open = [&stamps](std::size_t lane, steady_clock::time_point at) {
-        auto& s = *stamps[lane];
-        std::lock_guard lock(s.m);
-        s.at = at;
-        s.cv.notify_all();
-    };
     auto sim = sim::SimCheckpoint::create(devices, dir, now, so);
     if (!sim) {
         report.note(sim.error().message);
@@ -130,59 +185,11 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
 
         const int per_lane = options.quick ? 4 : 25;
         drive_started = steady_clock::now();
-        std::mutex m;
-        std::atomic<int> failures{0};
-        std::vector<std::thread> drivers;
-        const auto& world = (*sim)->world();
-        for (std::size_t index = 0; index < (*sim)->lanes().size(); ++index) {
-            drivers.emplace_back([&, index, lp = &(*sim)->lanes()[index]] {
-                auto& stamp = *stamps[index];
-                auto& emu = *lp->controller;
-                const bool truck = lp->kind == decision::LaneKind::kTruck;
-                const bool car = lp->kind == decision::LaneKind::kCar;
-                const char* scenario = truck ? "valid-freight-truck" : car ? "valid-commuter-car" : "valid-commuter-walk";
-                for (int i = 0; i < per_lane; ++i) {
-                    const auto payload = sim::fresh_payload(world, scenario, (std::hash<std::string>{}(lp->id) << 8) + static_cast<std::uint64_t>(i) + 1);
-                    if (!wait_until([&] {
-                            const auto s = emu.snapshot();
-                            return s.barrier == proto::BARRIER_POSITION_CLOSED && !s.vehicle_present;
-                        }, seconds{5})) {
-                        ++failures;
-                        continue;
-                    }
-                    emu.set_body_temperature(36.5f);
-                    emu.vehicle_arrives();
-                    if (car) (*sim)->show_plate(*lp, "沪A12345");
-                    std::this_thread::sleep_for(milliseconds{450});  // measured by the thermal camera
-                    {
-                        std::lock_guard lock(stamp.m);
-                        stamp.at.reset();
-                    }
-                    const auto t = steady_clock::now();
-                    // A truck opens on its plate alone (a freight pass is bound to it): the
-                    // plate read is its "scan". Everyone else shows a QR code.
-                    if (truck) (*sim)->show_plate(*lp, "浙F12345");
-                    else (*sim)->scan(*lp, payload);
-                    std::unique_lock lock(stamp.m);
-                    if (stamp.cv.wait_for(lock, seconds{3}, [&] { return stamp.at.has_value(); })) {
-                        const double ms = duration<double, std::milli>(*stamp.at - t).count();
-                        lock.unlock();
-                        std::lock_guard l2(m);
-                        latencies.push_back(ms);
-                    } else {
-                        lock.unlock();
-                        ++failures;
-                    }
-                    wait_until([&] { return emu.snapshot().barrier == proto::BARRIER_POSITION_OPEN; }, seconds{3});
-                    emu.vehicle_leaves();
-                }
-            });
-        }
-        for (auto& d : drivers) d.join();
+        const int failures = drive_passes(**sim, stamps, per_lane, latencies);
         drive_time = steady_clock::now() - drive_started;
         passes_per_lane = per_lane;
         if (failures) {
-            report.note(std::to_string(failures.load()) + " passes did not open: see " + (dir / "gatewayd.log").string());
+            report.note(std::to_string(failures) + " passes did not open: see " + (dir / "gatewayd.log").string());
             rc = 1;
         }
     }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "gateway/core/number.h"
 #include "tools/gwbench/benches.h"
 
 namespace {
@@ -20,11 +21,15 @@ areas:
            plates: the reader on ../shared/data/plates (real crops and scenes), the synthetic
            fixtures per kind, ms per 720p frame and idle; --plates DIR measures a folder with
            a manifest.csv of file,plate (crops or whole scenes)
+  footprint  gatewayd with 8 lanes and a 1M-entry cache: start-up to READY, resident memory,
+           CPU per lane idle and busy, disk per day at the design peak, instructions per
+           decision (valgrind --tool=callgrind; see deploy/README.md)
+  decide N N full-path decisions and nothing else (footprint counts them under callgrind)
 )";
 }
 
 int main(int argc, char** argv) {
-    std::string area;
+    std::string area, decisions;
     bool json = false;
     gw::bench::BenchOptions options;
     for (int i = 1; i < argc; ++i) {
@@ -33,6 +38,7 @@ int main(int argc, char** argv) {
         else if (a == "--quick") options.quick = true;
         else if (a == "--qr" && i + 1 < argc) options.qr_dir = argv[++i];
         else if (a == "--plates" && i + 1 < argc) options.plates_dir = argv[++i];
+        else if (area == "decide" && decisions.empty() && a[0] != '-') decisions = a;
         else if (a == "--help" || a == "-h") {
             std::fputs(kUsage, stdout);
             return 0;
@@ -47,6 +53,15 @@ int main(int argc, char** argv) {
     if (area == "lane") return gw::bench::run_lane_bench(report, options);
     if (area == "sync") return gw::bench::run_sync_bench(report, options);
     if (area == "vision") return gw::bench::run_vision_bench(report, options);
+    if (area == "footprint") return gw::bench::run_footprint_bench(report, options);
+    if (area == "decide") {
+        const auto n = gw::parse_unsigned<std::size_t>(decisions, 100'000'000);
+        if (!n) {
+            std::fprintf(stderr, "gwbench: decide needs a number of decisions\n");
+            return 2;
+        }
+        return gw::bench::run_decide(*n);
+    }
     std::fprintf(stderr, "gwbench: %s\n%s", area.empty() ? "no area given" : ("unknown area '" + area + "'").c_str(), kUsage);
     return 2;
 }

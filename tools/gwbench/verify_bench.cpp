@@ -15,8 +15,6 @@
 #include "tools/gwbench/benches.h"
 
 namespace gw::bench {
-namespace {
-
 using namespace gw::credential;
 
 // 1M cache entries a checkpoint might hold: revoked passes, shared-list tokens and
@@ -44,8 +42,6 @@ Result<void> fill_cache(store::Cache& cache, std::size_t entries, std::mt19937_6
     }
     return cache.compact();
 }
-
-}  // namespace
 
 int run_verify_bench(Report& report, const BenchOptions& options) {
     const auto& world = demo::demo_world();

@@ -5,10 +5,13 @@
 // start-up error (one line on stderr naming the problem).
 #include <csignal>
 #include <cstdio>
+#include <functional>
+#include <string>
 #include <thread>
 
 #include "gateway/credential/key_file.h"
 #include "gateway/sync/registry_sync.h"
+#include "gateway/systemd/notifier.h"
 #include "tools/common/args.h"
 #include "tools/registryd/config.h"
 
@@ -86,15 +89,37 @@ int serve(int argc, char** argv) {
     auto server = registryd::Server::create(io, blocking, **registry, config->server, log);
     if (!server) return usage_error(server.error().message);
     (*server)->start();
+    // Under systemd (Type=notify): READY once it listens, STOPPING on SIGTERM, and WATCHDOG=1
+    // from a timer on the io_context, so threads stuck in their handlers stop the pings.
+    auto notifier = systemd::Notifier::from_environment();
+    if (!notifier) log("registryd: NOTIFY_SOCKET: " + notifier.error().message);
+    const auto notify = [&](const std::string& message) {
+        if (!notifier) return;
+        if (auto ok = notifier->send(message); !ok) log("registryd: systemd notification failed: " + ok.error().message);
+    };
+    const auto interval = systemd::watchdog_ping_interval_from_environment();
+    asio::steady_timer watchdog(io);
+    std::function<void()> ping = [&] {
+        notify("WATCHDOG=1");
+        watchdog.expires_after(*interval);
+        watchdog.async_wait([&](const error_code& ec) {
+            if (!ec) ping();
+        });
+    };
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const error_code& ec, int) {
         if (ec) return;
+        notify("STOPPING=1");
+        watchdog.cancel();
         (*server)->stop();
         io.stop();
     });
     std::printf("registryd: %s listening on %s:%u\n", (*registry)->name().c_str(), config->server.host.c_str(),
                 static_cast<unsigned>((*server)->port()));
     std::fflush(stdout);
+    notify("READY=1\nSTATUS=" + (*registry)->name() + " listening on port " + std::to_string((*server)->port()) +
+           "; 正在监听端口 " + std::to_string((*server)->port()));
+    if (interval && notifier && notifier->enabled()) ping();
     std::thread second([&io] { io.run(); });
     io.run();
     second.join();

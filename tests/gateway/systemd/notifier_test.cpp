@@ -10,38 +10,14 @@
 #include <vector>
 
 #include "gateway/systemd/notifier.h"
+#include "tests/gateway/systemd/fake_systemd.h"
 #include "tests/temp_dir.h"
 
 using namespace gw;
 using namespace gw::systemd;
 using namespace std::chrono_literals;
 
-namespace {
-
-/// Plays systemd's side: a bound unix datagram socket; receive() waits up to a deadline.
-struct FakeSystemd {
-    int fd = -1;
-    std::string address;  ///< as $NOTIFY_SOCKET would name it
-    explicit FakeSystemd(const std::string& where) : address(where) {
-        fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_un sun{};
-        sun.sun_family = AF_UNIX;
-        std::memcpy(sun.sun_path, where.data(), where.size());
-        if (where.front() == '@') sun.sun_path[0] = '\0';
-        const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + where.size());
-        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&sun), length) == 0);
-        timeval deadline{5, 0};
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &deadline, sizeof deadline);
-    }
-    ~FakeSystemd() { ::close(fd); }
-    std::string receive() const {
-        char buf[4096];
-        const auto n = ::recv(fd, buf, sizeof buf, 0);
-        return n < 0 ? std::string("<nothing within 5 s>") : std::string(buf, static_cast<std::size_t>(n));
-    }
-};
-
-}  // namespace
+using gw::testing::FakeSystemd;
 
 TEST_CASE("the notifier sends READY, WATCHDOG, STATUS and STOPPING as datagrams to a socket path") {
     testing::TempDir dir;
