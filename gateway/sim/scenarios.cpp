@@ -123,6 +123,9 @@ SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& sc, milliseconds 
         out.right = !out.opened && snap.link == LinkState::kUp && !snap.failsafe;
         if (!out.right) out.note = out.opened ? "opened without a camera" : "lane out of service";
         emu.vehicle_leaves();
+        // The holder walks away with the pass before the stream is back: a code still in view
+        // when the camera returns would be read and open the lane for nobody.
+        sim.pass_leaves(*lane);
         if (auto back = sim.cameras()->restart_stream(); !back) out.note = "camera not restarted: " + back.error().message;
         // Every camera lane reconnected (its backoff reached seconds while the stream was down).
         wait_for([&] { return sim.cameras()->connections() >= 2; }, seconds{12});
