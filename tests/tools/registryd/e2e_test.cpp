@@ -151,8 +151,9 @@ TEST_CASE("nginx serves a registry's static export to gateways over TLS with cli
 TEST_CASE("SIGKILL during sync and event writing, again and again: nothing acknowledged is lost and each registry is wholly old or new") {
     SyncRig rig;
     rig.tls.client("gw-1");
-    RegistryProcess zj(rig, "zhejiang", 33, "zhejiang-root", "snapshot-interval = 1h");
-    RegistryProcess sh(rig, "shanghai", 31, "shanghai-root", "snapshot-interval = 1h");
+    // One post of 100,000 (60,000) records: past the default cap of one request (50,000), raised here.
+    RegistryProcess zj(rig, "zhejiang", 33, "zhejiang-root", "snapshot-interval = 1h\nmax-records-per-request = 100000");
+    RegistryProcess sh(rig, "shanghai", 31, "shanghai-root", "snapshot-interval = 1h\nmax-records-per-request = 100000");
     constexpr std::uint64_t kZj = 100000, kSh = 60000, kShBase = 1000000;
     zj.post("records", revocation_lines(1, kZj));
     sh.post("records", revocation_lines(kShBase + 1, kSh));
