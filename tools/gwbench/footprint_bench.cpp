@@ -105,9 +105,9 @@ std::optional<double> callgrind_instructions(const std::filesystem::path& dir, s
 
 int run_decide(std::size_t decisions) {
     const auto& world = demo::demo_world();
-    char tmpl[] = "/tmp/gwbench-decide-XXXXXX";
-    if (!::mkdtemp(tmpl)) return 1;
-    const std::filesystem::path dir = tmpl;
+    const auto made = tools::make_temp_dir("gwbench-decide");
+    if (!made) return 1;
+    const std::filesystem::path dir = *made;
     int rc = 1;
     {
         auto cache = store::Cache::open(dir, store::CacheOptions{false, 8u << 20});
@@ -131,9 +131,9 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
         report.note(gatewayd.string() + ": no gatewayd beside gwbench");
         return 1;
     }
-    char tmpl[] = "/tmp/gwbench-footprint-XXXXXX";
-    if (!::mkdtemp(tmpl)) return 1;
-    const std::filesystem::path dir = tmpl;
+    const auto made = tools::make_temp_dir("gwbench-footprint");
+    if (!made) return 1;
+    const std::filesystem::path dir = *made;
     asio::io_context devices;
     auto guard = asio::make_work_guard(devices);
     std::thread device_thread([&] { devices.run(); });

@@ -144,9 +144,9 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         report.note(gatewayd.string() + ": no gatewayd beside gwbench");
         return 1;
     }
-    char tmpl[] = "/tmp/gwbench-lane-XXXXXX";
-    if (!::mkdtemp(tmpl)) return 1;
-    const std::filesystem::path dir = tmpl;
+    const auto made = tools::make_temp_dir("gwbench-lane");
+    if (!made) return 1;
+    const std::filesystem::path dir = *made;
     asio::io_context devices;
     auto guard = asio::make_work_guard(devices);
     std::thread device_thread([&] { devices.run(); });

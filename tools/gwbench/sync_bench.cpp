@@ -27,6 +27,7 @@
 #include "gateway/sync/https_client.h"
 #include "gateway/sync/passage_log.h"
 #include "gateway/sync/registry_sync.h"
+#include "tools/common/process.h"
 #include "tools/gwbench/bench_util.h"
 #include "tools/gwbench/benches.h"
 #include "tools/registryd/registry.h"
@@ -115,8 +116,12 @@ bool revoked(const store::Cache& cache, std::uint64_t id) {
 }  // namespace
 
 int run_sync_bench(Report& report, const BenchOptions& options) {
-    char tmpl[] = "/tmp/gwbench-sync-XXXXXX";
-    const fs::path dir = ::mkdtemp(tmpl);
+    const auto made = tools::make_temp_dir("gwbench-sync");
+    if (!made) {
+        report.note("cannot make a directory in /tmp");
+        return 1;
+    }
+    const fs::path dir = *made;
     const auto fail = [&](const std::string& why) {
         report.note(why);
         fs::remove_all(dir);

@@ -11,6 +11,7 @@
 #include "gateway/check/pass_checker.h"
 #include "gateway/credential/pass_codec.h"
 #include "gateway/demo/demo_world.h"
+#include "tools/common/process.h"
 #include "tools/gwbench/bench_util.h"
 #include "tools/gwbench/benches.h"
 
@@ -48,8 +49,12 @@ int run_verify_bench(Report& report, const BenchOptions& options) {
     const auto now = demo::demo_now();
     std::mt19937_64 rng(20200302);
 
-    char tmpl[] = "/tmp/gwbench-verify-XXXXXX";
-    const std::filesystem::path dir = ::mkdtemp(tmpl);
+    const auto made = tools::make_temp_dir("gwbench-verify");
+    if (!made) {
+        report.note("cannot make a directory in /tmp");
+        return 1;
+    }
+    const std::filesystem::path dir = *made;
     auto cache_r = store::Cache::open(dir, store::CacheOptions{false, 256u << 20});
     if (!cache_r) {
         report.note(cache_r.error().message);

@@ -172,9 +172,9 @@ int main(int argc, char** argv) {
         dir = std::filesystem::absolute(work_dir);
         keep = true;
     } else {
-        char tmpl[] = "/tmp/lanesim-XXXXXX";
-        if (!::mkdtemp(tmpl)) return 2;
-        dir = tmpl;
+        const auto made = tools::make_temp_dir("lanesim");
+        if (!made) return 2;
+        dir = *made;
     }
     if (hold || !start_when.empty()) {
         std::signal(SIGTERM, on_signal);
