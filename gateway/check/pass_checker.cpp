@@ -73,12 +73,12 @@ decision::Decision PassChecker::evaluate(std::string_view payload, const decisio
 }
 
 Result<void> PassChecker::record_passage(const credential::Pass& pass, const decision::Lane& lane, TimePoint now) {
-    const decision::Passage passage{now, lane.direction};
+    const decision::PassbackRecord passage{now, lane.direction};
     note_passage(pass, passage);
     return cache_.record_passage(pass.id, passage);
 }
 
-void PassChecker::note_passage(const credential::Pass& pass, const decision::Passage& passage) {
+void PassChecker::note_passage(const credential::Pass& pass, const decision::PassbackRecord& passage) {
     // The repeat memory holds facts read before this passage: bring them up to date.
     for (auto& [payload, r] : recent_)
         if (r.checked.credential && r.checked.credential->pass.id == pass.id) r.checked.facts.last_passage = passage;

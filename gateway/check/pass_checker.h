@@ -51,7 +51,7 @@ public:
     Result<void> record_passage(const credential::Pass& pass, const decision::Lane& lane, TimePoint now);
     /// Only the repeat memory's part of record_passage(): for shells that do the (synced,
     /// blocking) cache write on another thread.
-    void note_passage(const credential::Pass& pass, const decision::Passage& passage);
+    void note_passage(const credential::Pass& pass, const decision::PassbackRecord& passage);
     store::Cache& cache() { return cache_; }
 
     /// Issuer certificates in the cache that did not chain to a trusted root, with why.

@@ -85,7 +85,7 @@ void write_alert(JsonWriter& w, const AlertEntry& a) {
     w.end_object();
 }
 
-void write_passage(JsonWriter& w, const PassageEntry& p) {
+void write_passage(JsonWriter& w, const DecisionEntry& p) {
     w.begin_object()
         .field("id", p.id)
         .field("lane", p.lane)
@@ -165,7 +165,7 @@ void Hub::publish(const lane::LaneReport& r) {
                 ++counters_.latency_count;
                 counters_.latency_sum_s += s;
             }
-            PassageEntry p;
+            DecisionEntry p;
             p.id = next_id_++;
             p.lane = r.lane_id;
             p.at = r.at;
@@ -211,7 +211,7 @@ void Hub::publish(const lane::LaneReport& r) {
         }
         case K::kOverride: {
             ++counters_.overrides;
-            PassageEntry p;
+            DecisionEntry p;
             p.id = next_id_++;
             p.lane = r.lane_id;
             p.at = r.at;
@@ -275,9 +275,9 @@ std::vector<AlertEntry> Hub::alerts() const {
     return {alerts_.begin(), alerts_.end()};
 }
 
-std::vector<PassageEntry> Hub::passages(const std::string& query, std::size_t limit) const {
+std::vector<DecisionEntry> Hub::passages(const std::string& query, std::size_t limit) const {
     std::lock_guard lock(mutex_);
-    std::vector<PassageEntry> out;
+    std::vector<DecisionEntry> out;
     for (const auto& p : passages_) {
         if (out.size() >= limit) break;
         bool match = query.empty() || contains(p.lane, query) || contains(p.verdict, query) || contains(p.pass_type, query) ||
@@ -288,7 +288,7 @@ std::vector<PassageEntry> Hub::passages(const std::string& query, std::size_t li
     return out;
 }
 
-std::optional<PassageEntry> Hub::last_decision(const std::string& lane) const {
+std::optional<DecisionEntry> Hub::last_decision(const std::string& lane) const {
     std::lock_guard lock(mutex_);
     const auto it = last_.find(lane);
     if (it == last_.end()) return std::nullopt;

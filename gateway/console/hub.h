@@ -37,7 +37,8 @@ struct AlertEntry {
     TimePoint acked_at{};
 };
 
-struct PassageEntry {
+/// One decision or operator override, as the console lists it (a lane report, masked).
+struct DecisionEntry {
     std::uint64_t id = 0;
     std::string lane;
     TimePoint at{};
@@ -103,9 +104,9 @@ public:
 
     std::vector<AlertEntry> alerts() const;
     /// Newest first; `query` (empty: all) matches lane, verdict, reason, pass type, masked holder or plate.
-    std::vector<PassageEntry> passages(const std::string& query, std::size_t limit) const;
+    std::vector<DecisionEntry> passages(const std::string& query, std::size_t limit) const;
     /// The lane's latest decision, as the hub recorded it.
-    std::optional<PassageEntry> last_decision(const std::string& lane) const;
+    std::optional<DecisionEntry> last_decision(const std::string& lane) const;
     HubCounters counters() const;
 
 private:
@@ -114,14 +115,14 @@ private:
     mutable std::mutex mutex_;
     std::uint64_t next_id_ = 1;
     std::deque<AlertEntry> alerts_;
-    std::deque<PassageEntry> passages_;
-    std::map<std::string, PassageEntry> last_;
+    std::deque<DecisionEntry> passages_;
+    std::map<std::string, DecisionEntry> last_;
     HubCounters counters_;
     std::vector<std::weak_ptr<Subscriber>> subscribers_;
 };
 
 /// The API's JSON for one alert / one passage entry (gateway/console/API.md).
 void write_alert(JsonWriter& w, const AlertEntry& a);
-void write_passage(JsonWriter& w, const PassageEntry& p);
+void write_passage(JsonWriter& w, const DecisionEntry& p);
 
 }  // namespace gw::console

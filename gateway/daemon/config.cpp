@@ -1,7 +1,6 @@
 #include "gateway/daemon/config.h"
 
 #include <cctype>
-#include <charconv>
 #include <set>
 
 #include <arpa/inet.h>
@@ -11,13 +10,6 @@
 
 namespace gw::daemon {
 namespace {
-
-Result<unsigned> to_unsigned(std::string_view s, unsigned max) {
-    unsigned v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || v > max) return failure("bad number");
-    return v;
-}
 
 Result<Seconds> duration_or(ConfReader& r, std::string_view key, Seconds fallback, Seconds max) {
     const auto* e = r.find(key);
@@ -238,7 +230,7 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
             auto provinces = r.list("provinces");
             if (!provinces) return unexpected(provinces.error());
             for (const auto& p : *provinces) {
-                auto v = to_unsigned(p, 99);
+                auto v = parse_unsigned<unsigned>(p, 99u);
                 if (!v || !credential::is_province(*v))
                     return unexpected(r.error(*r.find("provinces"), "'" + p + "' is not a GB/T 2260 province code"));
                 reg.provinces.push_back(*v);

@@ -11,7 +11,7 @@ PassageRecorder::PassageRecorder(asio::thread_pool& writes, sync::PassageLog& lo
     : writes_(writes), log_(log), cache_(cache), lane_(std::move(lane)), direction_(std::move(direction)) {}
 
 std::optional<PassbackRecord> PassageRecorder::passback_for(const lane::Command& command, TimePoint now) const {
-    const decision::Passage passage{now, direction_};
+    const decision::PassbackRecord passage{now, direction_};
     if (const auto* d = std::get_if<lane::PublishDecision>(&command); d && d->pass && d->decision.verdict == decision::Verdict::kOpen)
         return PassbackRecord{*d->pass, passage};
     if (const auto* o = std::get_if<lane::RecordOverride>(&command); o && o->pass && o->open)

@@ -32,7 +32,7 @@ namespace gw::daemon {
 /// What an opening leaves in the cache for anti-passback.
 struct PassbackRecord {
     credential::Pass pass;
-    decision::Passage passage;
+    decision::PassbackRecord passage;
 };
 
 class PassageRecorder {

@@ -32,7 +32,8 @@ struct Lane {
     bool needs_plate = true;        ///< Vehicle lanes: the plate read must be bound to the pass.
 };
 
-struct Passage {
+/// The anti-passback record: when and in which direction a pass last opened a lane here.
+struct PassbackRecord {
     TimePoint at{};
     std::string direction;
 };
@@ -45,7 +46,7 @@ struct Facts {
     bool issuer_key_revoked = false;
     bool enterprise_suspended = false;
     std::optional<std::uint32_t> shared_list_day;  ///< CST day the holder was listed.
-    std::optional<Passage> last_passage;           ///< Last time this pass opened a lane here.
+    std::optional<PassbackRecord> last_passage;          ///< Last time this pass opened a lane here.
     std::optional<Seconds> data_age;               ///< Age of the registry data for the pass's province; none: never synced.
     bool storage_fault = false;                    ///< The gateway cannot record passages right now.
 };

@@ -98,7 +98,7 @@ Result<RegistryState> decode_state(const std::string& name, std::string_view v) 
 }
 
 // passage value: 8-byte time, then the direction.
-std::string encode_passage(const decision::Passage& p) {
+std::string encode_passage(const decision::PassbackRecord& p) {
     std::string v;
     put_be(v, static_cast<std::uint64_t>(p.at.time_since_epoch().count()), 8);
     return v + p.direction;
@@ -239,7 +239,7 @@ void Cache::lookup(const credential::Pass& pass, TimePoint now, decision::Facts&
     if (found(2) && values[2].size() < 8) damaged = true;
     if (found(2) && values[2].size() >= 8) {
         const std::string_view v(values[2].data(), values[2].size());
-        facts.last_passage = decision::Passage{TimePoint{Seconds{static_cast<long long>(get_be(v, 0, 8))}},
+        facts.last_passage = decision::PassbackRecord{TimePoint{Seconds{static_cast<long long>(get_be(v, 0, 8))}},
                                                std::string(v.substr(8))};
     }
     facts.personal_letter_revoked = found(personal);
@@ -271,7 +271,7 @@ void Cache::lookup(const credential::Pass& pass, TimePoint now, decision::Facts&
             }
 }
 
-Result<void> Cache::record_passage(credential::PassId id, const decision::Passage& passage) {
+Result<void> Cache::record_passage(credential::PassId id, const decision::PassbackRecord& passage) {
     auto& d = *impl_;
     std::lock_guard lock(d.write_mutex);
     if (auto s = d.db->Put(d.write, d.cf[kPassages], passage_key(id), encode_passage(passage)); !s.ok())

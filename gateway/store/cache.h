@@ -65,7 +65,7 @@ public:
     void lookup(const credential::Pass& pass, TimePoint now, decision::Facts& facts) const;
 
     /// Durable anti-passback memory: the pass opened a lane in `direction` at `at`.
-    Result<void> record_passage(credential::PassId id, const decision::Passage& passage);
+    Result<void> record_passage(credential::PassId id, const decision::PassbackRecord& passage);
 
     /// The freight pass bound to a plate, for trucks on plate-only lanes.
     std::optional<std::string> freight_payload(const credential::PlateNumber& plate) const;

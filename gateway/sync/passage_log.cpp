@@ -2,7 +2,7 @@
 
 namespace gw::sync {
 
-PassageEvent make_event(const Passage& p) {
+PassageEvent make_event(const LaneDecision& p) {
     PassageEvent e;
     e.at = p.at;
     e.lane = p.lane;

@@ -32,7 +32,7 @@
 namespace gw::sync {
 
 /// What the lane knows about one decision.
-struct Passage {
+struct LaneDecision {
     TimePoint at{};
     std::string lane;
     std::string direction;
@@ -43,7 +43,7 @@ struct Passage {
 };
 
 /// The event for a passage (without gateway, seq and prev_hash, which the log assigns).
-PassageEvent make_event(const Passage& p);
+PassageEvent make_event(const LaneDecision& p);
 
 struct Recorded {
     std::uint64_t seq = 0;
@@ -58,7 +58,7 @@ public:
 
     /// Assigns gateway, seq and prev_hash, writes the event durably, then calls the listener.
     Result<Recorded> record(PassageEvent event);
-    Result<Recorded> record(const Passage& p) { return record(make_event(p)); }
+    Result<Recorded> record(const LaneDecision& p) { return record(make_event(p)); }
 
     /// Called after every group of events is on disk, on the writing thread (uploaders wake on it).
     void set_listener(std::function<void()> f);

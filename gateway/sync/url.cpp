@@ -1,6 +1,6 @@
 #include "gateway/sync/url.h"
 
-#include <charconv>
+#include "gateway/core/number.h"
 
 namespace gw::sync {
 
@@ -27,9 +27,8 @@ Result<Url> parse_url(std::string_view text) {
         host = authority.substr(0, colon);
         port = authority.substr(colon + 1);
     }
-    unsigned p = 0;
-    const auto [end, err] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (host.empty() || port.empty() || err != std::errc{} || end != port.data() + port.size() || p == 0 || p > 65535)
+    const auto p = parse_unsigned<unsigned>(port, 65535u);
+    if (host.empty() || !p || *p == 0)
         return failure("URL '" + std::string(text) + "': bad host or port");
     if (url.path.find_first_of("?# ") != std::string::npos) return failure("URL '" + std::string(text) + "': no query or fragment");
     url.host = host;

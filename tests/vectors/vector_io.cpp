@@ -129,7 +129,7 @@ Result<Vector> read_vector(const ConfFile& file, const ConfSection& section) {
     }
     if (const auto* e = r.find("shared-list-day")) v.facts.shared_list_day = parse_day(e->value).value();
     if (const auto* e = r.find("last-passage"))
-        v.facts.last_passage = decision::Passage{parse_time(e->value).value(), r.text_or("last-direction", "")};
+        v.facts.last_passage = decision::PassbackRecord{parse_time(e->value).value(), r.text_or("last-direction", "")};
     if (const auto* e = r.find("data-age")) v.facts.data_age = parse_duration(e->value).value();
     auto verdict = r.text("verdict");
     if (!verdict) return unexpected(verdict.error());

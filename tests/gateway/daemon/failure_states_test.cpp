@@ -340,7 +340,7 @@ TEST_CASE("disk full: a passage write fails with one line naming the problem, ne
             rlimit lim{256 * 1024, 256 * 1024};
             ::setrlimit(RLIMIT_FSIZE, &lim);
             for (std::uint64_t i = 0; i < 200000; ++i) {
-                auto ok = cache->record_passage(credential::PassId{i}, decision::Passage{TimePoint{Seconds{1}}, std::string(200, 'd')});
+                auto ok = cache->record_passage(credential::PassId{i}, decision::PassbackRecord{TimePoint{Seconds{1}}, std::string(200, 'd')});
                 if (!ok) {
                     const bool one_line = ok.error().message.find('\n') == std::string::npos;
                     std::fprintf(stderr, "disk-full test: write %llu failed: %s\n", static_cast<unsigned long long>(i),

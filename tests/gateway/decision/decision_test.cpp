@@ -110,11 +110,11 @@ TEST_CASE("passback holds for the window and only in the same direction") {
     Facts f = fresh();
     Readings r;
     r.temperatures.push_back(ok(36.5f));
-    f.last_passage = Passage{now - std::chrono::minutes{30} + Seconds{1}, "to-zhejiang"};
+    f.last_passage = PassbackRecord{now - std::chrono::minutes{30} + Seconds{1}, "to-zhejiang"};
     CHECK(decide(verified("valid-commuter-walk"), f, kWalk, Policy::defaults(), r, now).has(Reason::kPassback));
-    f.last_passage = Passage{now - std::chrono::minutes{30}, "to-zhejiang"};
+    f.last_passage = PassbackRecord{now - std::chrono::minutes{30}, "to-zhejiang"};
     CHECK(decide(verified("valid-commuter-walk"), f, kWalk, Policy::defaults(), r, now).verdict == Verdict::kOpen);
-    f.last_passage = Passage{now - Seconds{5}, "to-shanghai"};
+    f.last_passage = PassbackRecord{now - Seconds{5}, "to-shanghai"};
     CHECK(decide(verified("valid-commuter-walk"), f, kWalk, Policy::defaults(), r, now).verdict == Verdict::kOpen);
 }
 

@@ -110,7 +110,7 @@ TEST_CASE("the cache and the registry state survive a reopen") {
         auto cache = Cache::open(d.path).value();
         REQUIRE(cache->apply(demo_batch()));
         REQUIRE(cache->record_passage(pass_of("valid-commuter-walk").id,
-                                      decision::Passage{demo::demo_now(), "to-zhejiang"}));
+                                      decision::PassbackRecord{demo::demo_now(), "to-zhejiang"}));
     }
     auto cache = Cache::open(d.path).value();
     decision::Facts f;

@@ -1,4 +1,4 @@
-// Passage events: every decision is numbered, chained to the one before by hash and written
+// LaneDecision events: every decision is numbered, chained to the one before by hash and written
 // durably; the chain continues across restarts; an edit or a gap shows; a full outbox refuses.
 #include <doctest/doctest.h>
 
@@ -17,8 +17,8 @@ namespace {
 using namespace gw;
 using namespace gw::sync;
 
-Passage denial(int i) {
-    Passage p;
+LaneDecision denial(int i) {
+    LaneDecision p;
     p.at = gw::testing::t0() + Seconds{i};
     p.lane = "walk-1";
     p.direction = "to-zhejiang";

@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     if (every) {
         const auto pause = std::chrono::milliseconds{std::stoul(*every)};
         for (std::uint64_t i = 0;; ++i) {
-            Passage p;
+            LaneDecision p;
             p.at = system_now();
             p.lane = "walk-" + std::to_string(i % 4);
             p.direction = "to-zhejiang";

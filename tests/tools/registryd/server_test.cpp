@@ -221,7 +221,7 @@ TEST_CASE("events reach both registries once each; a registry down for a while g
     const auto payload = sh.registry->issue(pass, system_now()).value().payload;
     REQUIRE(eventually([&] { return checker.evaluate(payload, kWalk, kNormal, system_now()).verdict == decision::Verdict::kOpen; }));
     const auto decide_and_record = [&](int i) {
-        Passage p;
+        LaneDecision p;
         p.at = system_now();
         p.lane = "walk-" + std::to_string(i % 3);
         p.direction = "to-zhejiang";
