@@ -192,15 +192,15 @@ DemoWorld demo_world_at(TimePoint now) {
                                  now, std::nullopt, "", false, verdict, std::move(reasons)});
             return s.back();
         };
-        decision::Readings car_ok{{normal(36.5f)}, plate("沪A12345"), false, false};
-        decision::Readings walk_ok{{normal(36.6f)}, std::nullopt, false, false};
-        decision::Readings freight_ok{{normal(36.4f)}, plate("浙F12345"), false, false};
+        decision::Readings car_ok{{normal(36.5f)}, plate("沪A12345"), false, false, {}};
+        decision::Readings walk_ok{{normal(36.6f)}, std::nullopt, false, false, {}};
+        decision::Readings freight_ok{{normal(36.4f)}, plate("浙F12345"), false, false, {}};
         add("valid-commuter-car", "两书一证驾车通勤，车牌相符", p_car, car_lane, car_ok, Verdict::kOpen, {Reason::kOk});
         add("valid-commuter-walk", "两书一证步行通勤", p_walker, walk_lane, walk_ok, Verdict::kOpen, {Reason::kOk});
         add("valid-work-commute-rotated-key", "工作通勤证（新密钥签发）", p_work, walk_lane, walk_ok, Verdict::kOpen, {Reason::kOk});
         add("valid-freight-truck", "货通证货车，车牌相符", p_freight, truck_lane, freight_ok, Verdict::kOpen, {Reason::kOk});
         add("valid-freight-trailer-plate", "货通证挂车号牌", p_freight, truck_lane,
-            {{normal(36.4f)}, plate("浙F·6789挂"), false, false}, Verdict::kOpen, {Reason::kOk});
+            {{normal(36.4f)}, plate("浙F·6789挂"), false, false, {}}, Verdict::kOpen, {Reason::kOk});
         add("quarantine-release-answers-listing", "隔离解除告知单（解除日期晚于名单日期）", p_release, walk_lane, walk_ok,
             Verdict::kOpen, {Reason::kOk});
         add("revoked-pass", "通行证已撤销", p_revoked, walk_lane, walk_ok, Verdict::kDeny, {Reason::kRevoked});
@@ -218,27 +218,27 @@ DemoWorld demo_world_at(TimePoint now) {
         add("malformed-payload", "非通行码", "https://example.invalid/pass?id=1", walk_lane, walk_ok, Verdict::kDeny,
             {Reason::kMalformed});
         add("wrong-lane-type", "货通证走人行通道", p_freight, walk_lane, walk_ok, Verdict::kDeny, {Reason::kWrongLaneType});
-        add("plate-mismatch", "车牌与通行证不符", p_car, car_lane, {{normal(36.5f)}, plate("沪B54321"), false, false},
+        add("plate-mismatch", "车牌与通行证不符", p_car, car_lane, {{normal(36.5f)}, plate("沪B54321"), false, false, {}},
             Verdict::kDeny, {Reason::kPlateMismatch});
-        add("plate-awaited", "等待车牌识别", p_car, car_lane, {{normal(36.5f)}, std::nullopt, false, false}, Verdict::kWait,
+        add("plate-awaited", "等待车牌识别", p_car, car_lane, {{normal(36.5f)}, std::nullopt, false, false, {}}, Verdict::kWait,
             {Reason::kPlateUnread});
-        add("plate-unread", "车牌未识别（超时）", p_car, car_lane, {{normal(36.5f)}, std::nullopt, false, true},
+        add("plate-unread", "车牌未识别（超时）", p_car, car_lane, {{normal(36.5f)}, std::nullopt, false, true, {}},
             Verdict::kManual, {Reason::kPlateUnread});
-        add("plate-reader-fault", "车牌识别设备故障", p_car, car_lane, {{normal(36.5f)}, std::nullopt, true, true},
+        add("plate-reader-fault", "车牌识别设备故障", p_car, car_lane, {{normal(36.5f)}, std::nullopt, true, true, {}},
             Verdict::kManual, {Reason::kSensorFault});
-        add("fever-first-reading", "首次体温偏高，复测", p_walker, walk_lane, {{normal(37.9f)}, std::nullopt, false, false},
+        add("fever-first-reading", "首次体温偏高，复测", p_walker, walk_lane, {{normal(37.9f)}, std::nullopt, false, false, {}},
             Verdict::kWait, {Reason::kRemeasure});
-        add("fever-confirmed", "复测仍发热", p_walker, walk_lane, {{normal(37.9f), normal(38.2f)}, std::nullopt, false, false},
+        add("fever-confirmed", "复测仍发热", p_walker, walk_lane, {{normal(37.9f), normal(38.2f)}, std::nullopt, false, false, {}},
             Verdict::kDeny, {Reason::kFever});
-        add("fever-not-confirmed", "复测体温正常", p_walker, walk_lane, {{normal(37.5f), normal(36.8f)}, std::nullopt, false, false},
+        add("fever-not-confirmed", "复测体温正常", p_walker, walk_lane, {{normal(37.5f), normal(36.8f)}, std::nullopt, false, false, {}},
             Verdict::kOpen, {Reason::kOk});
         add("fever-unconfirmed-at-timeout", "首次偏高后未复测（超时）", p_walker, walk_lane,
-            {{normal(37.9f)}, std::nullopt, false, true}, Verdict::kManual, {Reason::kRemeasure});
+            {{normal(37.9f)}, std::nullopt, false, true, {}}, Verdict::kManual, {Reason::kRemeasure});
         add("bad-measurement", "测温无效（未对准）", p_walker, walk_lane,
-            {{{Celsius{0}, ReadingQuality::kRemeasure}}, std::nullopt, false, false}, Verdict::kWait, {Reason::kRemeasure});
+            {{{Celsius{0}, ReadingQuality::kRemeasure}}, std::nullopt, false, false, {}}, Verdict::kWait, {Reason::kRemeasure});
         add("thermal-sensor-fault", "测温设备故障", p_walker, walk_lane,
-            {{{Celsius{0}, ReadingQuality::kSensorFault}}, std::nullopt, false, false}, Verdict::kManual, {Reason::kSensorFault});
-        add("temperature-missing", "未获体温读数（超时）", p_walker, walk_lane, {{}, std::nullopt, false, true}, Verdict::kManual,
+            {{{Celsius{0}, ReadingQuality::kSensorFault}}, std::nullopt, false, false, {}}, Verdict::kManual, {Reason::kSensorFault});
+        add("temperature-missing", "未获体温读数（超时）", p_walker, walk_lane, {{}, std::nullopt, false, true, {}}, Verdict::kManual,
             {Reason::kTemperatureMissing});
         add("passback", "五分钟内同向再次通行", p_walker, walk_lane, walk_ok, Verdict::kDeny, {Reason::kPassback})
             .passed_before = minutes{5};
@@ -258,7 +258,7 @@ DemoWorld demo_world_at(TimePoint now) {
         add("storage-fault", "存储故障时不自动放行", p_work, walk_lane, walk_ok, Verdict::kManual, {Reason::kStorageFault})
             .storage_fault = true;
         add("several-reasons-at-once", "多项不符同时列出", p_expired, car_lane,
-            {{normal(37.9f), normal(38.4f)}, plate("沪B54321"), false, false}, Verdict::kDeny,
+            {{normal(37.9f), normal(38.4f)}, plate("沪B54321"), false, false, {}}, Verdict::kDeny,
             {Reason::kExpired, Reason::kPlateMismatch, Reason::kFever});
         w.listed_day = day(-3);           // 2020-02-28
         w.release_listed_day = day(-21);  // 2020-02-10
