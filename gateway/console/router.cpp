@@ -203,6 +203,11 @@ void Router::write_registries(JsonWriter& w) {
     w.end_array();
 }
 
+void Router::write_outbox_backlog(JsonWriter& w) {
+    if (const auto backlog = backend_.outbox_backlog ? backend_.outbox_backlog() : std::nullopt) w.field("outbox_backlog", *backlog);
+    else w.key("outbox_backlog").null();
+}
+
 void Router::write_health(JsonWriter& w) {
     w.begin_object().key("devices").begin_array();
     if (backend_.snapshots)
@@ -241,6 +246,7 @@ std::string Router::lanes_json() {
     write_lanes(w);
     w.key("registries");
     write_registries(w);
+    write_outbox_backlog(w);
     w.key("health");
     write_health(w);
     w.end_object();
@@ -258,6 +264,7 @@ std::string Router::snapshot_json() {
     for (const auto& p : hub_.passages("", 50)) write_passage(w, p);
     w.end_array().key("registries");
     write_registries(w);
+    write_outbox_backlog(w);
     w.key("health");
     write_health(w);
     w.key("reason_texts").begin_object();

@@ -88,6 +88,9 @@ public:
     /// The API's JSON for the lanes, the registries and device health (also in the live stream).
     void write_lanes(JsonWriter& w);
     void write_registries(JsonWriter& w);
+    /// The key "outbox_backlog" and its value: the passage events some registry has not
+    /// acknowledged yet, null when the backend has no outbox.
+    void write_outbox_backlog(JsonWriter& w);
     void write_health(JsonWriter& w);
 
 private:

@@ -1,4 +1,4 @@
-// GET /api/registries: each registry's data, sync and upload state.
+// GET /api/registries: each registry's data, sync and upload state, and the outbox backlog.
 #include "gateway/console/route_table.h"
 
 namespace gw::console {
@@ -8,6 +8,7 @@ std::vector<Route> registry_routes() {
                  JsonWriter w;
                  w.begin_object().key("registries");
                  c.router.write_registries(w);
+                 c.router.write_outbox_backlog(w);
                  w.end_object();
                  return json_response(w.str(), c.version());
              }}};

@@ -155,13 +155,27 @@ Result<std::unique_ptr<DemoRegistries>> DemoRegistries::start(const demo::DemoWo
         // From now on it listens on this port, across restarts (the gateway's configuration names it).
         if (auto ok = self->write_config(r); !ok) return unexpected(ok.error());
     }
-    for (const auto& r : self->registries_) {
+    // Each registry is loaded by its own thread: two processes, two databases, so the demo's
+    // start-up waits for the slower load, not the sum (the first decision is measured from the
+    // command: gwbench demo). Zhejiang takes its records, then the issuer key, in that order.
+    const auto load = [&](const Registry& r) -> Result<void> {
         auto imported = self->admin(r.name, {"import", (r.dir / (r.name + ".records")).string()});
         if (!imported) return failure("loading registry " + r.name + ": " + imported.error().message);
+        if (r.name != "zhejiang") return {};
+        auto held = self->admin("zhejiang", {"add-issuer", "--certificate", (zj / (std::string(kIssuingKey) + ".cert")).string(),
+                                             "--secret", (zj / (std::string(kIssuingKey) + ".key")).string()});
+        if (!held) return failure("registry zhejiang: " + held.error().message);
+        return {};
+    };
+    std::vector<Result<void>> loaded(self->registries_.size());
+    {
+        // admin() waits for its passctl: no child outlives the thread its death signal is tied to.
+        std::vector<std::jthread> loaders;
+        for (std::size_t i = 0; i < self->registries_.size(); ++i)
+            loaders.emplace_back([&, i] { loaded[i] = load(self->registries_[i]); });
     }
-    auto held = self->admin("zhejiang", {"add-issuer", "--certificate", (zj / (std::string(kIssuingKey) + ".cert")).string(),
-                                         "--secret", (zj / (std::string(kIssuingKey) + ".key")).string()});
-    if (!held) return failure("registry zhejiang: " + held.error().message);
+    for (auto& ok : loaded)
+        if (!ok) return unexpected(ok.error());
     return self;
 }
 

@@ -146,6 +146,7 @@ RegistryRoundResult run_registry_round(SimCheckpoint& sim, DemoRegistries& regis
                           fixed(command_ms) + " ms)");
     if (wait_for(stop, [&] { return watch.holds("zhejiang", *seq); }, kSyncDeadline))
         result.revocation_to_enforcement_ms = ms_since(revoke_started);
+    if (stop) return result;  // Ctrl-C cut the wait short: no verdict on what was not waited for
     out = judge.scan("walk-1", payload, false, "撤销");
     if (out.right) result.revocation_to_refusal_ms = ms_since(revoke_started);
     judge.verdict(out.right, out.right ? "refused: the display showed 撤销 (revoked)" : out.note);
@@ -165,13 +166,16 @@ RegistryRoundResult run_registry_round(SimCheckpoint& sim, DemoRegistries& regis
     }
     acted("shanghai", std::string("passctl registry suspend --enterprise ") + kShanghaiFirm + ": seq " + std::to_string(*suspend_seq));
     const bool held = wait_for(stop, [&] { return watch.holds("shanghai", *suspend_seq); }, kSyncDeadline);
+    if (stop) return result;
     const auto employee = fresh_payload(world, "valid-commuter-walk", 100000u * static_cast<unsigned>(round) + 1);
     out = judge.scan("walk-1", employee, false, "暂停");
     judge.verdict(out.right && held, !held ? "the gateway never applied the suspension"
                                      : out.right ? "refused: the display showed 暂停 (suspended)" : out.note);
     auto resumed = registries.admin("shanghai", {"unsuspend", "--enterprise", kShanghaiFirm});
     const auto resume_seq = resumed ? appended_seq(*resumed) : std::nullopt;
-    if (!resume_seq || !wait_for(stop, [&] { return watch.holds("shanghai", *resume_seq); }, kSyncDeadline)) {
+    const bool lifted = resume_seq && wait_for(stop, [&] { return watch.holds("shanghai", *resume_seq); }, kSyncDeadline);
+    if (stop) return result;
+    if (!lifted) {
         judge.verdict(false, "the suspension was not lifted: " + (resumed ? *resumed : resumed.error().message));
         return result;
     }
@@ -204,6 +208,7 @@ RegistryRoundResult run_registry_round(SimCheckpoint& sim, DemoRegistries& regis
             return sh.last_seq == zj.last_seq && sh.unbroken() && zj.unbroken();
         },
         kDrainDeadline);
+    if (stop) return result;
     judge.verdict(drained, drained ? "shanghai holds events " + std::to_string(sh.first_seq) + ".." + std::to_string(sh.last_seq) +
                                          ", each once, as zhejiang does (" + fixed(ms_since(restarted)) + " ms after the restart)"
                                    : "shanghai holds events up to " + std::to_string(sh.last_seq) + " (" +

@@ -38,7 +38,8 @@ struct RegistryRoundResult {
 
 /// The registry scenarios of round `round` (1, 2, ...: the passes issued differ per round).
 /// Each outcome and each registry action is a line through `say`. `stop` is read before each
-/// scenario and while waiting (a signal handler sets it); a stopped round ends early.
+/// scenario and while waiting (a signal handler sets it); a stopped round ends early, with no
+/// verdict on the outcome whose wait the stop cut short (Ctrl-C is not a wrong outcome).
 RegistryRoundResult run_registry_round(SimCheckpoint& sim, DemoRegistries& registries, const GatewayWatch& watch, int round,
                                        const std::atomic<bool>& stop, const std::function<void(const std::string&)>& say);
 

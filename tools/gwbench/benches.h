@@ -28,6 +28,9 @@ int run_vision_bench(Report& report, const BenchOptions& options);
 /// The plate figures of gwbench vision (plate_bench.cpp).
 int run_plate_bench(Report& report, const BenchOptions& options);
 int run_footprint_bench(Report& report, const BenchOptions& options);
+/// The README's first command timed from outside: start-up to the first decision, the demo's
+/// revocation-to-refusal time, Ctrl-C to exit (demo_bench.cpp).
+int run_demo_bench(Report& report, const BenchOptions& options);
 /// `gwbench decide N` (footprint runs it under callgrind): N full-path decisions on the demo
 /// world's cache, nothing else but the set-up.
 int run_decide(std::size_t decisions);

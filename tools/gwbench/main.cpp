@@ -25,6 +25,9 @@ areas:
            CPU per lane idle and busy, disk per day at the design peak, instructions per
            decision (valgrind --tool=callgrind; see deploy/README.md)
   decide N N full-path decisions and nothing else (footprint counts them under callgrind)
+  demo     the README's first command (gatewayd's embedded default, beside gwbench) from
+           outside: command to first decision, revocation at Zhejiang to the lane's refusal,
+           Ctrl-C to exit with no process of the demo left
 )";
 }
 
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
     if (area == "sync") return gw::bench::run_sync_bench(report, options);
     if (area == "vision") return gw::bench::run_vision_bench(report, options);
     if (area == "footprint") return gw::bench::run_footprint_bench(report, options);
+    if (area == "demo") return gw::bench::run_demo_bench(report, options);
     if (area == "decide") {
         const auto n = gw::parse_unsigned<std::size_t>(decisions, 100'000'000);
         if (!n) {

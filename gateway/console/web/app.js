@@ -7,6 +7,7 @@ const T = {
   zh: {
     title: "检查站控制台", offline: "未连接", online: "实时", logout: "退出登录", login: "登录", user: "用户名",
     password: "密码", lanes: "车道", alerts: "告警", sync: "数据同步", registry: "登记机关", version: "版本",
+    backlog: "待上传通行记录", backlog_unit: " 条（某登记机关尚未确认）", backlog_none: "0 条（均已上传）",
     age: "数据时长", lag: "落后", link: "连接", uploaded: "已上传记录", unreachable: "无法连接", refused: "数据被拒收", offline_file: "离线文件", health: "设备状态", lane: "车道", controller: "控制器", thermal: "测温",
     plate_cam: "车牌识别", passages: "最近通行", search: "搜索：车道、结果、原因、车牌…", time: "时间", result: "结果",
     reasons: "原因", holder: "持证人", plate: "车牌", override: "人工处置", open_barrier: "开闸放行",
@@ -23,6 +24,7 @@ const T = {
   en: {
     title: "Checkpoint console", offline: "offline", online: "live", logout: "Log out", login: "Log in", user: "User",
     password: "Password", lanes: "Lanes", alerts: "Alerts", sync: "Registry sync", registry: "Registry", version: "Version",
+    backlog: "Outbox backlog", backlog_unit: " events (not yet acknowledged by some registry)", backlog_none: "0 events (all uploaded)",
     age: "Data age", lag: "Lag", link: "Link", uploaded: "Events uploaded", unreachable: "unreachable", refused: "data refused", offline_file: "offline file", health: "Devices", lane: "Lane", controller: "Controller", thermal: "Thermal",
     plate_cam: "Plate camera", passages: "Recent passages", search: "Search: lane, result, reason, plate…", time: "Time",
     result: "Result", reasons: "Reasons", holder: "Holder", plate: "Plate", override: "Manual override",
@@ -42,7 +44,7 @@ const T = {
 const state = {
   lang: localStorage.getItem("gw-lang") === "en" ? "en" : "zh",
   csrf: null, user: null, role: null, ws: null, retry: null,
-  lanes: [], alerts: [], passages: [], registries: [], health: null, reasonTexts: {}, checkpoint: "",
+  lanes: [], alerts: [], passages: [], registries: [], outboxBacklog: null, health: null, reasonTexts: {}, checkpoint: "",
   overrideLane: null,
 };
 
@@ -142,7 +144,18 @@ function syncCell(r) {
             r.last_problem ? el("div", { class: "problem" }, r.last_problem) : "");
 }
 
+// The passage events some registry has not acknowledged: they wait in the outbox while a
+// registry is down and drain when it is back, so the booth sees the backlog rise and fall.
+function renderBacklog() {
+  const e = $("outbox-backlog");
+  const n = state.outboxBacklog;
+  e.dataset.backlog = n == null ? "" : String(n);
+  e.className = n ? "bad" : n === 0 ? "good" : "";
+  e.textContent = n == null ? t("none") : n === 0 ? t("backlog_none") : n + t("backlog_unit");
+}
+
 function renderSync() {
+  renderBacklog();
   const tb = $("registries").tBodies[0];
   tb.replaceChildren();
   for (const r of state.registries)
@@ -182,6 +195,7 @@ async function refreshPassages() {
 }
 
 function onMessage(m) {
+  if ("outbox_backlog" in m) state.outboxBacklog = m.outbox_backlog;  // snapshot and lanes, with the registries
   switch (m.type) {
     case "snapshot":
       state.lanes = m.lanes; state.alerts = m.alerts; state.registries = m.registries; state.health = m.health;

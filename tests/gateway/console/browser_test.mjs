@@ -1,5 +1,6 @@
 // Drives /usr/bin/chromium (headless, fresh profile) through the console: wrong password,
-// log in, watch a lane change that lanesim causes, acknowledge an alert, override with a
+// log in, watch a lane change that lanesim causes, acknowledge an alert, watch the registries'
+// versions and the outbox backlog change as lanesim's registries act, override with a
 // reason, switch to English, a POST without the CSRF token, an operator calling an admin
 // action, a session that has ended. Every step leaves a screenshot.
 // Usage: node browser_test.mjs URL SHOTS PROFILE START_FILE LANESIM_LOG
@@ -8,6 +9,7 @@
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { assertRegistriesLive, watchRegistries } from "./browser_registry_watch.mjs";
 
 const [url, shots, profile, startFile, lanesimLog] = process.argv.slice(2);
 const context = await chromium.launchPersistentContext(profile, {
@@ -75,6 +77,7 @@ try {
   await waitForLanesim(/^waiting for /m, 10000);
   assert.equal(await page.$$eval("#passages tbody tr", (rows) => rows.length), 0);
   assert.equal(await page.textContent(".tile[data-lane='walk-1'] .verdict"), "—");
+  const registries = watchRegistries(page);  // through the round: lanesim's registries act after its lanes
   writeFileSync(startFile, "");
   // Its first scenario: a commuter on foot shows a valid pass at walk-1 and is let through.
   await waitUntil(() => {
@@ -95,6 +98,13 @@ try {
 
   step("lanesim finishes its round (an override must not meet one of its scenarios)");
   await waitForLanesim(/^holding: /m, 120000);
+
+  step("the registry panel showed Zhejiang's version rise and the outbox backlog rise and drain, live");
+  // lanesim holds only once Shanghai has every event it missed: the page's next update shows 0.
+  await waitUntil(() => document.getElementById("outbox-backlog").dataset.backlog === "0", null, 5000);
+  assertRegistriesLive(await registries.stop());
+  assert.match(await page.textContent("#outbox"), /^待上传通行记录: 0 条/);
+  await shot("registries-live");
 
   step("an override needs a reason, then opens the lane and is recorded with the operator's name");
   await page.click(".tile[data-lane='car-1'] button.override");
@@ -120,6 +130,7 @@ try {
   assert.equal(await page.title(), "Checkpoint console");
   assert.equal(await page.textContent("#lang-toggle"), "中文");
   assert.equal(await page.textContent("h2 [data-i18n='alerts']"), "Alerts");
+  assert.match(await page.textContent("#outbox"), /^Outbox backlog: 0 events/);
   await waitUntil(() => [...document.querySelectorAll(".tile .phase")].every((p) => /^[a-z ]+$/.test(p.textContent)));
   await shot("english");
 

@@ -327,12 +327,27 @@ TEST_CASE("sync status shows each registry's version, age, lag, reachability and
     CHECK(body.find(R"({"name":"zhejiang","version":7,"as_of":"2020-03-01T08:00:00+08:00","age_s":3600,"lag":2,"reachable":false,)"
                     R"("last_problem":"head: connection refused","events_acknowledged":41})") != std::string::npos);
     CHECK(body.find(R"("name":"shanghai","version":3,)") != std::string::npos);
-    CHECK(body.find(R"("lag":null,"reachable":null,"last_problem":"","events_acknowledged":null)") != std::string::npos);
+    CHECK(body.find(R"("lag":null,"reachable":null,"last_problem":"","events_acknowledged":null}],"outbox_backlog":3})") !=
+          std::string::npos);
     const auto metrics = f.router->metrics_text();
     CHECK(metrics.find("gw_registry_lag_entries{registry=\"zhejiang\"} 2") != std::string::npos);
     CHECK(metrics.find("gw_registry_reachable{registry=\"zhejiang\"} 0") != std::string::npos);
     CHECK(metrics.find("gw_registry_reachable{registry=\"shanghai\"}") == std::string::npos);
     CHECK(metrics.find("gw_thermal_frames_dropped_total{lane=\"car-1\"} 0") != std::string::npos);
+}
+
+TEST_CASE("the live stream's snapshot and its every-second update carry the outbox backlog beside the registries") {
+    Fixture f;
+    std::uint64_t backlog = 3;
+    Backend b = fake_backend(f.overrides);
+    b.outbox_backlog = [&backlog] { return std::optional<std::uint64_t>(backlog); };
+    Router router(b, f.hub, f.accounts, RouterOptions{{10min, 2h}, {10min, 20, 5}});
+    CHECK(router.snapshot_json().find(R"("events_acknowledged":null}],"outbox_backlog":3,"health":)") != std::string::npos);
+    backlog = 0;  // the registry came back and took them
+    CHECK(router.lanes_json().find(R"("events_acknowledged":null}],"outbox_backlog":0,"health":)") != std::string::npos);
+    b.outbox_backlog = nullptr;  // a gateway without an outbox
+    Router none(b, f.hub, f.accounts, RouterOptions{{10min, 2h}, {10min, 20, 5}});
+    CHECK(none.lanes_json().find(R"("outbox_backlog":null,"health":)") != std::string::npos);
 }
 
 TEST_CASE("every lane's wait for its passage record adds up to one histogram in /metrics") {
