@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gateway/core/reason.h"
 #include "gateway/vision/camera_spec.h"
@@ -44,11 +45,17 @@ struct CameraPayload {
     std::string text;     ///< UTF-8, for logs.
     bool inverted = false;
     std::chrono::steady_clock::time_point frame_time;  ///< When the frame holding it was captured.
+    /// The frame it was read from as a JPEG (CameraOptions::evidence_quality), for the
+    /// console's evidence; empty when not asked for or when encoding failed.
+    std::vector<std::uint8_t> jpeg;
 };
 
 struct CameraStatus {
     CameraState state = CameraState::kStarting;
     std::string problem;  ///< For kLost: the last failure ("cannot open", "no frame ..."); never a password.
+    /// For kLost: the last frame seen before the loss as a JPEG (CameraOptions::evidence_quality);
+    /// empty when not asked for or when the camera never gave a frame.
+    std::vector<std::uint8_t> jpeg;
 };
 
 struct CameraCallbacks {
@@ -68,6 +75,10 @@ struct CameraOptions {
     /// as the camera being live (1: every frame counts).
     std::uint64_t steady_frames = 3;
     int nice = 10;                                 ///< Added niceness of both threads (0: leave as is).
+    /// 1..100: each payload, and the loss, comes with its frame as a JPEG of this quality,
+    /// encoded on the decode thread (a 720p frame: a few ms, once per payload, never per
+    /// frame); 0: no JPEG.
+    int evidence_quality = 0;
 };
 
 struct CameraStats {
