@@ -47,7 +47,7 @@ struct CameraPayload {
     std::chrono::steady_clock::time_point frame_time;  ///< When the frame holding it was captured.
     /// The frame it was read from as a JPEG (CameraOptions::evidence_quality), for the
     /// console's evidence; empty when not asked for or when encoding failed.
-    std::vector<std::uint8_t> jpeg;
+    std::vector<std::uint8_t> jpeg{};
 };
 
 struct CameraStatus {
@@ -55,7 +55,7 @@ struct CameraStatus {
     std::string problem;  ///< For kLost: the last failure ("cannot open", "no frame ..."); never a password.
     /// For kLost: the last frame seen before the loss as a JPEG (CameraOptions::evidence_quality);
     /// empty when not asked for or when the camera never gave a frame.
-    std::vector<std::uint8_t> jpeg;
+    std::vector<std::uint8_t> jpeg{};
 };
 
 struct CameraCallbacks {
