@@ -223,54 +223,53 @@ std::vector<std::string> codes_in(const std::vector<std::uint8_t>& jpeg) {
     return read_qr(load_gray(file).value());
 }
 
+// A camera on a stream that shows `payload` in every frame, with evidence JPEGs at `quality` (0: none).
+struct CodeInView {
+    std::unique_ptr<MjpegServer> server = std::make_unique<MjpegServer>();
+    test::CameraEvents events;
+    std::unique_ptr<CameraQrSource> camera;
+    CodeInView(const std::string& payload, int quality) {
+        gw::camsim::Shot shot;
+        shot.width = 640;
+        shot.height = 360;
+        shot.module_px = 3;
+        auto clip = gw::camsim::render_clip(payload, shot, 0, 6).value();
+        server->add_stream("/cam", [clip = std::move(clip)](std::uint64_t i) { return clip[i % clip.size()]; });
+        REQUIRE(server->start());
+        auto options = fast_options();
+        options.evidence_quality = quality;
+        camera = std::make_unique<CameraQrSource>(parse_camera_spec(server->url("/cam")).value(), nullptr, options,
+                                                  events.callbacks());
+        camera->start();
+    }
+};
+
 }  // namespace
 
 TEST_CASE("with evidence asked for, each payload comes with the JPEG of the frame it was read from, and a loss with the last frame") {
-    gw::camsim::Shot shot;
-    shot.width = 640;
-    shot.height = 360;
-    shot.module_px = 3;
     const std::string payload = "CP1:EVIDENCE-TEST";
-    const auto clip = gw::camsim::render_clip(payload, shot, 0, 6).value();
-    auto server = std::make_unique<MjpegServer>();
-    server->add_stream("/cam", [&](std::uint64_t i) { return clip[i % clip.size()]; });
-    REQUIRE(server->start());
-    auto options = fast_options();
-    options.evidence_quality = 80;
-    test::CameraEvents events;
-    CameraQrSource camera(parse_camera_spec(server->url("/cam")).value(), nullptr, options, events.callbacks());
-    camera.start();
-    REQUIRE(events.wait_payload(payload, 8s));
-    const auto jpeg = events.jpegs().front();
+    CodeInView view(payload, 80);
+    REQUIRE(view.events.wait_payload(payload, 8s));
+    const auto jpeg = view.events.jpegs().front();
     REQUIRE(jpeg.size() > 2);
     CHECK((jpeg[0] == 0xFF && jpeg[1] == 0xD8));  // a JPEG's SOI marker
     CHECK(codes_in(jpeg) == std::vector<std::string>{payload});
 
-    server.reset();  // the camera is lost: the frame it last saw goes with the loss
-    REQUIRE(events.wait_state(CameraState::kLost, 5s));
-    const auto lost = events.states().back();
+    view.server.reset();  // the camera is lost: the frame it last saw goes with the loss
+    REQUIRE(view.events.wait_state(CameraState::kLost, 5s));
+    const auto lost = view.events.states().back();
     REQUIRE_FALSE(lost.jpeg.empty());
     CHECK(codes_in(lost.jpeg) == std::vector<std::string>{payload});
-    camera.stop();
+    view.camera->stop();
 }
 
 TEST_CASE("without evidence asked for, payloads and losses come without a JPEG") {
-    gw::camsim::Shot shot;
-    shot.width = 640;
-    shot.height = 360;
-    shot.module_px = 3;
     const std::string payload = "CP1:NO-EVIDENCE";
-    const auto clip = gw::camsim::render_clip(payload, shot, 0, 6).value();
-    auto server = std::make_unique<MjpegServer>();
-    server->add_stream("/cam", [&](std::uint64_t i) { return clip[i % clip.size()]; });
-    REQUIRE(server->start());
-    test::CameraEvents events;
-    CameraQrSource camera(parse_camera_spec(server->url("/cam")).value(), nullptr, fast_options(), events.callbacks());
-    camera.start();
-    REQUIRE(events.wait_payload(payload, 8s));
-    CHECK(events.jpegs().front().empty());
-    server.reset();
-    REQUIRE(events.wait_state(CameraState::kLost, 5s));
-    CHECK(events.states().back().jpeg.empty());
-    camera.stop();
+    CodeInView view(payload, 0);
+    REQUIRE(view.events.wait_payload(payload, 8s));
+    CHECK(view.events.jpegs().front().empty());
+    view.server.reset();
+    REQUIRE(view.events.wait_state(CameraState::kLost, 5s));
+    CHECK(view.events.states().back().jpeg.empty());
+    view.camera->stop();
 }
