@@ -47,7 +47,10 @@ private:
     // lane's CAMERA_LOST (raised when it polls is_open()) finds its id.
     void on_state(const vision::CameraStatus& s) {
         if (s.state == vision::CameraState::kLost) {
-            evidence_.keep(s.jpeg, [this](std::optional<std::uint64_t> id) { lost_evidence_ = id.value_or(0); });
+            // Already encoded by the camera (none when it never saw a frame): no id for no frame.
+            lost_evidence_ = 0;
+            if (!s.jpeg.empty())
+                evidence_.keep([&s] { return s.jpeg; }, [this](std::optional<std::uint64_t> id) { lost_evidence_ = id.value_or(0); });
             live_ = false;
         } else {
             live_ = s.state == vision::CameraState::kLive;

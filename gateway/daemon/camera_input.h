@@ -6,7 +6,7 @@
 // posting plates (InputRole::kPlates) instead of payloads.
 //
 // Evidence (evidence_keeper.h): with a keeper that keeps, each payload comes with the JPEG of
-// the frame it was read from (CameraRead::jpeg, for the caller to keep with the reading), and
+// the frame it was read from (CameraRead::jpeg, encoded when the caller keeps it), and
 // the last frame seen before a loss is kept by the input itself: loss_alert(true) names it.
 //
 // Threading: the camera's capture and decode threads are its own, below the lanes' priority
@@ -28,11 +28,13 @@
 namespace gw::daemon {
 
 /// One payload read from a camera: the text the lane checks, when its frame was captured
-/// (for qr_frame_to_barrier timing), and that frame as a JPEG (empty when no evidence is kept).
+/// (for qr_frame_to_barrier timing), and that frame as a JPEG, encoded when called (on the
+/// decode thread, within on_payload: EvidenceKeeper::keep calls it after the hand-over; an
+/// empty function when no evidence is kept).
 struct CameraRead {
     std::string payload;
     std::chrono::steady_clock::time_point frame_time;
-    std::vector<std::uint8_t> jpeg;
+    FrameJpeg jpeg;
 };
 
 /// `credentials` may be null (no stream of this camera needs a password); it is kept alive by

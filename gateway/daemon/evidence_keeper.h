@@ -21,6 +21,9 @@ class EvidenceStore;
 
 namespace gw::daemon {
 
+/// A frame as a JPEG, encoded when called (on the input's own thread); an empty result: no frame.
+using FrameJpeg = std::function<std::vector<std::uint8_t>()>;
+
 /// JPEG quality of evidence frames: a 720p gray frame is ~60-90 KB, a plate still readable.
 inline constexpr int kEvidenceJpegQuality = 80;
 
@@ -33,11 +36,12 @@ public:
 
     bool enabled() const { return store_ != nullptr; }
 
-    /// Reserves an id for `jpeg` and calls `hand_over` with it at once (nullopt when nothing is
-    /// kept: no store, or no frame), which must only post the reading on; then writes the frame
-    /// on this thread. A write that fails is logged and its id stays unknown (the console
-    /// answers 404 for it, as for a frame evicted since).
-    void keep(const std::vector<std::uint8_t>& jpeg, const std::function<void(std::optional<std::uint64_t>)>& hand_over) const;
+    /// Reserves an id for the frame and calls `hand_over` with it at once (nullopt when nothing
+    /// is kept: no store, or `jpeg` an empty function), which must only post the reading on;
+    /// then encodes (`jpeg()`) and writes the frame on this thread. An empty JPEG or a write
+    /// that fails is logged and its id stays unknown (the console answers 404 for it, as for a
+    /// frame evicted since).
+    void keep(const FrameJpeg& jpeg, const std::function<void(std::optional<std::uint64_t>)>& hand_over) const;
 
 private:
     std::shared_ptr<evidence::EvidenceStore> store_;

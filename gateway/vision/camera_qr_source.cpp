@@ -185,11 +185,16 @@ struct CameraQrSource::Impl {
                 if (scan.decoded) ++decoded;
                 std::vector<std::string> in_view;
                 for (const auto& code : scan.codes) in_view.push_back(code.payload);
-                const auto fresh_payloads = memory.admit(in_view, frame->time);
-                // One encode for the frame, whatever number of new codes it holds.
-                const auto jpeg = fresh_payloads.empty() ? std::vector<std::uint8_t>{}
-                                                         : evidence_jpeg(frame->image, options.evidence_quality);
-                for (const auto& fresh : fresh_payloads) {
+                // Encoded only when asked, after the payload has gone on, and once for the
+                // frame whatever number of new codes it holds.
+                std::optional<std::vector<std::uint8_t>> encoded;
+                std::function<std::vector<std::uint8_t>()> jpeg;
+                if (options.evidence_quality > 0)
+                    jpeg = [&] {
+                        if (!encoded) encoded = evidence_jpeg(frame->image, options.evidence_quality);
+                        return *encoded;
+                    };
+                for (const auto& fresh : memory.admit(in_view, frame->time)) {
                     const auto it = std::find_if(scan.codes.begin(), scan.codes.end(),
                                                  [&](const QrRead& r) { return r.payload == fresh; });
                     ++payloads;

@@ -17,7 +17,7 @@ public:
         return {[this](const CameraPayload& p) {
                     add([&] {
                         payloads_.push_back(p.payload);
-                        jpegs_.push_back(p.jpeg);
+                        jpegs_.push_back(p.jpeg ? p.jpeg() : std::vector<std::uint8_t>{});
                     });
                 },
                 [this](const CameraStatus& s) { add([&] { states_.push_back(s); }); }};
