@@ -1,8 +1,8 @@
 // Drives /usr/bin/chromium (headless, fresh profile) through the console: wrong password,
-// log in, watch a lane change that lanesim causes, see the camera frame it was read from,
-// acknowledge an alert, override with a
+// log in, watch a lane change that lanesim causes, acknowledge an alert, override with a
 // reason, switch to English, a POST without the CSRF token, an operator calling an admin
 // action, a session that has ended. Every step leaves a screenshot.
+// On the way: the camera frame a camera lane's decision was read from, beside it and full size.
 // Usage: node browser_test.mjs URL SHOTS PROFILE START_FILE LANESIM_LOG
 // lanesim (--start-when START_FILE --hold) runs its scenarios once this script has created
 // START_FILE, and prints "holding" to LANESIM_LOG after the last one.
