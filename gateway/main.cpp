@@ -130,8 +130,9 @@ int check_config(const std::string& path) {
         std::fprintf(stderr, "gatewayd: %s\n", c.error().message.c_str());
         return 1;
     }
-    std::printf("%s: valid: checkpoint '%s', %zu lanes, %zu trusted roots, %zu registries\n", path.c_str(),
-                c->name.c_str(), c->lanes.size(), c->trust.roots.size(), c->registries.size());
+    std::printf("%s: valid: checkpoint '%s', %zu lanes, %zu trusted roots, %zu registries, evidence frames %s\n",
+                path.c_str(), c->name.c_str(), c->lanes.size(), c->trust.roots.size(), c->registries.size(),
+                c->evidence_budget_bytes ? (std::to_string(c->evidence_budget_bytes >> 20) + " MiB").c_str() : "off");
     return 0;
 }
 

@@ -25,6 +25,11 @@ console::Backend console_backend(daemon::Gateway& gateway) {
     b.registries = [&gateway] { return registry_status(gateway); };
     b.outbox_backlog = [&gateway]() -> std::optional<std::uint64_t> { return gateway.outbox_backlog(); };
     b.disk = [dir = gateway.config().state_dir] { return console::disk_status(dir); };
+    // The router calls evidence_frame on the server's blocking pool (a file read).
+    if (auto* store = gateway.evidence()) {
+        b.evidence_frame = [store](evidence::EvidenceId id) { return store->get(id); };
+        b.evidence_stats = [store] { return store->stats(); };
+    }
     return b;
 }
 

@@ -82,6 +82,7 @@ void write_alert(JsonWriter& w, const AlertEntry& a) {
         .field("en", a.en)
         .field("acked", a.acked);
     if (a.acked) w.field("acked_by", a.acked_by).field("acked_at", format_time(a.acked_at));
+    if (a.evidence) w.field("evidence", *a.evidence);
     w.end_object();
 }
 
@@ -98,6 +99,7 @@ void write_passage(JsonWriter& w, const DecisionEntry& p) {
         .field("plate", p.plate).field("passed", p.passed);
     if (!p.operator_name.empty()) w.field("operator", p.operator_name);
     if (p.latency_ms) w.field("latency_ms", *p.latency_ms);
+    if (p.evidence) w.field("evidence", *p.evidence);
     w.end_object();
 }
 
@@ -126,8 +128,10 @@ void Hub::deliver_locked(std::shared_ptr<const std::string> message) {
     counters_.subscribers = subscribers_.size();
 }
 
-void Hub::add_alert_locked(std::string lane, TimePoint at, std::string code, std::string zh, std::string en) {
+void Hub::add_alert_locked(std::string lane, TimePoint at, std::string code, std::string zh, std::string en,
+                           std::optional<std::uint64_t> evidence) {
     AlertEntry a;
+    a.evidence = evidence;
     a.id = next_id_++;
     a.lane = std::move(lane);
     a.at = at;
@@ -179,6 +183,7 @@ void Hub::publish(const lane::LaneReport& r) {
                 if (!r.pass->plates.empty()) p.plate = mask_plate(r.pass->plates.front().text);
             }
             p.latency_ms = r.scan_to_barrier_ms;
+            p.evidence = r.evidence_id;
             last_[r.lane_id] = p;
             // WAIT is a step on the way, not an outcome: the list shows outcomes only.
             if (d.verdict != decision::Verdict::kWait) {
@@ -194,7 +199,7 @@ void Hub::publish(const lane::LaneReport& r) {
                 for (auto reason : d.reasons)
                     if (is_alert_reason(reason))
                         add_alert_locked(r.lane_id, r.at, std::string(code_name(reason)), std::string(message(reason, Lang::kZh)),
-                                         std::string(message(reason, Lang::kEn)));
+                                         std::string(message(reason, Lang::kEn)), r.evidence_id);
             break;
         }
         case K::kPassage: {
@@ -229,7 +234,7 @@ void Hub::publish(const lane::LaneReport& r) {
             break;
         }
         case K::kAlert:
-            add_alert_locked(r.lane_id, r.at, r.code, r.zh, r.en);
+            add_alert_locked(r.lane_id, r.at, r.code, r.zh, r.en, r.evidence_id);
             break;
     }
 }

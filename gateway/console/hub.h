@@ -35,6 +35,7 @@ struct AlertEntry {
     bool acked = false;
     std::string acked_by;
     TimePoint acked_at{};
+    std::optional<std::uint64_t> evidence;  ///< the frame it came from (GET /api/evidence/{id}), if kept
 };
 
 /// One decision or operator override, as the console lists it (a lane report, masked).
@@ -51,6 +52,7 @@ struct DecisionEntry {
     std::string operator_name;         ///< overrides only
     bool passed = false;               ///< the lane reported the passage complete
     std::optional<double> latency_ms;  ///< scan to barrier, for decisions that opened
+    std::optional<std::uint64_t> evidence;  ///< the frame the pass was read from (GET /api/evidence/{id}), if kept
 };
 
 /// "沪A12345" -> "沪A1**45": the province character, the letter and the edges stay readable.
@@ -111,7 +113,8 @@ public:
 
 private:
     void deliver_locked(std::shared_ptr<const std::string> message);
-    void add_alert_locked(std::string lane, TimePoint at, std::string code, std::string zh, std::string en);
+    void add_alert_locked(std::string lane, TimePoint at, std::string code, std::string zh, std::string en,
+                          std::optional<std::uint64_t> evidence = std::nullopt);
     mutable std::mutex mutex_;
     std::uint64_t next_id_ = 1;
     std::deque<AlertEntry> alerts_;

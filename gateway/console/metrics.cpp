@@ -127,6 +127,15 @@ std::string render_metrics(const MetricsInput& in) {
         o.line("gw_state_disk_size_bytes", "", std::to_string(in.disk->total_bytes));
     }
 
+    if (in.evidence) {
+        o.head("gw_evidence_bytes", "gauge", "Bytes of the evidence frames kept (within evidence-budget-mb).");
+        o.line("gw_evidence_bytes", "", std::to_string(in.evidence->bytes));
+        o.head("gw_evidence_frames", "gauge", "Evidence frames kept.");
+        o.line("gw_evidence_frames", "", std::to_string(in.evidence->frames));
+        o.head("gw_evidence_evicted_total", "counter", "Evidence frames removed to stay within the budget, since start.");
+        o.line("gw_evidence_evicted_total", "", std::to_string(in.evidence->evicted));
+    }
+
     o.head("gw_console_live_clients", "gauge", "Live console connections (WebSocket).");
     o.line("gw_console_live_clients", "", std::to_string(in.hub.subscribers));
     o.head("gw_console_resyncs_total", "counter", "Live clients too slow for their queue, sent a fresh snapshot instead.");

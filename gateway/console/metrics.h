@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/console/hub.h"
+#include "gateway/evidence/evidence_store.h"
 
 namespace gw::console {
 
@@ -38,6 +39,7 @@ struct MetricsInput {
     std::optional<std::uint64_t> outbox_backlog;
     ConsoleStats console;
     TimePoint now{};
+    std::optional<evidence::EvidenceStats> evidence{};  ///< the evidence frames' disk budget; none when not kept
 };
 
 std::string render_metrics(const MetricsInput& in);

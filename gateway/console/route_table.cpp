@@ -39,7 +39,8 @@ std::optional<std::vector<std::string>> match_pattern(std::string_view pattern, 
 const std::vector<Route>& console_routes() {
     static const std::vector<Route> routes = [] {
         std::vector<Route> all;
-        for (auto group : {static_routes, session_routes, lane_routes, alert_routes, registry_routes, user_routes, metrics_routes, anpr_routes})
+        for (auto group : {static_routes, session_routes, lane_routes, alert_routes, registry_routes, user_routes, metrics_routes, anpr_routes,
+                           evidence_routes})
             for (auto& r : group()) all.push_back(std::move(r));
         return all;
     }();

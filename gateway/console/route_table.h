@@ -58,6 +58,7 @@ std::vector<Route> registry_routes();   ///< routes_registries.cpp
 std::vector<Route> user_routes();       ///< routes_users.cpp: admin only
 std::vector<Route> metrics_routes();    ///< routes_metrics.cpp: /metrics
 std::vector<Route> anpr_routes();       ///< routes_anpr.cpp: plate results pushed by cameras
+std::vector<Route> evidence_routes();   ///< routes_evidence.cpp: the frames decisions and alerts came from
 
 /// A JSON answer, never cached.
 Response json_response(std::string body, unsigned version, http::status status = http::status::ok);

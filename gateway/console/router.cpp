@@ -58,6 +58,8 @@ Router::Router(Backend backend, Hub& hub, AccountStore& accounts, RouterOptions 
     : backend_(std::move(backend)), hub_(hub), accounts_(accounts), sessions_(options.sessions), limiter_(options.login) {}
 
 bool Router::blocking(const Request& req) {
+    if (req.method() == http::verb::get || req.method() == http::verb::head)
+        return req.target().starts_with("/api/evidence/");  // a file read (routes_evidence.cpp)
     return req.method() == http::verb::post && (req.target() == "/api/login" || req.target() == "/api/users");
 }
 
@@ -284,7 +286,8 @@ std::string Router::metrics_text() {
         stats = {sessions_.size(), logins_, login_failures_, login_throttled_, csrf_refused_};
     }
     return render_metrics({counters, lanes, regs, backend_.disk ? backend_.disk() : std::nullopt,
-                           backend_.outbox_backlog ? backend_.outbox_backlog() : std::nullopt, stats, backend_.now()});
+                           backend_.outbox_backlog ? backend_.outbox_backlog() : std::nullopt, stats, backend_.now(),
+                           backend_.evidence_stats ? std::optional(backend_.evidence_stats()) : std::nullopt});
 }
 
 }  // namespace gw::console

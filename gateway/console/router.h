@@ -11,7 +11,8 @@
 // one, an Origin equal to https://<Host>; admin-only routes refuse operators (403).
 //
 // Threading: handle() is thread-safe. Requests for which blocking() is true hash a password
-// (Argon2id, ~90 ms) or write the accounts file: the server runs those on its blocking pool.
+// (Argon2id, ~90 ms), write the accounts file or read an evidence frame's file: the server runs
+// those on its blocking pool.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -29,6 +30,7 @@
 #include "gateway/console/metrics.h"
 #include "gateway/console/rate_limit.h"
 #include "gateway/console/sessions.h"
+#include "gateway/evidence/evidence_store.h"
 
 namespace gw::console {
 
@@ -51,6 +53,12 @@ struct Backend {
     std::function<std::optional<DiskStatus>()> disk;
     /// Events waiting in the outbox for upload; empty function while the gateway runs no outbox.
     std::function<std::optional<std::uint64_t>()> outbox_backlog;
+    /// The evidence frame `id` (JPEG bytes): kNotFound when unknown or evicted. Blocking file
+    /// I/O: called on the server's blocking pool only (Router::blocking). Empty function while
+    /// the gateway keeps no evidence (every id is then unknown).
+    std::function<Result<std::vector<std::uint8_t>>(evidence::EvidenceId id)> evidence_frame;
+    /// The evidence frames' budget for /metrics (quick: a mutex, no I/O); empty function: none kept.
+    std::function<evidence::EvidenceStats()> evidence_stats;
     std::function<TimePoint()> now = [] { return std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now()); };
 };
 

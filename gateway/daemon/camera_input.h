@@ -5,32 +5,45 @@
 // A plate camera is meant to be the same kind of object later: a frame source and a reader
 // posting plates (InputRole::kPlates) instead of payloads.
 //
+// Evidence (evidence_keeper.h): with a keeper that keeps, each payload comes with the JPEG of
+// the frame it was read from (CameraRead::jpeg, encoded when the caller keeps it), and
+// the last frame seen before a loss is kept by the input itself: loss_alert(true) names it.
+//
 // Threading: the camera's capture and decode threads are its own, below the lanes' priority
 // (SCHED_BATCH, nice +10: camera_qr_source.h). on_payload is called on the decode thread and
-// must only post (LaneController::post_payload does). start(), stop(), is_open(), name() and
-// loss_alert() are safe from any thread. stop() joins the camera's threads (within the
-// source's read timeout). A camera that cannot be opened keeps being reopened with backoff.
+// must only post (LaneController::post_payload does); keeping its JPEG may write there. start(),
+// stop(), is_open(), name() and loss_alert() are safe from any thread. stop() joins the
+// camera's threads (within the source's read timeout). A camera that cannot be opened keeps
+// being reopened with backoff.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "gateway/daemon/evidence_keeper.h"
 #include "gateway/daemon/input_source.h"
 #include "gateway/vision/camera_qr_source.h"
 
 namespace gw::daemon {
 
-/// One payload read from a camera: the text the lane checks, and when its frame was captured
-/// (for qr_frame_to_barrier timing).
+/// One payload read from a camera: the text the lane checks, when its frame was captured
+/// (for qr_frame_to_barrier timing), and that frame as a JPEG, encoded when called (on the
+/// decode thread, within on_payload: EvidenceKeeper::keep calls it after the hand-over; an
+/// empty function when no evidence is kept).
 struct CameraRead {
     std::string payload;
     std::chrono::steady_clock::time_point frame_time;
+    FrameJpeg jpeg;
 };
 
 /// `credentials` may be null (no stream of this camera needs a password); it is kept alive by
 /// the source. is_open() is true while the camera delivers steady frames (CameraState::kLive).
+/// When `evidence` keeps frames, the camera encodes them (options.evidence_quality, by default
+/// kEvidenceJpegQuality).
 std::unique_ptr<InputSource> camera_qr_input(const vision::CameraSpec& spec,
                                              std::shared_ptr<const vision::StreamCredentials> credentials,
                                              vision::CameraOptions options, std::function<void(std::string_view)> log,
-                                             std::function<void(CameraRead read)> on_payload);
+                                             EvidenceKeeper evidence, std::function<void(CameraRead read)> on_payload);
 
 }  // namespace gw::daemon

@@ -2,7 +2,7 @@
 // gatewayd's configuration: one conf file (config/README.md) for the whole checkpoint.
 //
 //   [checkpoint]                 name, title, state-dir, trust (file), threads, outbox-budget-mb,
-//                                camera-credentials (file, 0600)
+//                                evidence-budget-mb, camera-credentials (file, 0600)
 //   [policy]                     the decision policy (config/policy.example.conf)
 //   [registry NAME]              provinces, and either records (a records file loaded at start)
 //                                or url, root-key, events-url, ... (synced: gateway/sync/config.h)
@@ -29,6 +29,10 @@
 #include "gateway/lane/lane_logic.h"
 #include "gateway/sync/config.h"
 #include "gateway/vision/camera_spec.h"
+
+namespace gw::evidence {
+class EvidenceStore;
+}
 
 namespace gw::daemon {
 
@@ -65,6 +69,9 @@ struct LaneSettings {
     std::shared_ptr<const vision::StreamCredentials> camera_credentials;  ///< the checkpoint's (may be null)
     std::optional<SerialDevice> plate_feed; ///< ANPR results, one plate a line
     ThermalMode thermal = ThermalMode::kFrames;
+    /// Where the frames its decisions and alerts came from are kept (Gateway::open sets it
+    /// when evidence-budget-mb > 0); null: none are kept.
+    std::shared_ptr<evidence::EvidenceStore> evidence;
 };
 
 struct RegistrySettings {
@@ -88,6 +95,9 @@ struct GatewayConfig {
     std::vector<console::AnprCamera> anpr_cameras;   ///< [anpr-camera NAME]: cameras that push plates (console API)
     std::optional<sync::SyncConfig> sync;             ///< [sync]: registries synced and uploaded to
     std::uint64_t outbox_budget_bytes = 512ull << 20; ///< disk budget of the passage-event outbox
+    /// [checkpoint] evidence-budget-mb: disk budget of the evidence frames (state-dir/evidence),
+    /// by default 512 MiB when a lane has a QR camera, else 0; 0 keeps none.
+    std::uint64_t evidence_budget_bytes = 0;
     /// [checkpoint] camera-credentials: the stream passwords (a 0600 file), or null when no
     /// camera needs one. Shared so that the cameras holding it may outlive the config copy.
     std::shared_ptr<const vision::StreamCredentials> camera_credentials;

@@ -50,8 +50,17 @@ Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink 
     if (!outbox) return unexpected(outbox.error());
     auto log = sync::PassageLog::open(**outbox, config.sync ? config.sync->gateway : config.name);
     if (!log) return unexpected(log.error());
-    return std::unique_ptr<Gateway>(
+    std::shared_ptr<evidence::EvidenceStore> evidence;
+    if (config.evidence_budget_bytes > 0) {
+        auto opened = evidence::EvidenceStore::open(config.state_dir / "evidence", config.evidence_budget_bytes);
+        if (!opened) return unexpected(opened.error());
+        evidence = std::move(*opened);
+        for (auto& lane : config.lanes) lane.evidence = evidence;
+    }
+    auto gateway = std::unique_ptr<Gateway>(
         new Gateway(std::move(config), std::move(*cache), std::move(*outbox), std::move(*log), std::move(tls), std::move(sink)));
+    gateway->evidence_ = std::move(evidence);
+    return gateway;
 }
 
 Gateway::Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, std::unique_ptr<store::Outbox> outbox,

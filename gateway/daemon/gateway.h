@@ -23,6 +23,7 @@
 #include "gateway/core/asio.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/lane_controller.h"
+#include "gateway/evidence/evidence_store.h"
 #include "gateway/store/cache.h"
 #include "gateway/store/outbox.h"
 #include "gateway/sync/event_uploader.h"
@@ -40,7 +41,8 @@ ReportSink fan_out(std::vector<ReportSink> sinks);
 class Gateway {
 public:
     /// Opens the cache in config.state_dir/cache and applies each offline registry's records
-    /// file, opens the outbox (state_dir/outbox) and continues its event chain, and loads the
+    /// file, opens the outbox (state_dir/outbox) and continues its event chain, opens the
+    /// evidence frames (state_dir/evidence) when config.evidence_budget_bytes > 0, and loads the
     /// sync TLS files. Lanes come back closed: nothing opens until each lane's bridge link is
     /// up and a pass is decided anew.
     static Result<std::unique_ptr<Gateway>> open(GatewayConfig config, ReportSink sink);
@@ -74,6 +76,9 @@ public:
     /// One per registry passage events go to.
     std::vector<sync::UploadStatus> upload_status() const;
     store::OutboxStatus outbox_status() const { return outbox_->status(); }
+    /// The frames decisions and alerts came from; null when evidence-budget-mb is 0. Thread-safe,
+    /// but its get() and put() read and write files: never on a lane's strand or a network thread.
+    evidence::EvidenceStore* evidence() const { return evidence_.get(); }
     /// Passage events some registry has not acknowledged yet (with none configured: every event held).
     std::uint64_t outbox_backlog() const;
 
@@ -90,6 +95,7 @@ private:
     std::unique_ptr<store::Cache> cache_;
     std::unique_ptr<store::Outbox> outbox_;
     std::unique_ptr<sync::PassageLog> log_;
+    std::shared_ptr<evidence::EvidenceStore> evidence_;  // shared with every lane's settings; may be null
     asio::io_context io_;
     asio::executor_work_guard<asio::io_context::executor_type> work_;
     asio::thread_pool blocking_{1};

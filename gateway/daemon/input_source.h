@@ -9,7 +9,9 @@
 // is_open() and name() are safe from any thread. A source that cannot open keeps retrying on
 // its own; is_open() false is what the lane's PortWatch reports.
 #include <functional>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gateway/core/asio.h"
@@ -24,6 +26,8 @@ enum class InputRole { kPayloads, kPlates };
 struct LossAlert {
     std::string code;  ///< SCANNER_LOST / SCANNER_BACK, CAMERA_LOST / CAMERA_BACK, ...
     std::string zh, en;
+    /// The frame the loss was seen on (a camera's last frame: gateway/evidence), if one was kept.
+    std::optional<std::uint64_t> evidence{};
 };
 
 class InputSource {

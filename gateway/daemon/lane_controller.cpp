@@ -88,10 +88,13 @@ void LaneController::start() {
         const auto ex = self->io_.get_executor();
         for (const auto& scanner : self->settings_.scanners)
             self->add_input(serial_line_source(ex, scanner, log, self->line_handler(InputRole::kPayloads)), InputRole::kPayloads);
+        const EvidenceKeeper evidence(self->settings_.evidence, log);
         for (const auto& camera : self->settings_.qr_cameras)
-            self->add_input(camera_qr_input(camera, self->settings_.camera_credentials, {}, log,
-                                            [weak](CameraRead r) {
-                                                if (auto s = weak.lock()) s->post_payload(std::move(r.payload));
+            self->add_input(camera_qr_input(camera, self->settings_.camera_credentials, {}, log, evidence,
+                                            [weak, evidence](CameraRead r) {
+                                                evidence.keep(r.jpeg, [&](std::optional<std::uint64_t> id) {
+                                                    if (auto s = weak.lock()) s->post_payload(std::move(r.payload), id);
+                                                });
                                             }),
                             InputRole::kPayloads);
         if (self->settings_.plate_feed)
@@ -143,9 +146,9 @@ void LaneController::stop() {
     });
 }
 
-void LaneController::post_payload(std::string payload) {
-    asio::post(strand_, [self = shared_from_this(), p = std::move(payload), t = steady_clock::now()]() mutable {
-        self->on_payload(std::move(p), t);
+void LaneController::post_payload(std::string payload, std::optional<std::uint64_t> evidence) {
+    asio::post(strand_, [self = shared_from_this(), p = std::move(payload), t = steady_clock::now(), evidence]() mutable {
+        self->on_payload(std::move(p), t, evidence);
     });
 }
 
@@ -176,12 +179,15 @@ LaneSnapshot LaneController::snapshot() const {
     return snapshot_;
 }
 
-void LaneController::on_payload(std::string payload, steady_clock::time_point arrived) {
+void LaneController::on_payload(std::string payload, steady_clock::time_point arrived, std::optional<std::uint64_t> evidence) {
     if (stopped_) return;
     ++live_.scanner_lines;
     const auto now = wall_now();
     const auto& checked = checker_.check(payload, now);
-    if (!checked.repeat || state_.phase != lane::Phase::kAwaitingInputs) pending_arrival_ = arrived;
+    if (!checked.repeat || state_.phase != lane::Phase::kAwaitingInputs) {
+        pending_arrival_ = arrived;
+        pending_evidence_ = evidence;
+    }
     handle(lane::CredentialChecked{std::move(payload), checked});
 }
 
@@ -200,6 +206,7 @@ void LaneController::on_plate_line(const std::string& line) {
         if (auto payload = checker_.cache().freight_payload(*plate)) {
             if (!state_.pending) pending_arrival_ = steady_clock::now();
             read.freight = lane::FreightMatch{*payload, checker_.check(*payload, wall_now())};
+            if (!state_.pending) pending_evidence_.reset();  // decided on the plate, not on a camera frame
         }
     handle(read);
 }
@@ -340,6 +347,7 @@ void LaneController::execute(const lane::Command& command) {
         r.decision = d->decision;
         r.pass = d->pass;
         r.opened = d->decision.verdict == decision::Verdict::kOpen;
+        r.evidence_id = pending_evidence_;  // kept for the pass's later decisions (WAIT, then its outcome)
         if (r.opened && pending_arrival_)
             r.scan_to_barrier_ms = duration<double, std::milli>(steady_clock::now() - *pending_arrival_).count();
         pending_arrival_.reset();
@@ -376,9 +384,10 @@ void LaneController::arm_deadline() {
     });
 }
 
-void LaneController::alert(std::string code, std::string zh, std::string en) {
+void LaneController::alert(std::string code, std::string zh, std::string en, std::optional<std::uint64_t> evidence) {
     if (!sink_) return;
     auto r = report(LaneReport::Kind::kAlert);
+    r.evidence_id = evidence;
     r.code = std::move(code);
     r.zh = std::move(zh);
     r.en = std::move(en);
@@ -410,7 +419,7 @@ void LaneController::housekeeping() {
     seen.wall = system_clock::now();
     seen.now = now;
     for (const auto& finding : health_->poll(seen)) {
-        if (const auto* a = std::get_if<lane::RaiseAlert>(&finding)) alert(a->code, a->zh, a->en);
+        if (const auto* a = std::get_if<lane::RaiseAlert>(&finding)) alert(a->code, a->zh, a->en, a->evidence);
         else handle(std::get<lane::LaneEvent>(finding));
     }
     live_.certificates_refused = checker_.refused_certificates().size();

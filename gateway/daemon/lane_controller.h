@@ -68,7 +68,8 @@ public:
     /// Closes the barrier (best effort) and stops every link; the firmware's watchdog closes it anyway.
     void stop();
 
-    void post_payload(std::string payload);
+    /// `evidence`: the kept frame the payload was read from (a camera's), named in its decisions' reports.
+    void post_payload(std::string payload, std::optional<std::uint64_t> evidence = std::nullopt);
     void post_plate(std::string plate_text);
     void post_override(bool open, std::string operator_name, std::string reason);
 
@@ -93,7 +94,7 @@ private:
     void send(proto::ToFirmware command, lane::Actuator what);
     void on_thermal_frame(const proto::ThermalFrame& f);
     void on_firmware(const proto::FromFirmware& event);
-    void on_payload(std::string payload, std::chrono::steady_clock::time_point arrived);
+    void on_payload(std::string payload, std::chrono::steady_clock::time_point arrived, std::optional<std::uint64_t> evidence);
     void on_plate_line(const std::string& line);
     void on_temperature(decision::TemperatureReading reading, bool face_seen);
     void arm_deadline();
@@ -104,7 +105,7 @@ private:
     /// Copies the lane state into the snapshot readers see: once per handled event (and per
     /// thermal reading), one lock.
     void publish();
-    void alert(std::string code, std::string zh, std::string en);
+    void alert(std::string code, std::string zh, std::string en, std::optional<std::uint64_t> evidence = std::nullopt);
     LaneReport report(LaneReport::Kind kind) const;  ///< this lane, now
     void send_display(const std::string& zh, const std::string& en);
     TimePoint wall_now() const;
@@ -131,6 +132,7 @@ private:
     asio::steady_timer deadline_timer_;
     asio::steady_timer housekeeping_timer_;
     std::optional<std::chrono::steady_clock::time_point> pending_arrival_;
+    std::optional<std::uint64_t> pending_evidence_;  // the frame the pending pass was read from, if kept
     std::pair<std::string, std::string> shown_;
     bool stopped_ = false;
     ThermalInput thermal_;

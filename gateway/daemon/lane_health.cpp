@@ -19,7 +19,7 @@ std::vector<LaneHealth::Finding> LaneHealth::poll(const Observed& o) {
             continue;
         }
         const auto& a = lost ? o.ports[i].lost : o.ports[i].back;  // SCANNER_LOST, CAMERA_LOST, ... and their backs
-        say(a.code, a.zh, a.en);
+        out.emplace_back(lane::RaiseAlert{a.code, a.zh, a.en, a.evidence});
     }
     // A controller that never answered since start (wrong address, a name that does not
     // resolve, controller off): the link keeps retrying, the staff must know why the lane is dead.

@@ -46,7 +46,14 @@ std::filesystem::path EvidenceStore::file_of(EvidenceId id) const {
     return dir_ / name;
 }
 
-Result<EvidenceId> EvidenceStore::put(const std::vector<std::uint8_t>& jpeg) {
+Result<EvidenceId> EvidenceStore::put(const std::vector<std::uint8_t>& jpeg) { return put(reserve(), jpeg); }
+
+EvidenceId EvidenceStore::reserve() {
+    std::lock_guard lock(mutex_);
+    return EvidenceId{next_++};
+}
+
+Result<EvidenceId> EvidenceStore::put(EvidenceId id, const std::vector<std::uint8_t>& jpeg) {
     std::lock_guard lock(mutex_);
     if (jpeg.size() > budget_) {
         ++stats_.refused;
@@ -62,7 +69,6 @@ Result<EvidenceId> EvidenceStore::put(const std::vector<std::uint8_t>& jpeg) {
         sizes_.erase(sizes_.begin());
         ++stats_.evicted;
     }
-    const EvidenceId id{next_++};
     const auto path = file_of(id);
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);

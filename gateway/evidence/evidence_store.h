@@ -48,6 +48,12 @@ public:
 
     /// Keeps `jpeg`; returns its id. Evicts the oldest frames first if needed.
     Result<EvidenceId> put(const std::vector<std::uint8_t>& jpeg);
+    /// The next id, handed out before its frame is written (no file I/O, only the mutex): a
+    /// lane's reading goes on with the id at once while the frame is written after it
+    /// (put(id, jpeg)). Until then, and for ever if that write fails, get(id) is kNotFound.
+    EvidenceId reserve();
+    /// Keeps `jpeg` under an id from reserve(), as put(jpeg) does.
+    Result<EvidenceId> put(EvidenceId id, const std::vector<std::uint8_t>& jpeg);
     /// The frame's bytes; kNotFound when it was never kept or has been evicted.
     Result<std::vector<std::uint8_t>> get(EvidenceId id) const;
     EvidenceStats stats() const;

@@ -141,7 +141,8 @@ struct PublishDecision { decision::Decision decision; std::string payload; std::
 /// The pass went through (off the loop after its opening): reported. Its anti-passback record
 /// was already written with the opening's event, before the barrier moved.
 struct RecordPassage { credential::Pass pass; };
-struct RaiseAlert { std::string code; std::string zh; std::string en; };  ///< TAILGATING, LINK_LOST, ...
+struct RaiseAlert { std::string code; std::string zh; std::string en;   ///< TAILGATING, LINK_LOST, ...
+                   std::optional<std::uint64_t> evidence{}; };  ///< the frame it came from (a camera's), if kept
 struct RecordOverride { bool open; std::string operator_name; std::string reason;
                         std::optional<credential::Pass> pass;  ///< the pass the lane was holding, if any
                         std::optional<credential::PlateNumber> plate; };

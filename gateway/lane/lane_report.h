@@ -27,6 +27,9 @@ struct LaneReport {
     std::string zh, en;            ///< alert text, or the override's reason (both fields)
     bool opened = false;           ///< decision: the barrier was told to open; override: open
     std::optional<double> scan_to_barrier_ms;  ///< decision that opened: payload arrival -> OPEN sent
+    /// decision, alert: the frame it came from (gateway/evidence: the console serves it by this
+    /// id), when a camera read the payload or lost its view and the gateway keeps evidence.
+    std::optional<std::uint64_t> evidence_id;
 };
 /// Called on the lane's strand: must not block (post heavier work elsewhere).
 using ReportSink = std::function<void(const LaneReport&)>;

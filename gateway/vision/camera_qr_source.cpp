@@ -38,6 +38,13 @@ void lower_priority(int nice) {
     (void)::setpriority(PRIO_PROCESS, tid, ::getpriority(PRIO_PROCESS, tid) + nice);
 }
 
+// The console's evidence: a failed encode costs the frame, never the payload.
+std::vector<std::uint8_t> evidence_jpeg(const GrayImage& image, int quality) {
+    if (quality <= 0 || image.empty()) return {};
+    auto jpeg = encode_jpeg(image, std::min(quality, 100));
+    return jpeg ? std::move(*jpeg) : std::vector<std::uint8_t>{};
+}
+
 double thread_cpu_seconds() {
     timespec ts{};
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -73,6 +80,7 @@ struct CameraQrSource::Impl {
         open_failures{0}, read_failures{0}, lost{0};
     std::atomic<double> capture_cpu{0}, decode_cpu{0};
     std::thread capture_thread, decode_thread;
+    GrayImage last_image;  // decode thread only: the last frame scanned, for the loss's evidence
 
     // Waits `d` unless stop() comes first; false when stopping.
     bool pause(Clock::duration d) {
@@ -154,6 +162,7 @@ struct CameraQrSource::Impl {
             std::lock_guard lock(mutex);
             status.problem = problem.empty() ? spec.text() + ": no frame" : problem;
         }
+        if (next == CameraState::kLost) status.jpeg = evidence_jpeg(last_image, options.evidence_quality);
         if (callbacks.on_state) callbacks.on_state(status);
     }
 
@@ -176,12 +185,22 @@ struct CameraQrSource::Impl {
                 if (scan.decoded) ++decoded;
                 std::vector<std::string> in_view;
                 for (const auto& code : scan.codes) in_view.push_back(code.payload);
+                // Encoded only when asked, after the payload has gone on, and once for the
+                // frame whatever number of new codes it holds.
+                std::optional<std::vector<std::uint8_t>> encoded;
+                std::function<std::vector<std::uint8_t>()> jpeg;
+                if (options.evidence_quality > 0)
+                    jpeg = [&] {
+                        if (!encoded) encoded = evidence_jpeg(frame->image, options.evidence_quality);
+                        return *encoded;
+                    };
                 for (const auto& fresh : memory.admit(in_view, frame->time)) {
                     const auto it = std::find_if(scan.codes.begin(), scan.codes.end(),
                                                  [&](const QrRead& r) { return r.payload == fresh; });
                     ++payloads;
-                    if (callbacks.on_payload) callbacks.on_payload({it->payload, it->text, it->inverted, frame->time});
+                    if (callbacks.on_payload) callbacks.on_payload({it->payload, it->text, it->inverted, frame->time, jpeg});
                 }
+                if (options.evidence_quality > 0) last_image = std::move(frame->image);
                 decode_cpu = thread_cpu_seconds();
             }
             // The decoder may not yet have taken the steady frame that set last_frame: the

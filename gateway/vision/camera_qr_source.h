@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gateway/core/reason.h"
 #include "gateway/vision/camera_spec.h"
@@ -44,11 +45,20 @@ struct CameraPayload {
     std::string text;     ///< UTF-8, for logs.
     bool inverted = false;
     std::chrono::steady_clock::time_point frame_time;  ///< When the frame holding it was captured.
+    /// Encodes the frame it was read from as a JPEG (CameraOptions::evidence_quality), for the
+    /// console's evidence: a few ms, so it is left to the caller to run after handing the
+    /// payload on. Call it on the decode thread, within on_payload (it reads the frame there);
+    /// it encodes once per frame however many payloads share it. Empty function when not
+    /// asked for; an empty result when encoding failed.
+    std::function<std::vector<std::uint8_t>()> jpeg{};
 };
 
 struct CameraStatus {
     CameraState state = CameraState::kStarting;
     std::string problem;  ///< For kLost: the last failure ("cannot open", "no frame ..."); never a password.
+    /// For kLost: the last frame seen before the loss as a JPEG (CameraOptions::evidence_quality);
+    /// empty when not asked for or when the camera never gave a frame.
+    std::vector<std::uint8_t> jpeg{};
 };
 
 struct CameraCallbacks {
@@ -68,6 +78,10 @@ struct CameraOptions {
     /// as the camera being live (1: every frame counts).
     std::uint64_t steady_frames = 3;
     int nice = 10;                                 ///< Added niceness of both threads (0: leave as is).
+    /// 1..100: each payload, and the loss, comes with its frame as a JPEG of this quality,
+    /// encoded on the decode thread (a 720p frame: a few ms; a payload's only when the caller
+    /// asks, after handing it on; never a frame without a new payload); 0: no JPEG.
+    int evidence_quality = 0;
 };
 
 struct CameraStats {

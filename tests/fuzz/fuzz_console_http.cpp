@@ -31,6 +31,12 @@ struct World {
                   b.override_lane = [](const std::string& lane, bool, const std::string&, const std::string&) { return lane == "car-1"; };
                   b.registries = [] { return std::vector<RegistryStatus>{{"sh", 1, TimePoint{Seconds{1583020800}}, std::nullopt, std::nullopt, {}, std::nullopt}}; };
                   b.now = [] { return TimePoint{Seconds{1583024400}}; };
+                  // One evidence frame, 1; every other id is unknown.
+                  b.evidence_frame = [](evidence::EvidenceId id) -> Result<std::vector<std::uint8_t>> {
+                      if (id.value == 1) return std::vector<std::uint8_t>{0xFF, 0xD8, 0xFF, 0xD9};
+                      return failure("no evidence", ErrorKind::kNotFound);
+                  };
+                  b.evidence_stats = [] { return evidence::EvidenceStats{1, 4, 0, 0}; };
                   return b;
               }(),
               hub, accounts) {

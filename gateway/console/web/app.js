@@ -16,6 +16,7 @@ const T = {
     fault: "故障", link_down: "断开", unknown: "未知", disk: "磁盘", used: "已用", free: "可用",
     override_sent: "已发送人工处置指令", reason_missing: "请填写原因", resync: "数据已重新同步",
     session_expired: "会话已过期，请重新登录", role_admin: "管理员", role_operator: "操作员", passed: "已通过",
+    evidence: "现场图像", evidence_open: "查看现场图像", evidence_gone: "图像已不在（超出存储配额已清除）", close: "关闭",
     phase: { "idle": "空闲", "awaiting-inputs": "等待测温/车牌", "open": "已开闸", "passing": "通行中", "denied": "已拒绝",
              "manual": "人工处理", "faulted": "故障" },
     verdict: { OPEN: "放行", WAIT: "等待", MANUAL: "人工核验", DENY: "拒绝", "OVERRIDE-OPEN": "人工放行",
@@ -34,6 +35,7 @@ const T = {
     unknown: "unknown", disk: "Disk", used: "used", free: "free", override_sent: "Override sent to the lane",
     reason_missing: "A reason is required", resync: "Resynchronised", session_expired: "Session expired: please log in again",
     role_admin: "admin", role_operator: "operator", passed: "passed",
+    evidence: "Frame", evidence_open: "Show the camera frame", evidence_gone: "Frame no longer kept (disk budget)", close: "Close",
     phase: { "idle": "idle", "awaiting-inputs": "awaiting inputs", "open": "open", "passing": "passing", "denied": "denied",
              "manual": "manual", "faulted": "faulted" },
     verdict: { OPEN: "Open", WAIT: "Wait", MANUAL: "Manual check", DENY: "Denied", "OVERRIDE-OPEN": "Opened by hand",
@@ -125,6 +127,7 @@ function renderAlerts() {
     if (!a.acked) open++;
     const li = el("li", { class: a.acked ? "acked" : "", "data-alert": a.id, "data-code": a.code },
       el("span", {}, clock(a.at) + " " + (a.lane || "—") + " ", el("span", { class: "code" }, a.code), " " + pick(a)));
+    if (a.evidence) li.append(evidenceThumb(a.evidence));
     if (a.acked) li.append(el("span", {}, t("acked_by") + a.acked_by));
     else {
       const b = el("button", { type: "button", class: "ack" }, t("ack"));
@@ -181,8 +184,44 @@ function renderPassages() {
     tb.append(el("tr", { "data-verdict": p.verdict },
       el("td", {}, clock(p.at)), el("td", {}, p.lane),
       el("td", {}, (T[state.lang].verdict[p.verdict] || p.verdict) + (p.passed ? " ✓" : "")),
-      el("td", {}, p.reasons.map(reasonText).join("；")), el("td", {}, who || t("none")), el("td", {}, p.plate || t("none"))));
+      el("td", {}, p.reasons.map(reasonText).join("；")), el("td", {}, who || t("none")), el("td", {}, p.plate || t("none")),
+      el("td", {}, p.evidence ? evidenceThumb(p.evidence) : t("none"))));
   }
+}
+
+// Evidence frames (GET /api/evidence/ID): each fetched once and kept as a data: URL (the CSP
+// allows 'self' and data: images, and the answer is no-store), so that re-rendering the lists
+// does not fetch them again; the newest 100 are kept.
+const evidenceUrls = new Map();
+function evidenceUrl(id) {
+  if (!evidenceUrls.has(id)) {
+    // The lane names a frame before it is written (a few ms): one more try for a fresh 404.
+    const get = () => fetch("/api/evidence/" + id, { credentials: "same-origin" });
+    evidenceUrls.set(id, get().then((r) => r.status === 404 ? new Promise((ok) => setTimeout(() => ok(get()), 1000)) : r).then(async (r) => {
+      if (!r.ok) { evidenceUrls.delete(id); return null; }
+      const blob = await r.blob();
+      return await new Promise((resolve) => { const f = new FileReader(); f.onload = () => resolve(f.result); f.readAsDataURL(blob); });
+    }));
+    if (evidenceUrls.size > 100) evidenceUrls.delete(evidenceUrls.keys().next().value);
+  }
+  return evidenceUrls.get(id);
+}
+
+function evidenceThumb(id) {
+  const img = el("img", { class: "thumb", alt: t("evidence") });
+  const b = el("button", { type: "button", class: "evidence", title: t("evidence_open"), "data-evidence": id }, img);
+  evidenceUrl(id).then((url) => { if (url) img.src = url; else b.replaceWith(el("span", { class: "gone" }, t("evidence_gone"))); });
+  b.addEventListener("click", () => openEvidence(id));
+  return b;
+}
+
+async function openEvidence(id) {
+  const url = await evidenceUrl(id);
+  $("evidence-full").hidden = !url;
+  if (url) $("evidence-full").src = url;
+  $("evidence-msg").textContent = url ? "" : t("evidence_gone");
+  $("evidence-id").textContent = "#" + id;
+  $("evidence-dialog").showModal();
 }
 
 function renderAll() { renderLanes(); renderAlerts(); renderSync(); renderPassages(); }
@@ -299,6 +338,7 @@ async function init() {
   $("logout").addEventListener("click", async () => { await api("POST", "/api/logout", {}); showLogin(""); });
   $("override-submit").addEventListener("click", submitOverride);
   $("override-cancel").addEventListener("click", () => $("override-dialog").close());
+  $("evidence-close").addEventListener("click", () => $("evidence-dialog").close());
   $("search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(refreshPassages, 250); });
   applyLanguage();
   const s = await fetch("/api/session", { credentials: "same-origin" });

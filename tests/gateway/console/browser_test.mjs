@@ -3,6 +3,7 @@
 // versions and the outbox backlog change as lanesim's registries act, override with a
 // reason, switch to English, a POST without the CSRF token, an operator calling an admin
 // action, a session that has ended. Every step leaves a screenshot.
+// On the way: the camera frame a camera lane's decision was read from, beside it and full size.
 // Usage: node browser_test.mjs URL SHOTS PROFILE START_FILE LANESIM_LOG
 // lanesim (--start-when START_FILE --hold) runs its scenarios once this script has created
 // START_FILE, and prints "holding" to LANESIM_LOG after the last one.
@@ -87,6 +88,32 @@ try {
            row && row.children[1].textContent === "walk-1";
   }, null, 20000);
   await shot("lane-changed");
+
+  step("the camera frame walk-1's decision was read from is shown beside it and opens full size");
+  // walk-1 reads passes from a simulated camera: its decision names the frame (evidence).
+  await waitUntil(() => {
+    const row = [...document.querySelectorAll("#passages tbody tr[data-verdict='OPEN']")].find((r) => r.children[1].textContent === "walk-1");
+    const img = row && row.querySelector("button.evidence img.thumb");
+    return img && img.complete && img.naturalWidth > 0;
+  }, null, 20000);
+  const frameId = await page.$$eval("#passages tbody tr[data-verdict='OPEN']", (rows) =>
+    rows.find((r) => r.children[1].textContent === "walk-1").querySelector("button.evidence").dataset.evidence);
+  assert.match(frameId, /^[1-9][0-9]*$/);
+  // Served as a private JPEG to this session only.
+  const served = await page.evaluate(async (id) => {
+    const r = await fetch("/api/evidence/" + id, { credentials: "same-origin" });
+    const b = new Uint8Array(await r.arrayBuffer());
+    return { status: r.status, type: r.headers.get("content-type"), cache: r.headers.get("cache-control"), soi: b[0] === 0xff && b[1] === 0xd8 };
+  }, frameId);
+  assert.deepEqual(served, { status: 200, type: "image/jpeg", cache: "private, no-store", soi: true });
+  await page.click(`#passages button.evidence[data-evidence='${frameId}']`);
+  await waitUntil(() => {
+    const full = document.getElementById("evidence-full");
+    return document.getElementById("evidence-dialog").open && full.complete && full.naturalWidth >= 320;
+  });
+  assert.equal(await page.textContent("#evidence-dialog h2"), "现场图像 #" + frameId);
+  await shot("evidence-frame");
+  await page.click("#evidence-close");
 
   step("acknowledge an alert");
   const alert = await page.waitForSelector("#alerts li:not(.acked) button.ack", { timeout: 90000 });

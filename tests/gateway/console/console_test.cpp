@@ -376,3 +376,45 @@ TEST_CASE("every lane's wait for its passage record adds up to one histogram in 
     // Bucket bounds print as written, not as the nearest doubles' long expansions.
     CHECK(text.find("gw_scan_to_barrier_seconds_bucket{le=\"0.005\"}") != std::string::npos);
 }
+
+TEST_CASE("a decision and an alert read from a camera name their evidence frame in the lists") {
+    Fixture f;
+    auto r = fever_decision("walk-1");
+    r.evidence_id = 42;
+    f.hub.publish(r);  // a DENY for fever: a decision and its FEVER alert
+    lane::LaneReport lost;
+    lost.kind = lane::LaneReport::Kind::kAlert;
+    lost.lane_id = "walk-1";
+    lost.code = "CAMERA_LOST";
+    lost.zh = lost.en = "x";
+    lost.evidence_id = 43;
+    f.hub.publish(lost);
+    f.hub.publish(fever_decision("car-1"));  // from a scanner: no frame
+    auto l = f.login("op1", "operator pass 123");
+    const auto passages = f.send(f.with(f.request(http::verb::get, "/api/passages"), l)).body();
+    CHECK(passages.find("\"lane\":\"walk-1\"") != std::string::npos);
+    CHECK(passages.find("\"evidence\":42") != std::string::npos);
+    const auto alerts = f.hub.alerts();
+    REQUIRE(alerts.size() == 3);
+    CHECK(alerts[0].code == "FEVER");
+    CHECK(alerts[0].evidence == std::optional<std::uint64_t>(42));
+    CHECK(alerts[1].code == "CAMERA_LOST");
+    CHECK(alerts[1].evidence == std::optional<std::uint64_t>(43));
+    CHECK_FALSE(alerts[2].evidence);
+    const auto body = f.send(f.with(f.request(http::verb::get, "/api/alerts"), l)).body();
+    CHECK(body.find("\"code\":\"CAMERA_LOST\",\"zh\":\"x\",\"en\":\"x\",\"acked\":false,\"evidence\":43") != std::string::npos);
+    CHECK(f.hub.passages("car-1", 10).at(0).evidence == std::nullopt);
+}
+
+TEST_CASE("the evidence frames' disk budget is in /metrics") {
+    HubCounters hub;
+    const std::vector<lane::LaneSnapshot> lanes;
+    const std::vector<RegistryStatus> registries;
+    const auto none = render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}});
+    CHECK(none.find("gw_evidence") == std::string::npos);
+    const auto text = render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{},
+                                      evidence::EvidenceStats{12, 900000, 3, 0}});
+    CHECK(text.find("# TYPE gw_evidence_bytes gauge\ngw_evidence_bytes 900000\n") != std::string::npos);
+    CHECK(text.find("# TYPE gw_evidence_frames gauge\ngw_evidence_frames 12\n") != std::string::npos);
+    CHECK(text.find("# TYPE gw_evidence_evicted_total counter\ngw_evidence_evicted_total 3\n") != std::string::npos);
+}

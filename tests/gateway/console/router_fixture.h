@@ -3,6 +3,7 @@
 // two accounts (admin1, op1) and helpers to log in and send requests.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -60,7 +61,8 @@ struct Fixture {
     std::unique_ptr<Router> router;
     SteadyTime now = SteadyTime{} + 1000h;
 
-    explicit Fixture(bool with_users = true) {
+    /// `tweak` changes the fake backend before the router takes it (or replaces it: a real gateway's).
+    explicit Fixture(bool with_users = true, std::function<void(Backend&)> tweak = {}) {
         if (with_users) {
             REQUIRE(accounts.add("admin1", Role::kAdmin, "correct horse battery"));
             REQUIRE(accounts.add("op1", Role::kOperator, "operator pass 123"));
@@ -73,6 +75,7 @@ struct Fixture {
             plates.emplace_back(lane, plate);
             return true;
         };
+        if (tweak) tweak(b);
         router = std::make_unique<Router>(b, hub, accounts, RouterOptions{{10min, 2h}, {10min, 20, 5}});
     }
 

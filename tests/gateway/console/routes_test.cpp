@@ -126,3 +126,61 @@ TEST_CASE("unknown paths are 404 inside and outside the API") {
         CHECK(res[http::field::allow] == "");
     }
 }
+
+namespace {
+
+// One evidence frame, 7, and nothing else kept.
+const std::vector<std::uint8_t> kFrame{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00, 0x01, 0xFF, 0xD9};
+
+void with_one_frame(Backend& b) {
+    b.evidence_frame = [](evidence::EvidenceId id) -> Result<std::vector<std::uint8_t>> {
+        if (id.value == 7) return kFrame;
+        return failure("no evidence " + std::to_string(id.value), ErrorKind::kNotFound);
+    };
+    b.evidence_stats = [] { return evidence::EvidenceStats{1, kFrame.size(), 4, 0}; };
+}
+
+}  // namespace
+
+TEST_CASE("an evidence frame is served by its id as a private JPEG to a logged-in user only") {
+    Fixture f(true, with_one_frame);
+    CHECK(Router::blocking(f.request(http::verb::get, "/api/evidence/7")));  // a file read: the blocking pool
+    const auto anonymous = f.send(f.request(http::verb::get, "/api/evidence/7"));
+    CHECK(anonymous.result() == http::status::unauthorized);
+    CHECK(anonymous.body().find("JFIF") == std::string::npos);
+    const auto l = f.login("op1", "operator pass 123");
+    const auto res = f.send(f.with(f.request(http::verb::get, "/api/evidence/7"), l, false));
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(res[http::field::content_type] == "image/jpeg");
+    CHECK(res[http::field::cache_control] == "private, no-store");
+    CHECK(res.body() == std::string(kFrame.begin(), kFrame.end()));
+}
+
+TEST_CASE("an evidence id that is not a plain number is refused, one evicted or never kept is not found") {
+    Fixture f(true, with_one_frame);
+    const auto l = f.login("op1", "operator pass 123");
+    for (const char* target : {"/api/evidence/abc", "/api/evidence/0", "/api/evidence/-7", "/api/evidence/+7",
+                               "/api/evidence/7.jpg", "/api/evidence/..", "/api/evidence/%2e%2e",
+                               "/api/evidence/000000000007x", "/api/evidence/99999999999999999999999"}) {
+        INFO(std::string(target));
+        const auto res = f.send(f.with(f.request(http::verb::get, target), l, false));
+        CHECK(res.result() == http::status::bad_request);
+        CHECK(code_of(res) == "BAD_EVIDENCE_ID");
+    }
+    const auto gone = f.send(f.with(f.request(http::verb::get, "/api/evidence/6"), l, false));
+    CHECK(gone.result() == http::status::not_found);
+    CHECK(code_of(gone) == "NO_EVIDENCE");
+    // A path below an id, or one hidden in escapes, is no evidence route at all.
+    for (const char* target : {"/api/evidence/7/../../accounts", "/api/evidence/%2e%2e%2faccounts"}) {
+        INFO(std::string(target));
+        CHECK(code_of(f.send(f.with(f.request(http::verb::get, target), l, false))) == "NOT_FOUND");
+    }
+}
+
+TEST_CASE("a gateway that keeps no evidence answers every id with not found") {
+    Fixture f;
+    const auto l = f.login("op1", "operator pass 123");
+    const auto res = f.send(f.with(f.request(http::verb::get, "/api/evidence/1"), l, false));
+    CHECK(res.result() == http::status::not_found);
+    CHECK(code_of(res) == "NO_EVIDENCE");
+}

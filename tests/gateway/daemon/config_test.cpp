@@ -242,3 +242,26 @@ TEST_CASE("an ANPR camera must push to a lane of the file, through a console") {
               ": [anpr-camera] sections need a [console] section (the push arrives on its HTTPS server)");
     CHECK(d.err(std::string(kHead) + walk + console + cam + cam) == d.at(14) + "[anpr-camera cam-1] anpr-camera name repeated");
 }
+
+TEST_CASE("the evidence budget is 512 MiB by default when a lane has a QR camera, off without one, and any size asked for") {
+    ConfigDir d;
+    const std::string lane = "[lane w]\ntype = pedestrian\ndirection = d\ncontroller = tcp:127.0.0.1:7001\n";
+    const std::string camera = "qr-cameras = http://127.0.0.1:8081/cam\n";
+    CHECK(d.load(std::string(kHead) + lane + camera).value().evidence_budget_bytes == 512ull << 20);
+    CHECK(d.load(std::string(kHead) + lane + "scanners = serial:/dev/ttyUSB0\n").value().evidence_budget_bytes == 0);
+    CHECK(d.load(std::string(kHead) + "evidence-budget-mb = 0\n" + lane + camera).value().evidence_budget_bytes == 0);
+    CHECK(d.load(std::string(kHead) + "evidence-budget-mb = 64\n" + lane).value().evidence_budget_bytes == 64ull << 20);
+}
+
+TEST_CASE("a malformed evidence budget is refused word for word") {
+    ConfigDir d;
+    const std::string lane = "[lane w]\ntype = pedestrian\ndirection = d\ncontroller = tcp:127.0.0.1:7001\n";
+    const auto budget = [&](const std::string& v) { return d.err(std::string(kHead) + "evidence-budget-mb = " + v + "\n" + lane); };
+    for (const char* v : {"12MB", "1.5", "0x10", "+5", "1e3", "５", "1 024"}) {
+        INFO(std::string(v));
+        CHECK(budget(v) == d.at(5) + "[checkpoint] key 'evidence-budget-mb': not a whole number");
+    }
+    CHECK(budget("1048577") == d.at(5) + "[checkpoint] key 'evidence-budget-mb': out of range 0..1048576");
+    CHECK(budget("-1") == d.at(5) + "[checkpoint] key 'evidence-budget-mb': out of range 0..1048576");
+    CHECK(budget("") == d.at(5) + "[checkpoint] key 'evidence-budget-mb': not a whole number");
+}

@@ -15,9 +15,12 @@
 
 #include "firmware_bridge/emulator/emulator.h"
 #include "gateway/camsim/camera_feed.h"
+#include "gateway/app/console_backend.h"
 #include "gateway/daemon/gateway.h"
 #include "gateway/sim/scenarios.h"
 #include "gateway/sync/passage_event.h"
+#include "gateway/vision/qr_reader.h"
+#include "tests/gateway/console/router_fixture.h"
 #include "tests/temp_dir.h"
 #include "tools/common/process.h"
 
@@ -217,6 +220,86 @@ TEST_CASE("QR camera lost: CAMERA_LOST is raised, the lane stays closed and in s
     CHECK(eventually([&] { return walk.controller->open_count() == 1; }));
     camera.serve();  // back on its address
     CHECK(cp.alerted("CAMERA_BACK", "walk-1"));
+}
+
+namespace {
+
+// Keeps evidence frames, walk-1 reading from `camera`.
+std::function<void(daemon::GatewayConfig&)> with_evidence(WalkCamera& camera) {
+    return [on_walk = camera.on_walk_lane()](daemon::GatewayConfig& c) {
+        on_walk(c);
+        c.evidence_budget_bytes = 8 << 20;
+    };
+}
+
+// The QR codes a JPEG shows (through a file, as a browser would get it).
+std::vector<std::string> codes_in(const std::string& jpeg, const std::filesystem::path& dir) {
+    std::ofstream(dir / "frame.jpg", std::ios::binary) << jpeg;
+    return vision::read_qr(vision::load_gray(dir / "frame.jpg").value());
+}
+
+}  // namespace
+
+TEST_CASE("a decision read from a camera names its frame, and the console serves that very frame to a logged-in user") {
+    WalkCamera camera("valid-commuter-walk");
+    Checkpoint cp(with_evidence(camera));
+    auto& walk = cp.lane("walk-1");
+    walk.controller->vehicle_arrives();
+    std::this_thread::sleep_for(milliseconds{400});  // measured by the thermal camera first
+    camera.showing = true;
+    REQUIRE(eventually([&] { return cp.last_decision("walk-1").has_value(); }));
+    std::optional<std::uint64_t> id;
+    {
+        std::lock_guard lock(cp.m);
+        for (const auto& r : cp.reports)
+            if (r.kind == lane::LaneReport::Kind::kDecision && r.lane_id == "walk-1") id = r.evidence_id;
+    }
+    REQUIRE(id);
+    // The lane had the id before the file was written: wait for the write.
+    REQUIRE(eventually([&] { return cp.gateway->evidence()->get(evidence::EvidenceId{*id}).has_value(); }));
+
+    testing::Fixture console(true, [&](console::Backend& b) { b = app::console_backend(*cp.gateway); });
+    const auto path = "/api/evidence/" + std::to_string(*id);
+    CHECK(console.send(console.request(console::http::verb::get, path)).result() == console::http::status::unauthorized);
+    const auto l = console.login("op1", "operator pass 123");
+    const auto res = console.send(console.with(console.request(console::http::verb::get, path), l, false));
+    REQUIRE(res.result() == console::http::status::ok);
+    CHECK(res[console::http::field::content_type] == "image/jpeg");
+    const auto kept = cp.gateway->evidence()->get(evidence::EvidenceId{*id}).value();
+    CHECK(res.body() == std::string(kept.begin(), kept.end()));
+    CHECK(codes_in(res.body(), cp.dir.path) == std::vector<std::string>{cp.payload("valid-commuter-walk")});
+    const auto metrics = console.send(console.request(console::http::verb::get, "/metrics")).body();
+    CHECK(metrics.find("gw_evidence_frames 1\n") != std::string::npos);
+}
+
+TEST_CASE("QR camera lost: CAMERA_LOST names the last frame the camera saw") {
+    WalkCamera camera("valid-commuter-walk");
+    Checkpoint cp(with_evidence(camera));
+    REQUIRE(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().link_up; }));
+    std::this_thread::sleep_for(milliseconds{300});  // a few frames of the empty lane seen
+    camera.server.reset();
+    const auto lost = cp.alert_of("CAMERA_LOST", "walk-1");
+    REQUIRE(lost);
+    REQUIRE(lost->evidence_id);
+    REQUIRE(eventually([&] { return cp.gateway->evidence()->get(evidence::EvidenceId{*lost->evidence_id}).has_value(); }));
+    const auto jpeg = cp.gateway->evidence()->get(evidence::EvidenceId{*lost->evidence_id}).value();
+    REQUIRE(jpeg.size() > 2);
+    CHECK((jpeg[0] == 0xFF && jpeg[1] == 0xD8));
+    CHECK(cp.gateway->evidence()->stats().frames == 1);
+}
+
+TEST_CASE("with no evidence budget a camera's decisions and alerts name no frame and nothing is kept") {
+    WalkCamera camera("valid-commuter-walk");
+    Checkpoint cp([on_walk = camera.on_walk_lane()](daemon::GatewayConfig& c) {
+        on_walk(c);
+        c.evidence_budget_bytes = 0;
+    });
+    CHECK(cp.gateway->evidence() == nullptr);
+    camera.server.reset();
+    const auto lost = cp.alert_of("CAMERA_LOST", "walk-1");
+    REQUIRE(lost);
+    CHECK_FALSE(lost->evidence_id);
+    CHECK_FALSE(std::filesystem::exists(cp.gateway->config().state_dir / "evidence"));
 }
 
 TEST_CASE("plate camera lost: vehicle lanes hand every car to the staff") {

@@ -72,3 +72,16 @@ TEST_CASE("evidence ids are digits only: paths, signs, blanks and zero are refus
                             "99999999999999999999"})
         CHECK_MESSAGE(parse_evidence_id(bad).error().kind == ErrorKind::kInvalid, bad);
 }
+
+TEST_CASE("a reserved id is unknown until its frame is written, and later ids do not wait for it") {
+    TempDir dir;
+    auto store = EvidenceStore::open(dir.path / "evidence", 1000).value();
+    const auto reserved = store->reserve();
+    CHECK(store->get(reserved).error().kind == ErrorKind::kNotFound);
+    const auto later = store->put(frame(100, 7)).value();
+    CHECK(later.value > reserved.value);
+    CHECK(store->put(reserved, frame(50, 3)).value() == reserved);
+    CHECK(store->get(reserved).value() == frame(50, 3));
+    CHECK(store->stats().frames == 2);
+    CHECK(store->stats().bytes == 150);
+}

@@ -14,7 +14,12 @@ namespace gw::vision::test {
 class CameraEvents {
 public:
     CameraCallbacks callbacks() {
-        return {[this](const CameraPayload& p) { add([&] { payloads_.push_back(p.payload); }); },
+        return {[this](const CameraPayload& p) {
+                    add([&] {
+                        payloads_.push_back(p.payload);
+                        jpegs_.push_back(p.jpeg ? p.jpeg() : std::vector<std::uint8_t>{});
+                    });
+                },
                 [this](const CameraStatus& s) { add([&] { states_.push_back(s); }); }};
     }
 
@@ -49,6 +54,11 @@ public:
         std::lock_guard lock(mutex_);
         return payloads_;
     }
+    /// The JPEG each payload came with, in the order of payloads().
+    std::vector<std::vector<std::uint8_t>> jpegs() {
+        std::lock_guard lock(mutex_);
+        return jpegs_;
+    }
     std::vector<CameraStatus> states() {
         std::lock_guard lock(mutex_);
         return states_;
@@ -66,6 +76,7 @@ private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<std::string> payloads_;
+    std::vector<std::vector<std::uint8_t>> jpegs_;
     std::vector<CameraStatus> states_;
 };
 

@@ -8,12 +8,15 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include "gateway/camsim/camera_feed.h"
 #include "gateway/vision/camera_qr_source.h"
+#include "gateway/vision/qr_reader.h"
 #include "tests/gateway/vision/camera_events.h"
 #include "tests/gateway/vision/qr_fixtures.h"
+#include "tests/temp_dir.h"
 
 using namespace gw::vision;
 using namespace std::chrono_literals;
@@ -207,4 +210,66 @@ TEST_CASE("a camera that stalls again after a reconnect is reported lost again, 
     camera.stop();
     CHECK(camera.stats().lost == 2);
     CHECK(events.states().size() == 4);
+}
+
+namespace {
+
+// What a JPEG the camera handed over shows: its QR payloads (the bytes through a file, as the
+// console's browser would get them).
+std::vector<std::string> codes_in(const std::vector<std::uint8_t>& jpeg) {
+    gw::testing::TempDir dir;
+    const auto file = dir.path / "frame.jpg";
+    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(jpeg.data()), std::streamsize(jpeg.size()));
+    return read_qr(load_gray(file).value());
+}
+
+// A camera on a stream that shows `payload` in every frame, with evidence JPEGs at `quality` (0: none).
+struct CodeInView {
+    std::unique_ptr<MjpegServer> server = std::make_unique<MjpegServer>();
+    test::CameraEvents events;
+    std::unique_ptr<CameraQrSource> camera;
+    CodeInView(const std::string& payload, int quality) {
+        gw::camsim::Shot shot;
+        shot.width = 640;
+        shot.height = 360;
+        shot.module_px = 3;
+        auto clip = gw::camsim::render_clip(payload, shot, 0, 6).value();
+        server->add_stream("/cam", [clip = std::move(clip)](std::uint64_t i) { return clip[i % clip.size()]; });
+        REQUIRE(server->start());
+        auto options = fast_options();
+        options.evidence_quality = quality;
+        camera = std::make_unique<CameraQrSource>(parse_camera_spec(server->url("/cam")).value(), nullptr, options,
+                                                  events.callbacks());
+        camera->start();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("with evidence asked for, each payload comes with the JPEG of the frame it was read from, and a loss with the last frame") {
+    const std::string payload = "CP1:EVIDENCE-TEST";
+    CodeInView view(payload, 80);
+    REQUIRE(view.events.wait_payload(payload, 8s));
+    const auto jpeg = view.events.jpegs().front();
+    REQUIRE(jpeg.size() > 2);
+    CHECK((jpeg[0] == 0xFF && jpeg[1] == 0xD8));  // a JPEG's SOI marker
+    CHECK(codes_in(jpeg) == std::vector<std::string>{payload});
+
+    view.server.reset();  // the camera is lost: the frame it last saw goes with the loss
+    REQUIRE(view.events.wait_state(CameraState::kLost, 5s));
+    const auto lost = view.events.states().back();
+    REQUIRE_FALSE(lost.jpeg.empty());
+    CHECK(codes_in(lost.jpeg) == std::vector<std::string>{payload});
+    view.camera->stop();
+}
+
+TEST_CASE("without evidence asked for, payloads and losses come without a JPEG") {
+    const std::string payload = "CP1:NO-EVIDENCE";
+    CodeInView view(payload, 0);
+    REQUIRE(view.events.wait_payload(payload, 8s));
+    CHECK(view.events.jpegs().front().empty());
+    view.server.reset();
+    REQUIRE(view.events.wait_state(CameraState::kLost, 5s));
+    CHECK(view.events.states().back().jpeg.empty());
+    view.camera->stop();
 }
