@@ -27,6 +27,7 @@
 #include "gateway/console/server.h"
 #include "gateway/console/settings.h"
 #include "gateway/core/number.h"
+#include "gateway/core/temp_dir.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/gateway.h"
 #include "gateway/demo/core_demo.h"
@@ -184,13 +185,13 @@ int run_simulation(int rounds, std::optional<console::ConsoleSettings> console_s
 }
 
 int run_core_demo() {
-    char tmpl[] = "/tmp/gatewayd-demo-XXXXXX";
-    if (!::mkdtemp(tmpl)) {
-        std::perror("gatewayd: mkdtemp");
+    const auto dir = make_temp_dir("gatewayd-demo");
+    if (!dir) {
+        std::fprintf(stderr, "gatewayd: %s\n", dir.error().message.c_str());
         return 1;
     }
-    const auto run = demo::run_core_demo(demo::demo_world(), tmpl);
-    std::filesystem::remove_all(tmpl);
+    const auto run = demo::run_core_demo(demo::demo_world(), *dir);
+    std::filesystem::remove_all(*dir);
     if (!run) {
         std::fprintf(stderr, "gatewayd: %s\n", run.error().message.c_str());
         return 1;

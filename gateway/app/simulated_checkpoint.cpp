@@ -3,8 +3,6 @@
 // lanes start, every child stopped before the directory goes) and is the part worth reading.
 #include "gateway/app/simulated_checkpoint.h"
 
-#include <stdlib.h>
-
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -12,6 +10,7 @@
 #include "gateway/app/registry_status.h"
 #include "gateway/app/sync_report.h"
 #include "gateway/core/asio.h"
+#include "gateway/core/temp_dir.h"
 #include "gateway/core/time.h"
 #include "gateway/daemon/config.h"
 #include "gateway/demo/demo_world.h"
@@ -30,12 +29,12 @@ bool synced_to_heads(const std::vector<sync::SyncStatus>& registries) {
 }
 
 int run_simulated_checkpoint(const SimulationRun& run, const std::atomic<bool>& interrupted, sim::ReportPrinter& printer) {
-    char tmpl[] = "/tmp/gatewayd-sim-XXXXXX";
-    if (!::mkdtemp(tmpl)) {
-        std::perror("gatewayd: mkdtemp");
+    const auto made = make_temp_dir("gatewayd-sim");
+    if (!made) {
+        std::fprintf(stderr, "gatewayd: %s\n", made.error().message.c_str());
         return 1;
     }
-    const std::filesystem::path dir = tmpl;
+    const std::filesystem::path dir = *made;
     asio::io_context devices;
     auto guard = asio::make_work_guard(devices);
     std::thread device_thread([&] { devices.run(); });

@@ -20,12 +20,6 @@ std::filesystem::path self_dir() {
     return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
 }
 
-std::optional<std::filesystem::path> make_temp_dir(const std::string& prefix) {
-    std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) return std::nullopt;
-    return std::filesystem::path(tmpl);
-}
-
 pid_t spawn_gatewayd(const std::filesystem::path& exe, const std::filesystem::path& config, const std::filesystem::path& log) {
     const pid_t pid = ::fork();
     if (pid == 0) {

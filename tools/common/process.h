@@ -10,9 +10,6 @@ namespace gw::tools {
 
 /// The directory of the running executable (tools find gatewayd beside themselves).
 std::filesystem::path self_dir();
-/// A new, empty, private directory /tmp/PREFIX-XXXXXX (mkdtemp); nullopt if it cannot be made.
-/// The caller removes it.
-std::optional<std::filesystem::path> make_temp_dir(const std::string& prefix);
 /// Starts `gatewayd --config CONFIG`, stdout and stderr to `log`. Returns the pid (-1 on failure).
 pid_t spawn_gatewayd(const std::filesystem::path& exe, const std::filesystem::path& config, const std::filesystem::path& log);
 /// SIGTERM, then up to `grace_ms` for the exit; SIGKILL after. True for a clean exit 0.

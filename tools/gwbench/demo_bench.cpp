@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "gateway/core/number.h"
+#include "gateway/core/temp_dir.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/benches.h"
 
@@ -88,7 +89,7 @@ double seconds_since(Clock::time_point t0) { return duration<double>(Clock::now(
 
 int run_demo_bench(Report& report, const BenchOptions&) {
     const auto gatewayd = tools::self_dir() / "gatewayd";
-    const auto tmp = tools::make_temp_dir("gwbench-demo");
+    const auto tmp = gw::make_temp_dir("gwbench-demo");
     if (!tmp) {
         report.note("cannot make a temporary directory");
         return 1;

@@ -29,6 +29,7 @@
 #include "gateway/daemon/config.h"
 #include "gateway/demo/demo_world.h"
 #include "gateway/sim/scenarios.h"
+#include "gateway/core/temp_dir.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/benches.h"
 
@@ -105,7 +106,7 @@ std::optional<double> callgrind_instructions(const std::filesystem::path& dir, s
 
 int run_decide(std::size_t decisions) {
     const auto& world = demo::demo_world();
-    const auto made = tools::make_temp_dir("gwbench-decide");
+    const auto made = gw::make_temp_dir("gwbench-decide");
     if (!made) return 1;
     const std::filesystem::path dir = *made;
     int rc = 1;
@@ -131,7 +132,7 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
         report.note(gatewayd.string() + ": no gatewayd beside gwbench");
         return 1;
     }
-    const auto made = tools::make_temp_dir("gwbench-footprint");
+    const auto made = gw::make_temp_dir("gwbench-footprint");
     if (!made) return 1;
     const std::filesystem::path dir = *made;
     asio::io_context devices;

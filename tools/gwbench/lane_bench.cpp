@@ -20,6 +20,7 @@
 #include "gateway/store/outbox.h"
 
 #include "gateway/sim/scenarios.h"
+#include "gateway/core/temp_dir.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/benches.h"
 
@@ -144,7 +145,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         report.note(gatewayd.string() + ": no gatewayd beside gwbench");
         return 1;
     }
-    const auto made = tools::make_temp_dir("gwbench-lane");
+    const auto made = gw::make_temp_dir("gwbench-lane");
     if (!made) return 1;
     const std::filesystem::path dir = *made;
     asio::io_context devices;

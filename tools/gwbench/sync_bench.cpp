@@ -27,6 +27,7 @@
 #include "gateway/sync/https_client.h"
 #include "gateway/sync/passage_log.h"
 #include "gateway/sync/registry_sync.h"
+#include "gateway/core/temp_dir.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/bench_util.h"
 #include "tools/gwbench/benches.h"
@@ -116,7 +117,7 @@ bool revoked(const store::Cache& cache, std::uint64_t id) {
 }  // namespace
 
 int run_sync_bench(Report& report, const BenchOptions& options) {
-    const auto made = tools::make_temp_dir("gwbench-sync");
+    const auto made = gw::make_temp_dir("gwbench-sync");
     if (!made) {
         report.note("cannot make a directory in /tmp");
         return 1;

@@ -11,6 +11,7 @@
 #include "gateway/check/pass_checker.h"
 #include "gateway/credential/pass_codec.h"
 #include "gateway/demo/demo_world.h"
+#include "gateway/core/temp_dir.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/bench_util.h"
 #include "tools/gwbench/benches.h"
@@ -49,7 +50,7 @@ int run_verify_bench(Report& report, const BenchOptions& options) {
     const auto now = demo::demo_now();
     std::mt19937_64 rng(20200302);
 
-    const auto made = tools::make_temp_dir("gwbench-verify");
+    const auto made = gw::make_temp_dir("gwbench-verify");
     if (!made) {
         report.note("cannot make a directory in /tmp");
         return 1;

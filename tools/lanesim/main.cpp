@@ -25,6 +25,7 @@
 #include "gateway/sim/registries.h"
 #include "gateway/sim/registry_round.h"
 #include "gateway/sim/scenarios.h"
+#include "gateway/core/temp_dir.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/bench_util.h"
 
@@ -172,7 +173,7 @@ int main(int argc, char** argv) {
         dir = std::filesystem::absolute(work_dir);
         keep = true;
     } else {
-        const auto made = tools::make_temp_dir("lanesim");
+        const auto made = gw::make_temp_dir("lanesim");
         if (!made) return 2;
         dir = *made;
     }
