@@ -19,10 +19,12 @@
 
 namespace gw::console {
 
-/// Who may call a route. kSession and kAdmin need a live session; their POSTs need its CSRF
-/// token. Every POST needs a JSON Content-Type, our own Origin (when one is sent) and a body
-/// of at most kMaxBody bytes, whatever its access.
-enum class Access { kPublic, kSession, kAdmin };
+/// Who may call a route. kSession, kWatch and kAdmin need a live session; their POSTs need its
+/// CSRF token. kWatch does not restart the session's idle clock: what the page fetches by
+/// itself (evidence frames for new decisions) is not the operator's activity, so an
+/// unattended console still logs out. Every POST needs a JSON Content-Type, our own Origin
+/// (when one is sent) and a body of at most kMaxBody bytes, whatever its access.
+enum class Access { kPublic, kSession, kWatch, kAdmin };
 
 /// One request as a handler sees it, on the thread that called Router::handle().
 struct RouteContext {
@@ -30,7 +32,7 @@ struct RouteContext {
     const Request& req;
     const Target& target;
     std::vector<std::string> params;  ///< the pattern's parameters, in order; "{x:n}" ones are digits
-    std::optional<Session> session;   ///< set for kSession and kAdmin routes
+    std::optional<Session> session;   ///< set for every route but kPublic ones
     const std::string& peer;
     SteadyTime now;
     unsigned version() const { return req.version(); }

@@ -72,12 +72,12 @@ Response Router::handle(const Request& req, const std::string& peer, SteadyTime 
     return res;
 }
 
-std::optional<Session> Router::session_of(const Request& req, SteadyTime now) {
+std::optional<Session> Router::session_of(const Request& req, SteadyTime now, bool activity) {
     const auto header = req.find(http::field::cookie);
     if (header == req.end()) return std::nullopt;
     const auto id = find_cookie(sv(header->value()), kSessionCookie);
     if (!id) return std::nullopt;
-    return sessions_.touch(*id, now);
+    return activity ? sessions_.touch(*id, now) : sessions_.peek(*id, now);
 }
 
 std::variant<Session, Response> Router::authorize_live(const Request& req, SteadyTime now) {
@@ -142,7 +142,7 @@ Response Router::route(const Request& req, const std::string& peer, SteadyTime n
     }
     RouteContext context{*this, req, *target, std::move(params), std::nullopt, peer, now};
     if (route->access != Access::kPublic) {
-        context.session = session_of(req, now);
+        context.session = session_of(req, now, route->access != Access::kWatch);
         if (!context.session)
             return error_response(http::status::unauthorized, "SESSION", "请先登录（会话已过期）", "Please log in (session expired)", v);
         if (post) {

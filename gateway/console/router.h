@@ -103,7 +103,8 @@ public:
 
 private:
     Response route(const Request& req, const std::string& peer, SteadyTime now);
-    std::optional<Session> session_of(const Request& req, SteadyTime now);
+    /// The request's session; `activity`: restart its idle clock (the operator did something).
+    std::optional<Session> session_of(const Request& req, SteadyTime now, bool activity = true);
 
     Backend backend_;
     Hub& hub_;

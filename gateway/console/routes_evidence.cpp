@@ -31,7 +31,8 @@ Response evidence_frame(RouteContext& c) {
 
 std::vector<Route> evidence_routes() {
     return {
-        {http::verb::get, "/api/evidence/{id}", Access::kSession, evidence_frame},
+        // The page fetches a frame by itself for each new decision: not the operator's activity.
+        {http::verb::get, "/api/evidence/{id}", Access::kWatch, evidence_frame},
     };
 }
 

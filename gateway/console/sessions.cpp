@@ -65,12 +65,14 @@ std::optional<Session> SessionTable::touch(std::string_view id, SteadyTime now) 
     return s;
 }
 
-bool SessionTable::alive(std::string_view id, SteadyTime now) const {
-    if (id.size() != 64) return false;
+std::optional<Session> SessionTable::peek(std::string_view id, SteadyTime now) const {
+    if (id.size() != 64) return std::nullopt;
     const auto key = key_of(id);
     std::lock_guard lock(mutex_);
     const auto it = sessions_.find(key);
-    return it != sessions_.end() && now - it->second.last_seen < limits_.idle && now - it->second.created < limits_.max;
+    if (it == sessions_.end() || now - it->second.last_seen >= limits_.idle || now - it->second.created >= limits_.max)
+        return std::nullopt;
+    return it->second;
 }
 
 void SessionTable::remove(std::string_view id) {

@@ -47,9 +47,10 @@ public:
     /// The live session for `id`, its idle clock restarted; nullopt when unknown, idle too long
     /// or past its absolute limit (an expired session is removed).
     std::optional<Session> touch(std::string_view id, SteadyTime now);
-    /// Whether `id` is a live session, without restarting its idle clock (live streams check
-    /// this: watching the page is not activity).
-    bool alive(std::string_view id, SteadyTime now) const;
+    /// The live session for `id` without restarting its idle clock: watching the page (its live
+    /// stream, the frames it fetches by itself) is not activity.
+    std::optional<Session> peek(std::string_view id, SteadyTime now) const;
+    bool alive(std::string_view id, SteadyTime now) const { return peek(id, now).has_value(); }
     void remove(std::string_view id);
     /// Ends every session of `user` (account removed or role changed).
     void remove_user(const std::string& user);

@@ -156,6 +156,20 @@ TEST_CASE("an evidence frame is served by its id as a private JPEG to a logged-i
     CHECK(res.body() == std::string(kFrame.begin(), kFrame.end()));
 }
 
+TEST_CASE("frames the page fetches by itself do not keep an unattended console logged in") {
+    Fixture f(true, with_one_frame);
+    const auto l = f.login("op1", "operator pass 123");
+    // Decisions keep coming and the page fetches each one's frame; nobody touches the console.
+    for (int i = 0; i < 9; ++i) {
+        f.now += std::chrono::minutes{1};
+        REQUIRE(f.send(f.with(f.request(http::verb::get, "/api/evidence/7"), l, false)).result() == http::status::ok);
+    }
+    // 11 min after the operator's last own request (the login): past the 10 min idle limit.
+    f.now += std::chrono::minutes{2};
+    CHECK(code_of(f.send(f.with(f.request(http::verb::get, "/api/lanes"), l, false))) == "SESSION");
+    CHECK(f.send(f.with(f.request(http::verb::get, "/api/evidence/7"), l, false)).result() == http::status::unauthorized);
+}
+
 TEST_CASE("an evidence id that is not a plain number is refused, one evicted or never kept is not found") {
     Fixture f(true, with_one_frame);
     const auto l = f.login("op1", "operator pass 123");
