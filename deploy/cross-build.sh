@@ -7,10 +7,10 @@
 #   deploy/cross-build.sh [--from STAGE] [--until STAGE] [--jobs N]          (run as root)
 #
 # Stages, in order (--until stops after the one named, --from skips those before it, the
-# root being always made ready; default: all of them):
+# root being always made ready; default: root to package):
 #   root       an amd64 bookworm minbase root with arm64 multiarch: crossbuild-essential-arm64,
-#              the :arm64 -dev packages, the host protoc (checked: same version as
-#              libprotobuf-dev:arm64), qemu-user. Made once, kept in $GW_DEPLOY_CACHE
+#              the :arm64 -dev packages, valgrind:arm64, the host protoc (checked: same
+#              version as libprotobuf-dev:arm64), qemu-user. Made once, kept in $GW_DEPLOY_CACHE
 #              (default /var/cache/gw-deploy/bookworm-arm64-cross); the source tree is
 #              bind-mounted at /src in it.
 #   configure  cmake with deploy/toolchain-aarch64.cmake into build-arm64/ (beside build/)
@@ -21,10 +21,15 @@
 #              each named with its reason (list below); everything else must pass
 #   package    the arm64 .debs (shlibdeps against the arm64 libraries) into
 #              build-arm64/deploy-packages/, then lintian if the build machine has it
+#   footprint  only when named (--from footprint): instructions per decision of the arm64
+#              gwbench under qemu-aarch64 + valgrind:arm64 (callgrind), beside the x86-64 count
+#              of build/bin/gwbench measured the same way on this machine, and the CPU time that
+#              makes on an ARM core: GW_ARM_CORE (default Cortex-A53), GW_ARM_CLOCK_MHZ (1500),
+#              GW_ARM_IPC (instructions per cycle, 0.7) are assumptions, printed with the result
 #
 # Time on a 2-core amd64 box shared with other builds, at nice 19 (measured): root 6.5 min once
 # (downloads), configure 10 s, probe 15 s, build 37 min at -j2, test 15.7 min under qemu (558
-# tests), package 45 s.
+# tests), package 45 s, footprint 402 s (both callgrind counts).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +37,7 @@ cache=${GW_DEPLOY_CACHE:-/var/cache/gw-deploy}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 root=$cache/bookworm-arm64-cross
 build=/src/build-arm64   # inside the root; $here/build-arm64 outside
-until=package
+until=
 from=root
 jobs=2
 while [ $# -gt 0 ]; do
@@ -40,11 +45,13 @@ while [ $# -gt 0 ]; do
         --until) until=$2; shift 2 ;;
         --from) from=$2; shift 2 ;;
         --jobs) jobs=$2; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
         *) echo "cross-build: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
-stages=" root configure probe build test package "
+stages=" root configure probe build test package footprint "
+# footprint runs only when asked for: without --until, a run stops after package.
+[ -n "$until" ] || { [ "$from" = footprint ] && until=footprint || until=package; }
 for s in "$until" "$from"; do
     case $stages in *" $s "*) ;; *) echo "cross-build: no stage '$s'" >&2; exit 2 ;; esac
 done
@@ -91,9 +98,12 @@ in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root 
 # --- root ---------------------------------------------------------------------------------------
 host_packages=(crossbuild-essential-arm64 cmake ninja-build protobuf-compiler qemu-user file dpkg-dev
                ca-certificates openssl nginx prometheus socat)
+# valgrind:arm64 (runs under qemu through binfmt_misc) counts the arm64 instructions of the
+# footprint stage.
 arm64_packages=(pkgconf:arm64 libboost-dev:arm64 libssl-dev:arm64 libsodium-dev:arm64 libprotobuf-dev:arm64
                 libopencv-core-dev:arm64 libopencv-imgproc-dev:arm64 libopencv-imgcodecs-dev:arm64
-                libopencv-videoio-dev:arm64 libopencv-dnn-dev:arm64 libzxing-dev:arm64 librocksdb-dev:arm64 doctest-dev)
+                libopencv-videoio-dev:arm64 libopencv-dnn-dev:arm64 libzxing-dev:arm64 librocksdb-dev:arm64 doctest-dev
+                valgrind:arm64)
 if [ ! -f "$root/.complete" ]; then
     say "making the root $root (debootstrap --variant=minbase bookworm, then the arm64 packages)"
     rm -rf "$root" && mkdir -p "$cache"
@@ -193,3 +203,34 @@ if command -v lintian >/dev/null; then
 fi
 fi
 done_stage package
+
+# --- footprint: instructions per decision, arm64 under qemu beside x86-64 -----------------------
+if wanted footprint; then
+# The same loop measured the same way on both: gwbench footprint --instructions-only runs
+# valgrind --tool=callgrind on `gwbench decide 200` and `gwbench decide 0` and divides the
+# difference by 200 (tools/gwbench/footprint_bench.cpp).
+figure() { sed -n 's/.*"figure":"instructions_per_decision","value":\([0-9.e+]*\).*/\1/p'; }
+[ -x "$here/build-arm64/bin/gwbench" ] || die "no build-arm64/bin/gwbench: run the build stage first"
+say "arm64: gwbench footprint --instructions-only under qemu-aarch64 + valgrind:arm64 (log: build-arm64/cross-footprint.log)"
+arm=$(in_root "$build/bin/gwbench" footprint --instructions-only --json 2>"$here/build-arm64/cross-footprint.log" | figure)
+[ -n "$arm" ] || { tail -5 "$here/build-arm64/cross-footprint.log"; die "no arm64 instruction count"; }
+x86=""
+if [ -x "$here/build/bin/gwbench" ] && command -v valgrind >/dev/null; then
+    say "x86-64: build/bin/gwbench footprint --instructions-only with this machine's valgrind"
+    x86=$("$here/build/bin/gwbench" footprint --instructions-only --json 2>>"$here/build-arm64/cross-footprint.log" | figure)
+else
+    say "x86-64 not counted: needs build/bin/gwbench (cmake --build build --target gwbench) and valgrind (apt-get install valgrind)"
+fi
+core=${GW_ARM_CORE:-Cortex-A53}
+clock_mhz=${GW_ARM_CLOCK_MHZ:-1500}
+ipc=${GW_ARM_IPC:-0.7}
+awk -v arm="$arm" -v x86="${x86:-0}" -v mhz="$clock_mhz" -v ipc="$ipc" -v core="$core" 'BEGIN {
+    printf "  instructions_per_decision  arm64 %.0f (callgrind under qemu)", arm
+    if (x86 > 0) printf "   x86-64 %.0f (callgrind, native)   arm64/x86-64 %.2f", x86, arm / x86
+    printf "\n"
+    ms = arm / (ipc * mhz * 1e3)
+    printf "  estimate, not a measurement: on a %s at %d MHz and %.2f instructions a cycle, %.3f ms of CPU a decision;\n", core, mhz, ipc, ms
+    printf "  at the design peak (8 lanes, one decision every 1.5 s each) %.3f %% of one core\n", ms * 8 / 1.5 / 10
+}'
+fi
+done_stage footprint

@@ -19,6 +19,7 @@ struct BenchOptions {
     bool quick = false;  ///< Smaller data and fewer rounds (smoke runs in tests).
     std::string qr_dir;  ///< vision: measure this folder (manifest.tsv) only.
     std::string plates_dir;  ///< vision: measure this plate folder (manifest.csv file,plate) only.
+    bool instructions_only = false;  ///< footprint: instructions_per_decision only (callgrind; no gatewayd).
 };
 
 int run_verify_bench(Report& report, const BenchOptions& options);

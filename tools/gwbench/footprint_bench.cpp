@@ -11,8 +11,13 @@
 //   disk_mb_per_day_peak      that, times the design peak: 8 lanes, one person every 1.5 s
 //                             (the fastest field figure, ARCHITECTURE.md), 24 hours
 //   instructions_per_decision one full-path decision (decode, Ed25519, cache lookups, decide),
-//                             counted by valgrind --tool=callgrind on `gwbench decide N`,
-//                             x86-64; the difference of two runs takes the set-up out
+//                             counted by valgrind --tool=callgrind on `gwbench decide N`, for
+//                             the architecture gwbench was built for; the difference of two
+//                             runs takes the set-up out
+//
+// `gwbench footprint --instructions-only` counts instructions_per_decision and nothing else: no
+// gatewayd, no 1M-entry cache. deploy/arm-footprint.sh runs it natively and, for arm64, under
+// qemu-aarch64 with valgrind:arm64 in the cross root.
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -88,6 +93,14 @@ std::uintmax_t bytes_under(const std::filesystem::path& dir) {
     return total;
 }
 
+#if defined(__aarch64__)
+constexpr const char* kArchitecture = "arm64";
+#elif defined(__x86_64__)
+constexpr const char* kArchitecture = "x86-64";
+#else
+constexpr const char* kArchitecture = "other";
+#endif
+
 /// Total instructions (callgrind's "totals:") of `gwbench decide N`, or nullopt without valgrind.
 std::optional<double> callgrind_instructions(const std::filesystem::path& dir, std::size_t decisions) {
     const auto out = dir / ("callgrind." + std::to_string(decisions));
@@ -100,6 +113,30 @@ std::optional<double> callgrind_instructions(const std::filesystem::path& dir, s
         if (line.starts_with("totals:") || line.starts_with("summary:"))
             return std::stod(line.substr(line.find(':') + 1));
     return std::nullopt;
+}
+
+/// Reports instructions_per_decision: `gwbench decide N` minus `gwbench decide 0` under
+/// callgrind, over N (200; 20 with --quick). False (and a note) without valgrind.
+bool report_instructions(Report& report, const BenchOptions& options, const std::filesystem::path& dir) {
+    report.note(std::string("counting instructions with valgrind --tool=callgrind (") + kArchitecture + ")");
+    const std::size_t n = options.quick ? 20 : 200;
+    const auto base = callgrind_instructions(dir, 0);
+    const auto with = callgrind_instructions(dir, n);
+    if (!base || !with || *with <= *base) {
+        report.note("valgrind missing or failed: no instructions_per_decision");
+        return false;
+    }
+    report.figure("footprint", "instructions_per_decision", (*with - *base) / static_cast<double>(n), "instructions",
+                  kArchitecture);
+    return true;
+}
+
+int run_instructions_only(Report& report, const BenchOptions& options) {
+    const auto made = tools::make_temp_dir("gwbench-instructions");
+    if (!made) return 1;
+    const bool counted = report_instructions(report, options, *made);
+    std::filesystem::remove_all(*made);
+    return counted ? 0 : 1;
 }
 
 }  // namespace
@@ -127,6 +164,7 @@ int run_decide(std::size_t decisions) {
 }
 
 int run_footprint_bench(Report& report, const BenchOptions& options) {
+    if (options.instructions_only) return run_instructions_only(report, options);
     const auto gatewayd = tools::self_dir() / "gatewayd";
     if (!std::filesystem::exists(gatewayd)) {
         report.note(gatewayd.string() + ": no gatewayd beside gwbench");
@@ -225,12 +263,6 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
     stop_devices();
     if (rc != 0) return 1;
 
-    report.note("counting instructions with valgrind --tool=callgrind");
-    const std::size_t n = options.quick ? 20 : 200;
-    const auto base = callgrind_instructions(dir, 0);
-    const auto with = callgrind_instructions(dir, n);
-    std::filesystem::remove_all(dir);
-
     report.figure("footprint", "lanes", static_cast<double>(lanes), "lanes");
     report.figure("footprint", "cache_entries", static_cast<double>(entries), "entries");
     report.figure("footprint", "startup_to_ready_ms", startup_ms, "ms");
@@ -241,11 +273,8 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
                   static_cast<double>(latencies.size()) / static_cast<double>(lanes) / busy_s * 60.0, "1/min");
     report.figure("footprint", "disk_bytes_per_passage", bytes_per_passage, "B");
     report.figure("footprint", "disk_mb_per_day_peak", bytes_per_passage * kPeakPassagesPerDay / 1e6, "MB");
-    if (base && with && *with > *base)
-        report.figure("footprint", "instructions_per_decision", (*with - *base) / static_cast<double>(n), "instructions",
-                      "x86-64");
-    else
-        report.note("valgrind missing or failed: no instructions_per_decision");
+    report_instructions(report, options, dir);  // optional: a box without valgrind still has the rest
+    std::filesystem::remove_all(dir);
     return 0;
 }
 

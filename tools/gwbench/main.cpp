@@ -9,7 +9,7 @@
 #include "tools/gwbench/benches.h"
 
 namespace {
-constexpr const char* kUsage = R"(usage: gwbench AREA [--json] [--quick] [--qr DIR] [--plates DIR]
+constexpr const char* kUsage = R"(usage: gwbench AREA [--json] [--quick] [--qr DIR] [--plates DIR] [--instructions-only]
 
 areas:
   verify   pass verification core vs bare libsodium Ed25519 (1M-entry RocksDB cache)
@@ -23,7 +23,8 @@ areas:
            a manifest.csv of file,plate (crops or whole scenes)
   footprint  gatewayd with 8 lanes and a 1M-entry cache: start-up to READY, resident memory,
            CPU per lane idle and busy, disk per day at the design peak, instructions per
-           decision (valgrind --tool=callgrind; see deploy/README.md)
+           decision (valgrind --tool=callgrind; see deploy/README.md); --instructions-only: that
+           count alone, for this build's architecture (deploy/arm-footprint.sh runs it for arm64)
   decide N N full-path decisions and nothing else (footprint counts them under callgrind)
   demo     the README's first command (gatewayd's embedded default, beside gwbench) from
            outside: command to first decision, revocation at Zhejiang to the lane's refusal,
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
         else if (a == "--quick") options.quick = true;
         else if (a == "--qr" && i + 1 < argc) options.qr_dir = argv[++i];
         else if (a == "--plates" && i + 1 < argc) options.plates_dir = argv[++i];
+        else if (a == "--instructions-only") options.instructions_only = true;
         else if (area == "decide" && decisions.empty() && a[0] != '-') decisions = a;
         else if (a == "--help" || a == "-h") {
             std::fputs(kUsage, stdout);
