@@ -5,8 +5,8 @@
 // reads proto bodies itself.
 //
 // Threading: none; a pure function of its argument (no I/O, no clock, no logging). Never
-// fails: a body the lane has no use for (an empty one, presence on a loop other than the
-// lane's first) means nothing (std::monostate). Pointers in the result point into `message`
+// fails: a body the lane has no use for (an empty one, presence on a queue loop (2 and up),
+// the passage sensor (loop 1) becoming free) means nothing (std::monostate). Pointers in the result point into `message`
 // and live as long as it does.
 #include <string>
 #include <variant>
