@@ -307,6 +307,7 @@ TEST_CASE("passback survives a hard kill between the opening and the loop cleari
     cp.start();
     walk.controller->vehicle_arrives();
     cp.sim->scan(walk, payload);
+    INFO("walk-1 shows: " << walk.controller->display_text());
     CHECK(eventually([&] { return walk.controller->display_text().find("Pass already used in this direction") != std::string::npos; }));
     CHECK(walk.controller->open_count() == 1);
 }
