@@ -25,7 +25,8 @@ FirmwareMeaning translate(const proto::FromFirmware& e) {
         case proto::FromFirmware::kSpot:
             return &e.spot();
         case proto::FromFirmware::kStatus:
-            return FirmwareStatusSeen{e.status().thermal_status() != proto::SENSOR_STATUS_OK};
+            return FirmwareStatusSeen{e.status().thermal_status() != proto::SENSOR_STATUS_OK,
+                                      e.status().barrier().position() == proto::BARRIER_POSITION_CLOSED};
         case proto::FromFirmware::kTamper:
             if (!e.tamper().active()) return std::monostate{};
             return FirmwareAlert{"TAMPER", "设备箱被打开或传感器被遮挡", "Cabinet opened or sensor obstructed"};

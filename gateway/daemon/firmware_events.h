@@ -31,6 +31,9 @@ struct FirmwareAlert {
 /// what it shows; `thermal_faulted` when the firmware says its thermal sensor is not OK.
 struct FirmwareStatusSeen {
     bool thermal_faulted = false;
+    /// Where the barrier is as the link comes up: after a restart or a link loss it may still be
+    /// up (the watchdog closing it), so the lane learns it here rather than assuming closed.
+    bool barrier_closed = false;
 };
 /// A CommandResult nobody waits for (answered after its timeout, already reported failed).
 struct LateResult {

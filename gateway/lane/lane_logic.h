@@ -114,7 +114,10 @@ struct LoopChanged { bool present; };
 /// The passage sensor past the barrier (loop 1: an exit loop or light curtain) saw a vehicle or
 /// person cross the barrier line. Lanes without one never send it.
 struct PassageSensed {};
-/// The firmware reports the barrier's position: fully closed, or rising (opening or open).
+/// The firmware reports the barrier's position: fully closed, or rising (opening or open). The
+/// FirmwareStatus at each link-up gives the position with rising false: a barrier still up then
+/// (closing after a restart or a link loss) was not forced; one reported rising after a closed
+/// report with no open asked was.
 struct BarrierMoved { bool closed; bool rising = false; };
 struct LinkChanged { bool up; };
 struct SensorChanged { enum Sensor { kThermal, kPlateReader } sensor; bool faulted; };

@@ -604,3 +604,17 @@ TEST_CASE("every crossing of a barrier nobody opened is its own UNCOMMANDED_PASS
     CHECK(l.phase() == Phase::kOpen);
     CHECK(l.opens() == 1);
 }
+
+TEST_CASE("a barrier still up when the link comes up (gatewayd restarted mid-opening) is no BARRIER_FORCED; rising after its closed report is") {
+    Lane l(LaneKind::kPedestrian);
+    // The firmware's status at link-up: the barrier is not closed (the watchdog is closing it, or
+    // it finishes an opening asked before the restart), then it reports open, then closed.
+    l.send(BarrierMoved{false});
+    l.send(BarrierMoved{false, true}, Seconds{0});
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED"));
+    CHECK(l.phase() == Phase::kIdle);
+    l.send(BarrierMoved{true});
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED_CLEARED"));
+    l.send(BarrierMoved{false, true});
+    CHECK(raised(l.last, "BARRIER_FORCED"));
+}
