@@ -16,6 +16,8 @@
 //                 finishes its travel) and nothing opened on its own
 //   passback      the last trial's pass, when its OPEN event is on disk, is shown again after the
 //                 restart: it never opens twice (and the lane says PASSBACK)
+//   alarms        the restarted gatewayd raised no BARRIER_FORCED or UNCOMMANDED_PASSAGE (nobody
+//                 forced anything: a barrier still up from before the kill is no alarm)
 //   uploaded      (at the end) each registry holds every event of the passage log, once
 //
 // Prints one line per failed check, a progress line every 10 trials, and the summary: trials,
@@ -23,8 +25,11 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -55,11 +60,12 @@ SIGKILLs gatewayd N times (default 1000) at a random moment up to MS (default 15
 pass is shown, restarts it on the same state, and checks after each kill: acknowledged openings
 on disk, the hash chain, each registry's cache wholly old or new, lanes back closed, no pass
 through twice; at the end every event uploaded to both registries once. Needs gatewayd,
-registryd and passctl beside it. --dir keeps the files there (default: a temporary directory,
+registryd and passctl beside it. SIGINT or SIGTERM ends the kills after the current trial; the
+final checks and the summary follow. --dir keeps the files there (default: a temporary directory,
 removed when every check passed). Exit 0 when no check failed, 1 otherwise, 2 on a setup error.
 )";
 
-const char* const kChecks[] = {"acknowledged", "chain", "cache", "closed", "passback", "restart", "uploaded"};
+const char* const kChecks[] = {"acknowledged", "chain", "cache", "closed", "passback", "alarms", "restart", "uploaded"};
 
 struct Decoy {
     credential::Pass pass;
@@ -84,6 +90,9 @@ struct Campaign {
         std::fflush(stdout);
     }
 };
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
 
 template <class Pred>
 bool wait_for(Pred&& pred, milliseconds timeout) {
@@ -199,11 +208,13 @@ int main(int argc, char** argv) {
             c.fail(trial, "restart", "gatewayd did not take the lanes within 30 s (see " + log_of(starts).string() + ")");
             return false;
         }
-        if (starts > 1) std::filesystem::remove(log_of(starts - 1));
         return true;
     };
 
-    for (int trial = 1; trial <= static_cast<int>(*kills); ++trial) {
+    // SIGINT / SIGTERM: no more kills; the end's checks and the summary still run.
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    for (int trial = 1; trial <= static_cast<int>(*kills) && !g_stop; ++trial) {
         c.trial_failed = false;
         if (!start_gateway(trial)) {
             kill_hard(child);
@@ -285,6 +296,12 @@ int main(int argc, char** argv) {
         }
         kill_hard(child);
         if (!left) emu.vehicle_leaves();  // the lane is cleared whatever happened
+        {
+            std::ifstream in(log_of(starts));
+            const std::string text{std::istreambuf_iterator<char>(in), {}};
+            for (const char* alarm : {"BARRIER_FORCED", "UNCOMMANDED_PASSAGE"})
+                if (text.find(alarm) != std::string::npos) c.fail(trial, "alarms", std::string(alarm) + " in " + log_of(starts).string());
+        }
         // The emulator may still be carrying out the last command it got: wait for its count.
         std::this_thread::sleep_for(milliseconds{20});
         const bool opened = emu.open_count() != opens_before;
@@ -339,6 +356,7 @@ int main(int argc, char** argv) {
             }
         }
         c.failed_trials += c.trial_failed;
+        if (!c.trial_failed) std::filesystem::remove(log_of(starts));  // a failed trial's log is kept
         if (trial % 10 == 0) {
             std::printf("%d kills, %d failed, %d opened before the kill, %.0f s\n", trial, c.failed_trials, opened_trials,
                         duration<double>(steady_clock::now() - started).count());
@@ -347,7 +365,7 @@ int main(int argc, char** argv) {
     }
 
     // The end: gatewayd runs until both registries hold every event, each once.
-    int final_trial = static_cast<int>(*kills) + 1;
+    const int final_trial = trials + 1;
     c.trial_failed = false;
     // gatewayd died with the last trial: the newest event is the outbox's last seq now.
     std::uint64_t last_seq = 0;
@@ -356,7 +374,8 @@ int main(int argc, char** argv) {
         for (const auto& name : names) {
             const bool all = wait_for([&] {
                 const auto held = (*registries)->events(name);
-                return held && held->last_seq == last_seq && held->unbroken() && held->first_seq == 1;
+                // At least every event written during the kills (the last run may add its own).
+                return held && held->last_seq >= last_seq && held->unbroken() && held->first_seq == 1;
             }, seconds{60});
             const auto held = (*registries)->events(name);
             if (!all || !held || held->duplicates != 0)
