@@ -162,6 +162,17 @@ struct Ctx {
         }
         return f;
     }
+    // Something at the barrier nobody asked for: alerted, on the passage log with the pass the
+    // lane held, and closed is what the gateway asked for: ask again, the staff take the lane.
+    void barrier_incident(RaiseAlert alert, std::string detail, std::string zh, std::string en) {
+        auto fault = fault_record(alert.code, std::move(detail));
+        cmds.push_back(std::move(alert));
+        record(std::move(fault));
+        close(Phase::kManual, LightColour::kYellow);
+        show(std::move(zh), std::move(en));
+        s.pending.reset();
+        s.closing_after_passage = false;
+    }
     void on(const PassageSensed&) {
         // The barrier was opened for this (or is being held open by the lane): the opening's own
         // passage, or a tailgater the loop has already flagged.
@@ -169,13 +180,10 @@ struct Ctx {
         // Nobody was let through since the barrier last closed: under or over it, or through a
         // barrier forced or stuck up. The pass the lane held (if any) goes on the record: it is
         // likely whose holder went.
-        cmds.push_back(RaiseAlert{"UNCOMMANDED_PASSAGE", "未经放行有人或车辆通过道闸：请立即人工处置",
-                                  "A vehicle or person passed the barrier with no opening: handle at once"});
-        record(fault_record("UNCOMMANDED_PASSAGE", "passage past the barrier with no opening"));
-        close(Phase::kManual, LightColour::kYellow);
-        show("未经放行通过，请等待工作人员", "Passed without an opening: wait for the staff");
-        s.pending.reset();
-        s.closing_after_passage = false;
+        barrier_incident(RaiseAlert{"UNCOMMANDED_PASSAGE", "未经放行有人或车辆通过道闸：请立即人工处置",
+                                    "A vehicle or person passed the barrier with no opening: handle at once"},
+                         "passage past the barrier with no opening", "未经放行通过，请等待工作人员",
+                         "Passed without an opening: wait for the staff");
     }
     void on(const BarrierMoved& e) {
         const bool was_closed = s.barrier_reported_closed;
@@ -194,14 +202,10 @@ struct Ctx {
         // vehicle after a close) is no mismatch.
         if (!e.rising || !was_closed || s.barrier_commanded_open || s.barrier_forced) return;
         s.barrier_forced = true;
-        cmds.push_back(RaiseAlert{"BARRIER_FORCED", "道闸在未下达开闸指令时被打开：请立即人工处置",
-                                  "Barrier opened without an open command from the gateway: handle at once"});
-        record(fault_record("BARRIER_FORCED", "barrier opened without an open command"));
-        // Closed is what the gateway asked for: ask again, and the staff take the lane.
-        close(Phase::kManual, LightColour::kYellow);
-        show("道闸异常开启，请等待工作人员", "Barrier forced open: wait for the staff");
-        s.pending.reset();
-        s.closing_after_passage = false;
+        barrier_incident(RaiseAlert{"BARRIER_FORCED", "道闸在未下达开闸指令时被打开：请立即人工处置",
+                                    "Barrier opened without an open command from the gateway: handle at once"},
+                         "barrier opened without an open command", "道闸异常开启，请等待工作人员",
+                         "Barrier forced open: wait for the staff");
     }
     void on(const LinkChanged& e) {
         s.link_up = e.up;
