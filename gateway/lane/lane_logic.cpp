@@ -121,7 +121,10 @@ struct Ctx {
     }
     void on(const PlateRead& e) {
         // A truck with no pass shown: a freight pass bound to its plate may open the lane alone.
-        if (e.freight && cfg.plate_only_freight && s.link_up && (s.phase == Phase::kIdle || s.phase == Phase::kDenied))
+        // Like a pass shown, it is taken whenever the lane waits for the next one, a lane handed
+        // to the staff included (else a truck lane left in manual, e.g. by TAILGATING, refused
+        // every plate-only truck until something else moved it).
+        if (e.freight && cfg.plate_only_freight && s.link_up && before_credential())
             return start(e.freight->payload, e.freight->checked, e.plate);
         if (s.phase == Phase::kAwaitingInputs && s.pending) {
             s.pending->readings.plate = e.plate;

@@ -80,6 +80,8 @@ struct Lane {
     }
 };
 
+bool raised(const Step& step, const std::string& code);
+
 std::optional<LightColour> find_light(const Step& step) {
     std::optional<LightColour> c;
     for (const auto& cmd : step.commands)
@@ -222,6 +224,21 @@ TEST_CASE("a truck lane opens on the plate alone when a freight pass is bound to
     const auto plate = credential::parse_plate("浙F12345").value();
     l.send(PlateRead{plate, FreightMatch{payload("valid-freight-truck"), checked("valid-freight-truck")}});
     CHECK(l.phase() == Phase::kOpen);
+}
+
+TEST_CASE("a truck lane handed to the staff (after tailgating) still opens for the next truck's bound freight pass") {
+    Lane l(LaneKind::kTruck, true);
+    const auto plate = credential::parse_plate("浙F12345").value();
+    const auto freight = FreightMatch{payload("valid-freight-truck"), checked("valid-freight-truck")};
+    l.temperature(36.4f).send(PlateRead{plate, freight});
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(LoopChanged{true}).send(LoopChanged{false}).send(LoopChanged{true});  // a second truck right behind
+    REQUIRE(raised(l.last, "TAILGATING"));
+    REQUIRE(l.phase() == Phase::kManual);
+    l.send(LoopChanged{false}).send(BarrierMoved{true});
+    l.temperature(36.4f).send(PlateRead{plate, freight});
+    CHECK(l.phase() == Phase::kOpen);
+    CHECK(l.opens() == 2);
 }
 
 TEST_CASE("a manual decision opens only by an operator who gives a reason") {
