@@ -15,7 +15,7 @@
 # The campaign report (issue 13): every target's runs, runs per second, coverage (libFuzzer's
 # cov: edges and ft: features at the end), corpus size and findings, as a table on stdout and
 # as TSV in build-fuzz/fuzz-report.tsv. A full campaign is `tools/fuzz.sh 600` (every target
-# 10 minutes, about 4 hours for 24 targets on one core); a smoke run `NICE=19 tools/fuzz.sh 60`.
+# 10 minutes, about 4 h 10 min for the 25 targets on one core); a smoke run `NICE=19 tools/fuzz.sh 60`.
 set -euo pipefail
 
 seconds=${1:-60}

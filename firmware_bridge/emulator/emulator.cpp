@@ -164,6 +164,9 @@ void FirmwareEmulator::refuse_commands(proto::ToFirmware::BodyCase kind, bool on
 void FirmwareEmulator::force_barrier_open() {
     script([](FirmwareEmulator& e, Clock::time_point now) { e.model_.force_barrier_open(now); });
 }
+void FirmwareEmulator::passage_sensed() {
+    script([](FirmwareEmulator& e, Clock::time_point now) { e.model_.passage_sensed(now); });
+}
 void FirmwareEmulator::drop_results(proto::ToFirmware::BodyCase kind, bool on) {
     script([kind, on](FirmwareEmulator& e, Clock::time_point) { e.model_.drop_results(kind, on); });
 }

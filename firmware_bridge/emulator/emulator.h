@@ -93,6 +93,9 @@ public:
     void drop_results(proto::ToFirmware::BodyCase kind, bool on = true);
     /// The barrier is pushed open with no command from the gateway (BARRIER_FORCED).
     void force_barrier_open();
+    /// Someone crosses the barrier line: the passage sensor past it (loop 1) reports occupied then
+    /// free, whatever the barrier does (UNCOMMANDED_PASSAGE when nobody was let through).
+    void passage_sensed();
     /// Every byte in both directions is lost from now on (the link stays "connected").
     void cut_link();
     void restore_link();

@@ -282,6 +282,15 @@ void FirmwareModel::vehicle_leaves(Clock::time_point now) {
     settle(now);
 }
 
+void FirmwareModel::passage_sensed(Clock::time_point now) {
+    for (const bool occupied : {true, false}) {
+        proto::FromFirmware m;
+        m.mutable_presence()->set_loop(1);
+        m.mutable_presence()->set_occupied(occupied);
+        emit(std::move(m), now);
+    }
+}
+
 void FirmwareModel::set_body_temperature(float celsius, Clock::time_point) { body_celsius_ = celsius; }
 
 void FirmwareModel::unplug_thermal(Clock::time_point now) {

@@ -58,6 +58,9 @@ public:
     // From the simulated world.
     void vehicle_arrives(Clock::time_point now);
     void vehicle_leaves(Clock::time_point now);
+    /// The passage sensor past the barrier (loop 1) sees someone cross the barrier line, whatever
+    /// the barrier's position: loop 1 occupied, then free (UNCOMMANDED_PASSAGE when not let through).
+    void passage_sensed(Clock::time_point now);
     void set_body_temperature(float celsius, Clock::time_point now);
     void unplug_thermal(Clock::time_point now);
     void replug_thermal(Clock::time_point now);

@@ -7,7 +7,11 @@ namespace gw::daemon {
 FirmwareMeaning translate(const proto::FromFirmware& e) {
     switch (e.body_case()) {
         case proto::FromFirmware::kPresence:
-            // The lane's loop is loop 0; further loops (queue detectors) do not decide passages.
+            // The lane's loop is loop 0. Loop 1 is the passage sensor past the barrier: each time
+            // it becomes occupied someone crossed the barrier line (the lane checks it was let
+            // through). Further loops (queue detectors) do not decide passages.
+            if (e.presence().loop() == 1)
+                return e.presence().occupied() ? FirmwareMeaning{lane::LaneEvent{lane::PassageSensed{}}} : std::monostate{};
             if (e.presence().loop() != 0) return std::monostate{};
             return lane::LaneEvent{lane::LoopChanged{e.presence().occupied()}};
         case proto::FromFirmware::kBarrier:
@@ -21,7 +25,8 @@ FirmwareMeaning translate(const proto::FromFirmware& e) {
         case proto::FromFirmware::kSpot:
             return &e.spot();
         case proto::FromFirmware::kStatus:
-            return FirmwareStatusSeen{e.status().thermal_status() != proto::SENSOR_STATUS_OK};
+            return FirmwareStatusSeen{e.status().thermal_status() != proto::SENSOR_STATUS_OK,
+                                      e.status().barrier().position() == proto::BARRIER_POSITION_CLOSED};
         case proto::FromFirmware::kTamper:
             if (!e.tamper().active()) return std::monostate{};
             return FirmwareAlert{"TAMPER", "设备箱被打开或传感器被遮挡", "Cabinet opened or sensor obstructed"};

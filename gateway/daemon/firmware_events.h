@@ -5,8 +5,8 @@
 // reads proto bodies itself.
 //
 // Threading: none; a pure function of its argument (no I/O, no clock, no logging). Never
-// fails: a body the lane has no use for (an empty one, presence on a loop other than the
-// lane's first) means nothing (std::monostate). Pointers in the result point into `message`
+// fails: a body the lane has no use for (an empty one, presence on a queue loop (2 and up),
+// the passage sensor (loop 1) becoming free) means nothing (std::monostate). Pointers in the result point into `message`
 // and live as long as it does.
 #include <string>
 #include <variant>
@@ -31,6 +31,9 @@ struct FirmwareAlert {
 /// what it shows; `thermal_faulted` when the firmware says its thermal sensor is not OK.
 struct FirmwareStatusSeen {
     bool thermal_faulted = false;
+    /// Where the barrier is as the link comes up: after a restart or a link loss it may still be
+    /// up (the watchdog closing it), so the lane learns it here rather than assuming closed.
+    bool barrier_closed = false;
 };
 /// A CommandResult nobody waits for (answered after its timeout, already reported failed).
 struct LateResult {

@@ -236,6 +236,8 @@ void LaneController::on_firmware(const proto::FromFirmware& message) {
     } else if (const auto* status = std::get_if<FirmwareStatusSeen>(&meaning)) {
         // The firmware restarted or the link came back: show again what the lane shows.
         if (!shown_.first.empty()) send_display(shown_.first, shown_.second);
+        // Its barrier as it is now (a position, not a movement: never BARRIER_FORCED by itself).
+        handle(lane::BarrierMoved{status->barrier_closed});
         if (status->thermal_faulted && settings_.thermal != ThermalMode::kOff)
             handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
     } else if (const auto* a = std::get_if<FirmwareAlert>(&meaning)) {

@@ -121,7 +121,10 @@ struct Ctx {
     }
     void on(const PlateRead& e) {
         // A truck with no pass shown: a freight pass bound to its plate may open the lane alone.
-        if (e.freight && cfg.plate_only_freight && s.link_up && (s.phase == Phase::kIdle || s.phase == Phase::kDenied))
+        // Like a pass shown, it is taken whenever the lane waits for the next one, a lane handed
+        // to the staff included (else a truck lane left in manual, e.g. by TAILGATING, refused
+        // every plate-only truck until something else moved it).
+        if (e.freight && cfg.plate_only_freight && s.link_up && before_credential())
             return start(e.freight->payload, e.freight->checked, e.plate);
         if (s.phase == Phase::kAwaitingInputs && s.pending) {
             s.pending->readings.plate = e.plate;
@@ -153,11 +156,44 @@ struct Ctx {
             s.closing_after_passage = false;
         }
     }
+    // The pass (and plate) the lane holds, for a fault's passage-log event.
+    RecordFault fault_record(std::string code, std::string detail) const {
+        RecordFault f{std::move(code), std::move(detail), std::nullopt, std::nullopt};
+        if (s.pending) {
+            if (s.pending->checked.credential) f.pass = s.pending->checked.credential->pass;
+            f.plate = s.pending->readings.plate;
+        }
+        return f;
+    }
+    // Something at the barrier nobody asked for: alerted, on the passage log with the pass the
+    // lane held, and closed is what the gateway asked for: ask again, the staff take the lane.
+    void barrier_incident(RaiseAlert alert, std::string detail, std::string zh, std::string en) {
+        auto fault = fault_record(alert.code, std::move(detail));
+        cmds.push_back(std::move(alert));
+        record(std::move(fault));
+        close(Phase::kManual, LightColour::kYellow);
+        show(std::move(zh), std::move(en));
+        s.pending.reset();
+        s.closing_after_passage = false;
+    }
+    void on(const PassageSensed&) {
+        // The barrier was opened for this (or is being held open by the lane): the opening's own
+        // passage, or a tailgater the loop has already flagged.
+        if (s.opened_since_closed || s.barrier_commanded_open) return;
+        // Nobody was let through since the barrier last closed: under or over it, or through a
+        // barrier forced or stuck up. The pass the lane held (if any) goes on the record: it is
+        // likely whose holder went.
+        barrier_incident(RaiseAlert{"UNCOMMANDED_PASSAGE", "未经放行有人或车辆通过道闸：请立即人工处置",
+                                    "A vehicle or person passed the barrier with no opening: handle at once"},
+                         "passage past the barrier with no opening", "未经放行通过，请等待工作人员",
+                         "Passed without an opening: wait for the staff");
+    }
     void on(const BarrierMoved& e) {
         const bool was_closed = s.barrier_reported_closed;
         s.barrier_reported_closed = e.closed;
         if (e.closed) {
             s.closing_after_passage = false;
+            if (!s.barrier_commanded_open) s.opened_since_closed = false;
             if (s.barrier_forced) {
                 s.barrier_forced = false;
                 cmds.push_back(RaiseAlert{"BARRIER_FORCED_CLEARED", "道闸已重新关闭", "Barrier closed again"});
@@ -169,20 +205,10 @@ struct Ctx {
         // vehicle after a close) is no mismatch.
         if (!e.rising || !was_closed || s.barrier_commanded_open || s.barrier_forced) return;
         s.barrier_forced = true;
-        cmds.push_back(RaiseAlert{"BARRIER_FORCED", "道闸在未下达开闸指令时被打开：请立即人工处置",
-                                  "Barrier opened without an open command from the gateway: handle at once"});
-        std::optional<credential::Pass> pass;
-        std::optional<credential::PlateNumber> plate;
-        if (s.pending) {
-            if (s.pending->checked.credential) pass = s.pending->checked.credential->pass;
-            plate = s.pending->readings.plate;
-        }
-        record(RecordFault{"BARRIER_FORCED", "barrier opened without an open command", std::move(pass), std::move(plate)});
-        // Closed is what the gateway asked for: ask again, and the staff take the lane.
-        close(Phase::kManual, LightColour::kYellow);
-        show("道闸异常开启，请等待工作人员", "Barrier forced open: wait for the staff");
-        s.pending.reset();
-        s.closing_after_passage = false;
+        barrier_incident(RaiseAlert{"BARRIER_FORCED", "道闸在未下达开闸指令时被打开：请立即人工处置",
+                                    "Barrier opened without an open command from the gateway: handle at once"},
+                         "barrier opened without an open command", "道闸异常开启，请等待工作人员",
+                         "Barrier forced open: wait for the staff");
     }
     void on(const LinkChanged& e) {
         s.link_up = e.up;
@@ -208,13 +234,7 @@ struct Ctx {
             const std::string en = open ? "open" : "close";
             cmds.push_back(RaiseAlert{"BARRIER_FAULT", "道闸" + zh + "指令失败（" + e.why + "）：道闸状态不明，请人工处置",
                                       "Barrier " + en + " command failed (" + e.why + "): barrier state unknown, handle by hand"});
-            std::optional<credential::Pass> pass;
-            std::optional<credential::PlateNumber> plate;
-            if (s.pending) {
-                if (s.pending->checked.credential) pass = s.pending->checked.credential->pass;
-                plate = s.pending->readings.plate;
-            }
-            record(RecordFault{"BARRIER_FAULT", "barrier " + en + " failed: " + e.why, std::move(pass), std::move(plate)});
+            record(fault_record("BARRIER_FAULT", "barrier " + en + " failed: " + e.why));
             // Closed is the safe side whatever happened: ask once more, the staff decide meanwhile.
             close(Phase::kFaulted, LightColour::kYellow);
             show("道闸故障，请工作人员处理", "Barrier fault: the staff decide");
@@ -277,6 +297,7 @@ struct Ctx {
             if (!opening || !s.link_up) return;
             cmds.push_back(OpenBarrier{});
             s.barrier_commanded_open = true;
+            s.opened_since_closed = true;
             cmds.push_back(SetLight{LightColour::kGreen});
             s.since = now;  // the open timeout runs from the opening itself
             return;

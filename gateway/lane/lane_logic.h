@@ -15,6 +15,9 @@
 // closed. The loop is in front of and under the barrier: whoever is checked stands on it,
 // so leaving it after the opening is the passage. One passage per opening: an arrival
 // while the barrier is still closing behind a passage is tailgating; the staff are alerted.
+// Where a passage sensor past the barrier exists, a crossing with no opening asked since the
+// barrier was last closed (someone under or over it, a barrier stuck or forced up) is
+// UNCOMMANDED_PASSAGE: alerted, on the passage log, the lane goes to the staff.
 //
 // Fail safe: the barrier opens only on an OPEN decision (or an operator's override) while
 // the bridge link is up and no sensor the lane needs is faulted. A link loss, a fault or a
@@ -91,6 +94,10 @@ struct LaneState {
     bool barrier_commanded_open = false;
     bool barrier_reported_closed = true;
     bool barrier_forced = false;                      ///< BARRIER_FORCED raised; clears when it is closed again
+    /// An open was asked since the barrier last reported closed (set with OpenBarrier, cleared
+    /// when it reports closed with no open asked): a passage past the barrier now is that
+    /// opening's (a tailgater behind it is TAILGATING's). With none, it is UNCOMMANDED_PASSAGE.
+    bool opened_since_closed = false;
 };
 
 // Events.
@@ -104,7 +111,13 @@ struct FreightMatch { std::string payload; check::Checked checked; };
 /// (`freight`); the logic decides whether it opens the lane on its own.
 struct PlateRead { credential::PlateNumber plate; std::optional<FreightMatch> freight; };
 struct LoopChanged { bool present; };
-/// The firmware reports the barrier's position: fully closed, or rising (opening or open).
+/// The passage sensor past the barrier (loop 1: an exit loop or light curtain) saw a vehicle or
+/// person cross the barrier line. Lanes without one never send it.
+struct PassageSensed {};
+/// The firmware reports the barrier's position: fully closed, or rising (opening or open). The
+/// FirmwareStatus at each link-up gives the position with rising false: a barrier still up then
+/// (closing after a restart or a link loss) was not forced; one reported rising after a closed
+/// report with no open asked was.
 struct BarrierMoved { bool closed; bool rising = false; };
 struct LinkChanged { bool up; };
 struct SensorChanged { enum Sensor { kThermal, kPlateReader } sensor; bool faulted; };
@@ -124,7 +137,7 @@ struct CommandConfirmed { Actuator command; };
 struct Tick {};
 struct Override { bool open; std::string operator_name; std::string reason; };
 
-using LaneEvent = std::variant<CredentialChecked, TemperatureMeasured, PlateRead, LoopChanged,
+using LaneEvent = std::variant<CredentialChecked, TemperatureMeasured, PlateRead, LoopChanged, PassageSensed,
                                BarrierMoved, LinkChanged, SensorChanged, StorageChanged, Recorded, CommandFailed,
                                CommandConfirmed, Tick, Override>;
 
@@ -141,7 +154,7 @@ struct PublishDecision { decision::Decision decision; std::string payload; std::
 /// The pass went through (off the loop after its opening): reported. Its anti-passback record
 /// was already written with the opening's event, before the barrier moved.
 struct RecordPassage { credential::Pass pass; };
-struct RaiseAlert { std::string code; std::string zh; std::string en;   ///< TAILGATING, LINK_LOST, ...
+struct RaiseAlert { std::string code; std::string zh; std::string en;   ///< TAILGATING, UNCOMMANDED_PASSAGE, ...
                    std::optional<std::uint64_t> evidence{}; };  ///< the frame it came from (a camera's), if kept
 struct RecordOverride { bool open; std::string operator_name; std::string reason;
                         std::optional<credential::Pass> pass;  ///< the pass the lane was holding, if any

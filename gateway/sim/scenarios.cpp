@@ -26,9 +26,15 @@ bool wait_for(Pred&& pred, milliseconds timeout) {
     return pred();
 }
 
+// The gateway has taken the lane over: the link is up and the firmware is out of its failsafe,
+// which only a command of the gateway ends (the first comes from the lane's strand as it
+// handles the link's coming up). The emulator's side of the handshake alone is not enough: a
+// scan read before the lane has handled the link is dropped (a lane without a link is closed).
+bool taken_over(const bridge::emulator::EmulatorSnapshot& s) { return s.link == LinkState::kUp && !s.failsafe; }
+
 bool lane_ready(const SimLane& l) {
     const auto s = l.controller->snapshot();
-    return s.link == LinkState::kUp && s.barrier == proto::BARRIER_POSITION_CLOSED && !s.vehicle_present;
+    return taken_over(s) && s.barrier == proto::BARRIER_POSITION_CLOSED && !s.vehicle_present;
 }
 
 }  // namespace
@@ -72,7 +78,7 @@ std::string fresh_payload(const demo::DemoWorld& w, std::string_view scenario, s
 bool wait_linked(SimCheckpoint& sim, milliseconds timeout) {
     return wait_for([&] {
         for (const auto& l : sim.lanes())
-            if (l.controller->snapshot().link != LinkState::kUp) return false;
+            if (!taken_over(l.controller->snapshot())) return false;
         return true;
     }, timeout);
 }
@@ -156,7 +162,7 @@ SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& sc, milliseconds 
         if (!out.right) out.note = out.opened ? "opened without a link" : "firmware did not fail safe";
         emu.vehicle_leaves();
         emu.restore_link();
-        wait_for([&] { return emu.snapshot().link == LinkState::kUp; }, seconds{5});
+        wait_for([&] { return taken_over(emu.snapshot()); }, seconds{5});
         return out;
     }
 

@@ -48,7 +48,9 @@ SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& scenario,
 /// different person's pass, so that repeated runs meet no anti-passback.
 std::string fresh_payload(const demo::DemoWorld& world, std::string_view scenario, std::uint64_t n);
 
-/// Waits until every lane's controller is linked to a gateway (or the timeout passes).
+/// Waits until every lane's controller is linked to a gateway and the gateway has taken the lane
+/// over (its first command ended the firmware's failsafe, so the lane has handled the link
+/// coming up and takes scans), or the timeout passes.
 bool wait_linked(SimCheckpoint& sim, std::chrono::milliseconds timeout);
 
 }  // namespace gw::sim

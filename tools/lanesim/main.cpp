@@ -35,7 +35,7 @@ using namespace gw;
 
 constexpr const char* kUsage = R"(usage: lanesim [--gatewayd PATH] [--rounds N] [--keep] [--dir DIR] [--no-registries]
                [--console-listen HOST:PORT] [--console-dir DIR] [--session-idle DURATION]
-               [--start-when FILE] [--hold]
+               [--start-when FILE] [--hold] [--no-cameras]
 
 Starts gatewayd (default: the one beside lanesim) on a generated configuration with four
 emulated lanes, runs every scenario N times (default 1) and checks each outcome.
@@ -47,6 +47,8 @@ on loopback and gatewayd syncs from them; after each round's lane scenarios they
 issued, then revoked; an enterprise suspended; Shanghai stopped and restarted) and every
 outcome is checked from outside: the lanes, the registries' admin API, gatewayd's log.
   --no-registries  gatewayd loads today's records files instead (no registry scenarios)
+  --no-cameras     walk-1 and car-1 read passes from serial scanners too (no simulated
+                   QR cameras, no camera scenario; the soak runs this way)
 
 The booth console (off unless one of these is given):
   --console-listen A     serve the console on A (default 127.0.0.1:0, any free port); its
@@ -109,7 +111,7 @@ void print_log_tail(const std::filesystem::path& log) {
 int main(int argc, char** argv) {
     std::filesystem::path gatewayd = tools::self_dir() / "gatewayd";
     int rounds = 1;
-    bool keep = false, hold = false, with_registries = true;
+    bool keep = false, hold = false, with_registries = true, cameras = true;
     std::filesystem::path work_dir, console_dir, start_when;
     std::optional<std::string> console_listen, session_idle;
     for (int i = 1; i < argc; ++i) {
@@ -137,6 +139,8 @@ int main(int argc, char** argv) {
             hold = true;
         } else if (a == "--no-registries") {
             with_registries = false;
+        } else if (a == "--no-cameras") {
+            cameras = false;
         } else {
             std::fprintf(stderr, "lanesim: unknown argument '%s'\n%s", a.c_str(), kUsage);
             return 2;
@@ -188,7 +192,7 @@ int main(int argc, char** argv) {
     const auto now = std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
     sim::SimOptions options;
     options.extra_config = console_conf;
-    options.cameras = true;  // walk-1 and car-1 read passes from simulated cameras
+    options.cameras = cameras;  // walk-1 and car-1 read passes from simulated cameras
     std::unique_ptr<sim::DemoRegistries> registries;
     if (with_registries) {
         auto started = sim::DemoRegistries::start(demo::demo_world_at(now), {dir / "registries", tools::self_dir(), "sim-jinshan-pinghu", now});
@@ -261,7 +265,7 @@ int main(int argc, char** argv) {
             std::this_thread::sleep_for(std::chrono::milliseconds{20});
         }
     }
-    const auto scenarios = sim::checkpoint_scenarios((*sim)->world(), true);
+    const auto scenarios = sim::checkpoint_scenarios((*sim)->world(), cameras);
     std::vector<double> frame_latencies;
     for (int round = 1; linked && !g_stop && !child_status && round <= rounds; ++round) {
         if (round > 1) pause_for(std::chrono::seconds{16});  // past the passback window

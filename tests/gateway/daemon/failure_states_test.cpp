@@ -400,6 +400,7 @@ TEST_CASE("passback survives a hard kill between the opening and the loop cleari
     cp.start();
     walk.controller->vehicle_arrives();
     cp.sim->scan(walk, payload);
+    INFO("walk-1 shows: " << walk.controller->display_text());
     CHECK(eventually([&] { return walk.controller->display_text().find("Pass already used in this direction") != std::string::npos; }));
     CHECK(walk.controller->open_count() == 1);
 }
@@ -552,6 +553,35 @@ TEST_CASE("barrier forced: opened with no command, BARRIER_FORCED is raised, the
     CHECK(eventually([&] { return car.controller->barrier_position() == proto::BARRIER_POSITION_CLOSED; }));
     CHECK(cp.alerted("BARRIER_FORCED_CLEARED", "car-1"));
     CHECK(car.controller->open_count() == 0);
+}
+
+TEST_CASE("uncommanded passage: the passage sensor sees someone past the closed barrier with no OPEN sent, UNCOMMANDED_PASSAGE is raised, the lane goes to the staff and it is in the passage log") {
+    Checkpoint cp;
+    auto& car = cp.lane("car-1");
+    car.controller->vehicle_arrives();
+    car.controller->passage_sensed();  // around or through the closed barrier: the gateway sent no OPEN
+    CHECK(cp.alerted("UNCOMMANDED_PASSAGE", "car-1"));
+    CHECK(eventually([&] { return cp.gateway->lane("car-1")->snapshot().phase == lane::Phase::kManual; }));
+    REQUIRE(eventually([&] { return !cp.logged("UNCOMMANDED_PASSAGE", "car-1").empty(); }));
+    CHECK(cp.logged("UNCOMMANDED_PASSAGE", "car-1").front().operator_note == "passage past the barrier with no opening");
+    CHECK(car.controller->open_count() == 0);
+    CHECK(car.controller->barrier_position() == proto::BARRIER_POSITION_CLOSED);
+
+    // The passage of a pass the lane let through raises nothing.
+    auto& walk = cp.lane("walk-1");
+    walk.controller->vehicle_arrives();
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    REQUIRE(eventually([&] { return walk.controller->open_count() == 1; }));
+    walk.controller->passage_sensed();
+    walk.controller->vehicle_leaves();
+    // The loop clearing is handled after the passage (one strand, in order): idle again means
+    // the passage was judged.
+    REQUIRE(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().phase == lane::Phase::kIdle; }));
+    CHECK(cp.logged("UNCOMMANDED_PASSAGE", "walk-1").empty());
+    std::lock_guard lock(cp.m);
+    CHECK(std::none_of(cp.reports.begin(), cp.reports.end(), [](const lane::LaneReport& r) {
+        return r.kind == lane::LaneReport::Kind::kAlert && r.code == "UNCOMMANDED_PASSAGE" && r.lane_id == "walk-1";
+    }));
 }
 
 TEST_CASE("display refused: DEVICE_COMMAND_FAILED is raised once and counted, the lane keeps deciding") {

@@ -80,6 +80,8 @@ struct Lane {
     }
 };
 
+bool raised(const Step& step, const std::string& code);
+
 std::optional<LightColour> find_light(const Step& step) {
     std::optional<LightColour> c;
     for (const auto& cmd : step.commands)
@@ -222,6 +224,21 @@ TEST_CASE("a truck lane opens on the plate alone when a freight pass is bound to
     const auto plate = credential::parse_plate("浙F12345").value();
     l.send(PlateRead{plate, FreightMatch{payload("valid-freight-truck"), checked("valid-freight-truck")}});
     CHECK(l.phase() == Phase::kOpen);
+}
+
+TEST_CASE("a truck lane handed to the staff (after tailgating) still opens for the next truck's bound freight pass") {
+    Lane l(LaneKind::kTruck, true);
+    const auto plate = credential::parse_plate("浙F12345").value();
+    const auto freight = FreightMatch{payload("valid-freight-truck"), checked("valid-freight-truck")};
+    l.temperature(36.4f).send(PlateRead{plate, freight});
+    REQUIRE(l.phase() == Phase::kOpen);
+    l.send(LoopChanged{true}).send(LoopChanged{false}).send(LoopChanged{true});  // a second truck right behind
+    REQUIRE(raised(l.last, "TAILGATING"));
+    REQUIRE(l.phase() == Phase::kManual);
+    l.send(LoopChanged{false}).send(BarrierMoved{true});
+    l.temperature(36.4f).send(PlateRead{plate, freight});
+    CHECK(l.phase() == Phase::kOpen);
+    CHECK(l.opens() == 2);
 }
 
 TEST_CASE("a manual decision opens only by an operator who gives a reason") {
@@ -527,6 +544,94 @@ TEST_CASE("a commanded opening, and a barrier still rising after a close over a 
     CHECK_FALSE(raised(l.last, "BARRIER_FORCED"));
     l.send(BarrierMoved{true});
     // Then forced from closed: now it is a mismatch.
+    l.send(BarrierMoved{false, true});
+    CHECK(raised(l.last, "BARRIER_FORCED"));
+}
+
+namespace {
+const RecordFault* fault_of(const Step& step) {
+    for (const auto& c : step.commands)
+        if (const auto* f = std::get_if<RecordFault>(&c)) return f;
+    return nullptr;
+}
+}  // namespace
+
+TEST_CASE("a passage past a closed barrier with no open asked is UNCOMMANDED_PASSAGE: alerted, on the record, closed for the staff") {
+    // The table: what the lane was doing when the passage sensor saw someone cross, and whether
+    // that crossing was let through.
+    struct Row {
+        const char* when;
+        void (*before)(Lane&);
+        bool uncommanded;
+    };
+    const Row rows[] = {
+        {"idle, the barrier closed", [](Lane&) {}, true},
+        {"a pass shown, still waiting for the plate",
+         [](Lane& l) { l.temperature(36.6f).scan("valid-commuter-car"); }, true},
+        {"a pass refused", [](Lane& l) { l.plate("沪A12345").temperature(36.6f).scan("expired-pass"); }, true},
+        {"the barrier forced up by hand (BARRIER_FORCED already raised)",
+         [](Lane& l) { l.send(BarrierMoved{false, true}); }, true},
+        {"the barrier opened for the pass", [](Lane& l) { l.plate("沪A12345").temperature(36.6f).scan("valid-commuter-car"); },
+         false},
+        {"off the loop, the barrier closing behind the passage",
+         [](Lane& l) {
+             l.plate("沪A12345").temperature(36.6f).scan("valid-commuter-car");
+             l.send(BarrierMoved{false, true}).send(LoopChanged{true}).send(LoopChanged{false});
+         },
+         false},
+        {"an opening by the staff (override)", [](Lane& l) { l.send(Override{true, "op", "ambulance"}); }, false},
+        {"the barrier closed again after the opening's passage",
+         [](Lane& l) {
+             l.plate("沪A12345").temperature(36.6f).scan("valid-commuter-car");
+             l.send(BarrierMoved{false, true}).send(LoopChanged{true}).send(LoopChanged{false}).send(PassageSensed{});
+             l.send(BarrierMoved{true});
+         },
+         true},
+    };
+    for (const auto& row : rows) {
+        INFO(std::string(row.when));
+        Lane l(LaneKind::kCar);
+        row.before(l);
+        const bool held_pass = l.state.pending && l.state.pending->checked.credential;
+        l.send(PassageSensed{});
+        CHECK(raised(l.last, "UNCOMMANDED_PASSAGE") == row.uncommanded);
+        if (!row.uncommanded) {
+            CHECK(fault_of(l.last) == nullptr);
+            continue;
+        }
+        REQUIRE(fault_of(l.last) != nullptr);
+        CHECK(fault_of(l.last)->code == "UNCOMMANDED_PASSAGE");
+        CHECK(fault_of(l.last)->pass.has_value() == held_pass);  // the pass the lane held goes on the record
+        CHECK(has<CloseBarrier>(l.last));
+        CHECK_FALSE(has<OpenBarrier>(l.last));
+        CHECK(find_light(l.last) == LightColour::kYellow);
+        CHECK(l.phase() == Phase::kManual);
+        CHECK_FALSE(l.state.pending.has_value());
+    }
+}
+
+TEST_CASE("every crossing of a barrier nobody opened is its own UNCOMMANDED_PASSAGE, and the lane still serves the next pass") {
+    Lane l(LaneKind::kCar);
+    l.send(PassageSensed{});
+    CHECK(raised(l.last, "UNCOMMANDED_PASSAGE"));
+    l.send(PassageSensed{});
+    CHECK(raised(l.last, "UNCOMMANDED_PASSAGE"));
+    // The staff's lane takes the next pass as usual.
+    l.plate("沪A12345").temperature(36.6f).scan("valid-commuter-car");
+    CHECK(l.phase() == Phase::kOpen);
+    CHECK(l.opens() == 1);
+}
+
+TEST_CASE("a barrier still up when the link comes up (gatewayd restarted mid-opening) is no BARRIER_FORCED; rising after its closed report is") {
+    Lane l(LaneKind::kPedestrian);
+    // The firmware's status at link-up: the barrier is not closed (the watchdog is closing it, or
+    // it finishes an opening asked before the restart), then it reports open, then closed.
+    l.send(BarrierMoved{false});
+    l.send(BarrierMoved{false, true}, Seconds{0});
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED"));
+    CHECK(l.phase() == Phase::kIdle);
+    l.send(BarrierMoved{true});
+    CHECK_FALSE(raised(l.last, "BARRIER_FORCED_CLEARED"));
     l.send(BarrierMoved{false, true});
     CHECK(raised(l.last, "BARRIER_FORCED"));
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Soak: the simulated checkpoint (lanesim, cameras off, both demo registries syncing and taking
+# uploads) against one gatewayd for DURATION, sampling gatewayd's RSS, open fds and threads
+# every INTERVAL. Passes when every decision was right and the three figures are flat.
+#
+# usage: tools/campaigns/soak.sh [--duration SECONDS] [--interval SECONDS] [--build DIR] [--out DIR]
+#   defaults: 3600 s, 60 s, build/, a new /tmp/soak-XXXXXX (kept: samples.tsv, lanesim.log)
+#
+# Flat means, over the samples after the warm-up (the first WARMUP samples, default 5: caches,
+# the registries' first snapshots and the RocksDB memtables fill then):
+#   threads  max - min <= 2            (pools are fixed; a leak of threads shows at once)
+#   fds      max - min <= 16           (sockets to the registries and lanes come and go)
+#   RSS      least-squares slope <= 256 KiB per minute (15 MiB an hour) and the last sample at
+#            most 16 MiB above the first one after the warm-up
+# Every decision right means lanesim printed no "BAD" line and its summary says right == total.
+# Run it under nice on a shared machine: nice -n 10 tools/campaigns/soak.sh
+set -u
+DURATION=3600 INTERVAL=60 WARMUP=${WARMUP:-5}
+BUILD=build OUT=
+while (($#)); do
+    case "$1" in
+        --duration) DURATION=$2; shift 2 ;;
+        --interval) INTERVAL=$2; shift 2 ;;
+        --build) BUILD=$2; shift 2 ;;
+        --out) OUT=$2; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "soak: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+LANESIM=$BUILD/bin/lanesim
+[[ -x $LANESIM ]] || { echo "soak: $LANESIM not built (cmake --build $BUILD --target lanesim gatewayd registryd passctl)" >&2; exit 2; }
+[[ -n $OUT ]] || OUT=$(mktemp -d /tmp/soak-XXXXXX)
+mkdir -p "$OUT"
+SAMPLES=$OUT/samples.tsv LOG=$OUT/lanesim.log
+
+# --hold: after the rounds lanesim keeps running until SIGTERM, which also ends the rounds
+# between two scenarios and shuts gatewayd down cleanly (its summary still follows).
+"$LANESIM" --no-cameras --rounds 100000 --hold --dir "$OUT/run" >"$LOG" 2>&1 &
+SIM=$!
+trap 'kill -TERM $SIM 2>/dev/null; wait $SIM' INT TERM
+
+gw_pid=
+for _ in $(seq 300); do
+    gw_pid=$(pgrep -P "$SIM" -x gatewayd | head -1)
+    [[ -n $gw_pid ]] && break
+    sleep 0.1
+done
+[[ -n $gw_pid ]] || { echo "soak: lanesim started no gatewayd (see $LOG)" >&2; kill -TERM $SIM; wait $SIM; exit 1; }
+
+printf 'minute\trss_kib\tfds\tthreads\tdecisions\n' >"$SAMPLES"
+start=$(date +%s)
+minute=0
+while :; do
+    [[ -d /proc/$gw_pid ]] || { echo "soak: gatewayd ($gw_pid) is gone after $minute min (see $LOG)" >&2; break; }
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$gw_pid/status")
+    thr=$(awk '/^Threads:/ {print $2}' "/proc/$gw_pid/status")
+    fds=$(ls "/proc/$gw_pid/fd" | wc -l)
+    dec=$(grep -c '^ok \|^BAD ' "$LOG")
+    printf '%s\t%s\t%s\t%s\t%s\n' "$minute" "$rss" "$fds" "$thr" "$dec" | tee -a "$SAMPLES"
+    now=$(date +%s)
+    (( now - start >= DURATION )) && break
+    next=$(( start + (minute + 1) * INTERVAL ))
+    (( next > now )) && sleep $(( next - now ))
+    minute=$(( minute + 1 ))
+done
+kill -TERM $SIM 2>/dev/null
+wait $SIM
+tail -8 "$LOG"
+
+bad=$(grep -c '^BAD ' "$LOG")
+summary=$(grep -o 'decisions right: [0-9]*/[0-9]*' "$LOG" | tail -1)
+right=${summary#decisions right: }; total=${right#*/}; right=${right%/*}
+clean=$(grep -c 'gatewayd SIGTERM: clean exit 0; barriers after shutdown: all closed' "$LOG")
+
+verdict=$(awk -v warm="$WARMUP" -F'\t' '
+    NR == 1 || $1 < warm { next }
+    { n++; x = $1; y = $2; sx += x; sy += y; sxx += x * x; sxy += x * y
+      if (n == 1) { rss0 = y; fmin = fmax = $3; tmin = tmax = $4 }
+      rssl = y
+      if ($3 < fmin) fmin = $3; if ($3 > fmax) fmax = $3
+      if ($4 < tmin) tmin = $4; if ($4 > tmax) tmax = $4 }
+    END {
+      if (n < 3) { print "too few samples after the warm-up (" n ")"; exit 1 }
+      slope = (n * sxy - sx * sy) / (n * sxx - sx * sx)
+      printf "samples %d after warm-up; rss %d -> %d KiB (slope %.1f KiB/min); fds %d..%d; threads %d..%d\n",
+             n, rss0, rssl, slope, fmin, fmax, tmin, tmax
+      ok = slope <= 256 && rssl - rss0 <= 16384 && fmax - fmin <= 16 && tmax - tmin <= 2
+      print ok ? "flat: yes" : "flat: NO"
+      exit ok ? 0 : 1 }' "$SAMPLES")
+flat=$?
+echo "$verdict"
+echo "decisions: $right/$total right, BAD lines: $bad; clean shutdown: $([[ $clean -ge 1 ]] && echo yes || echo NO)"
+echo "files: $OUT"
+[[ $flat -eq 0 && $bad -eq 0 && -n $total && $right == "$total" && $total -gt 0 && $clean -ge 1 ]] && { echo "soak: PASS"; exit 0; }
+echo "soak: FAIL"
+exit 1
