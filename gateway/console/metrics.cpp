@@ -102,6 +102,33 @@ std::string render_metrics(const MetricsInput& in) {
         o.line("gw_passage_record_wait_seconds_sum", "", num(sum));
         o.line("gw_passage_record_wait_seconds_count", "", std::to_string(count));
     }
+    {
+        // One histogram per hop for the checkpoint, as the record wait above.
+        o.head("gw_lane_hop_seconds", "histogram",
+               "Where an opening's scan-to-barrier time goes, hop by hop (lane_report.h: to_strand, decide, submit, sync, to_lane, open; all lanes).");
+        for (std::size_t h = 0; h < lane::kHopCount; ++h) {
+            std::array<std::uint64_t, lane::kHopBuckets.size()> buckets{};
+            std::uint64_t count = 0;
+            double sum = 0;
+            for (const auto& l : in.lanes) {
+                for (std::size_t i = 0; i < buckets.size(); ++i) buckets[i] += l.hop_buckets[h][i];
+                count += l.hop_count;
+                sum += l.hop_sum_s[h];
+            }
+            const std::string hop = "hop=\"" + std::string(lane::kHopNames[h]) + "\"";
+            for (std::size_t i = 0; i < buckets.size(); ++i)
+                o.line("gw_lane_hop_seconds_bucket", hop + ",le=\"" + num(lane::kHopBuckets[i]) + "\"", std::to_string(buckets[i]));
+            o.line("gw_lane_hop_seconds_bucket", hop + ",le=\"+Inf\"", std::to_string(count));
+            o.line("gw_lane_hop_seconds_sum", hop, num(sum));
+            o.line("gw_lane_hop_seconds_count", hop, std::to_string(count));
+        }
+    }
+    o.head("gw_camera_frames_scanned_total", "counter", "QR camera frames each lane's cameras scanned (the decoder took them).");
+    for (const auto& l : in.lanes) o.line("gw_camera_frames_scanned_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.camera_frames_scanned));
+    o.head("gw_camera_frames_decoded_total", "counter", "Scanned QR camera frames on which ZXing ran (the rest were gated out as unchanged).");
+    for (const auto& l : in.lanes) o.line("gw_camera_frames_decoded_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.camera_frames_decoded));
+    o.head("gw_camera_frames_dropped_total", "counter", "QR camera frames replaced by a newer one before the decoder took them (the latest frame wins).");
+    for (const auto& l : in.lanes) o.line("gw_camera_frames_dropped_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.camera_frames_dropped));
     o.head("gw_scanner_lines_total", "counter", "QR scanner lines received by each lane.");
     for (const auto& l : in.lanes) o.line("gw_scanner_lines_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.scanner_lines));
 

@@ -31,6 +31,11 @@ public:
                 vision::camera_alert_text(camera_.spec(), state, Lang::kEn)};
     }
 
+    FrameCounts frame_counts() const override {
+        const auto s = camera_.stats();
+        return {s.frames_scanned, s.frames_decoded, s.frames_dropped};
+    }
+
 private:
     std::shared_ptr<const vision::StreamCredentials> credentials_;  // before camera_: it points into it
     std::string name_;
