@@ -60,7 +60,8 @@ Gateway::Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, std:
       cache_(std::move(cache)),
       outbox_(std::move(outbox)),
       log_(std::move(log)),
-      work_(asio::make_work_guard(io_)) {
+      work_(asio::make_work_guard(io_)),
+      writes_(std::max<std::size_t>(4, 2 * config_.lanes.size())) {
     for (const auto& l : config_.lanes)
         lanes_.push_back(LaneController::create(io_, writes_, l, *cache_, config_.trust, config_.policy, *log_, sink));
     if (!config_.sync) return;
