@@ -5,7 +5,8 @@
 // threads, the pools, and clean shutdown.
 //
 // Threading: run() blocks its caller while config.threads threads serve the io_context (lane
-// strands, bridge links, scanners, sync clients). Two pools keep blocking work off those
+// strands, bridge links, scanners, sync clients), 5 nice levels above the process where the
+// box allows (CAP_SYS_NICE; else as they are). Two pools keep blocking work off those
 // threads: `writes` (two threads a lane, at least 4, so lanes deciding at once share one group commit and an
 // anti-passback write never queues a passage event) for the lanes' synced writes (passage
 // events, anti-passback), `blocking` (1 thread) for the sync side (verifying and applying batches, reading the outbox), so a

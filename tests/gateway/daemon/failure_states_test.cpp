@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "firmware_bridge/emulator/emulator.h"
@@ -594,4 +597,20 @@ TEST_CASE("an opening is reported after its OPEN command went out, with its hops
     const auto snap = cp.gateway->lane("walk-1")->snapshot();
     CHECK(snap.hop_count == 1);
     CHECK(snap.hop_buckets[static_cast<std::size_t>(lane::Hop::kSync)].back() <= 1);
+}
+
+TEST_CASE("the lanes' io threads run five nice levels above the gateway's where the box allows it") {
+    errno = 0;
+    const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    REQUIRE(errno == 0);
+    bool allowed = false;  // may this process raise a thread? (CAP_SYS_NICE)
+    std::thread([&] { allowed = ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), base - 1) == 0; }).join();
+    Checkpoint cp;
+    std::set<int> nices;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        errno = 0;
+        const int n = ::getpriority(PRIO_PROCESS, static_cast<id_t>(std::stoi(task.path().filename().string())));
+        if (errno == 0) nices.insert(n);
+    }
+    CHECK(nices.count(allowed ? std::max(-20, base - 5) : base) == 1);
 }
