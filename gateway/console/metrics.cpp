@@ -69,6 +69,11 @@ std::string render_metrics(const MetricsInput& in) {
     o.head("gw_alerts_total", "counter", "Alerts raised, by code.");
     for (const auto& [code, n] : in.hub.alerts_by_code) o.line("gw_alerts_total", "code=\"" + metric_label(code) + "\"", std::to_string(n));
 
+    // A counter with one sample per lane, read from its snapshot.
+    const auto per_lane = [&](const char* name, const char* help, std::uint64_t lane::LaneSnapshot::*field) {
+        o.head(name, "counter", help);
+        for (const auto& l : in.lanes) o.line(name, "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.*field));
+    };
     o.head("gw_lane_link_up", "gauge", "1 when the lane controller's bridge link is up.");
     for (const auto& l : in.lanes) o.line("gw_lane_link_up", "lane=\"" + metric_label(l.id) + "\"", l.link_up ? "1" : "0");
     o.head("gw_lane_sensor_fault", "gauge", "1 when a sensor the lane needs is faulted.");
@@ -76,14 +81,10 @@ std::string render_metrics(const MetricsInput& in) {
         o.line("gw_lane_sensor_fault", "lane=\"" + metric_label(l.id) + "\",sensor=\"thermal\"", l.thermal_fault ? "1" : "0");
         o.line("gw_lane_sensor_fault", "lane=\"" + metric_label(l.id) + "\",sensor=\"plate\"", l.plate_reader_fault ? "1" : "0");
     }
-    o.head("gw_thermal_frames_analysed_total", "counter", "Thermal frames analysed by each lane.");
-    for (const auto& l : in.lanes) o.line("gw_thermal_frames_analysed_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.frames_analysed));
-    o.head("gw_thermal_frames_dropped_total", "counter", "Thermal frames replaced by a newer one before analysis (the latest frame wins).");
-    for (const auto& l : in.lanes) o.line("gw_thermal_frames_dropped_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.frames_dropped));
-    o.head("gw_passage_events_recorded_total", "counter", "Decisions and overrides written to the passage-event log.");
-    for (const auto& l : in.lanes) o.line("gw_passage_events_recorded_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.events_recorded));
-    o.head("gw_passage_events_failed_total", "counter", "Decisions and overrides whose event could not be written (nothing opened on them).");
-    for (const auto& l : in.lanes) o.line("gw_passage_events_failed_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.records_failed));
+    per_lane("gw_thermal_frames_analysed_total", "Thermal frames analysed by each lane.", &lane::LaneSnapshot::frames_analysed);
+    per_lane("gw_thermal_frames_dropped_total", "Thermal frames replaced by a newer one before analysis (the latest frame wins).", &lane::LaneSnapshot::frames_dropped);
+    per_lane("gw_passage_events_recorded_total", "Decisions and overrides written to the passage-event log.", &lane::LaneSnapshot::events_recorded);
+    per_lane("gw_passage_events_failed_total", "Decisions and overrides whose event could not be written (nothing opened on them).", &lane::LaneSnapshot::records_failed);
     {
         // One histogram for the checkpoint: the lanes share the disk.
         std::array<std::uint64_t, lane::kRecordWaitBuckets.size()> buckets{};
@@ -102,8 +103,31 @@ std::string render_metrics(const MetricsInput& in) {
         o.line("gw_passage_record_wait_seconds_sum", "", num(sum));
         o.line("gw_passage_record_wait_seconds_count", "", std::to_string(count));
     }
-    o.head("gw_scanner_lines_total", "counter", "QR scanner lines received by each lane.");
-    for (const auto& l : in.lanes) o.line("gw_scanner_lines_total", "lane=\"" + metric_label(l.id) + "\"", std::to_string(l.scanner_lines));
+    {
+        // One histogram per hop for the checkpoint, as the record wait above.
+        o.head("gw_lane_hop_seconds", "histogram",
+               "Where an opening's scan-to-barrier time goes, hop by hop (lane_report.h: to_strand, decide, submit, sync, to_lane, open; all lanes).");
+        for (std::size_t h = 0; h < lane::kHopCount; ++h) {
+            std::array<std::uint64_t, lane::kHopBuckets.size()> buckets{};
+            std::uint64_t count = 0;
+            double sum = 0;
+            for (const auto& l : in.lanes) {
+                for (std::size_t i = 0; i < buckets.size(); ++i) buckets[i] += l.hop_buckets[h][i];
+                count += l.hop_count;
+                sum += l.hop_sum_s[h];
+            }
+            const std::string hop = "hop=\"" + std::string(lane::kHopNames[h]) + "\"";
+            for (std::size_t i = 0; i < buckets.size(); ++i)
+                o.line("gw_lane_hop_seconds_bucket", hop + ",le=\"" + num(lane::kHopBuckets[i]) + "\"", std::to_string(buckets[i]));
+            o.line("gw_lane_hop_seconds_bucket", hop + ",le=\"+Inf\"", std::to_string(count));
+            o.line("gw_lane_hop_seconds_sum", hop, num(sum));
+            o.line("gw_lane_hop_seconds_count", hop, std::to_string(count));
+        }
+    }
+    per_lane("gw_camera_frames_scanned_total", "QR camera frames each lane's cameras scanned (the decoder took them).", &lane::LaneSnapshot::camera_frames_scanned);
+    per_lane("gw_camera_frames_decoded_total", "Scanned QR camera frames on which ZXing ran (the rest were gated out as unchanged).", &lane::LaneSnapshot::camera_frames_decoded);
+    per_lane("gw_camera_frames_dropped_total", "QR camera frames replaced by a newer one before the decoder took them (the latest frame wins).", &lane::LaneSnapshot::camera_frames_dropped);
+    per_lane("gw_scanner_lines_total", "QR scanner lines received by each lane.", &lane::LaneSnapshot::scanner_lines);
 
     o.head("gw_registry_data_age_seconds", "gauge", "Age of the newest data applied from each registry.");
     for (const auto& r : in.registries)

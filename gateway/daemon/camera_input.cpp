@@ -37,6 +37,11 @@ public:
         return a;
     }
 
+    FrameCounts frame_counts() const override {
+        const auto s = camera_.stats();
+        return {s.frames_scanned, s.frames_decoded, s.frames_dropped};
+    }
+
 private:
     static vision::CameraOptions with_evidence(vision::CameraOptions options, const EvidenceKeeper& evidence) {
         if (evidence.enabled() && options.evidence_quality == 0) options.evidence_quality = kEvidenceJpegQuality;

@@ -5,8 +5,9 @@
 // threads, the pools, and clean shutdown.
 //
 // Threading: run() blocks its caller while config.threads threads serve the io_context (lane
-// strands, bridge links, scanners, sync clients). Two pools keep blocking work off those
-// threads: `writes` (4 threads, so lanes deciding at once can share one group commit and an
+// strands, bridge links, scanners, sync clients), 5 nice levels above the process where the
+// box allows (CAP_SYS_NICE; else as they are). Two pools keep blocking work off those
+// threads: `writes` (two threads a lane, at least 4, so lanes deciding at once share one group commit and an
 // anti-passback write never queues a passage event) for the lanes' synced writes (passage
 // events, anti-passback), `blocking` (1 thread) for the sync side (verifying and applying batches, reading the outbox), so a
 // bootstrap of a million entries never delays a lane's record. stop() is safe from any thread
@@ -99,10 +100,11 @@ private:
     asio::io_context io_;
     asio::executor_work_guard<asio::io_context::executor_type> work_;
     asio::thread_pool blocking_{1};
-    // The lanes' synced writes. Several threads, mostly asleep in fsync: lanes deciding at
-    // once then share one group commit of the passage log, and a cache write (passback)
-    // never queues a lane's event behind it.
-    asio::thread_pool writes_{4};
+    // The lanes' synced writes. Two threads a lane (its event, its passback record; at least
+    // 4), mostly asleep in fsync: lanes deciding at once then share one group commit of the
+    // passage log and one WAL sync of the cache, and no write waits for a free thread while
+    // others sleep in a group commit.
+    asio::thread_pool writes_;
     std::vector<std::shared_ptr<sync::RegistrySync>> syncs_;
     std::vector<std::shared_ptr<sync::EventUploader>> uploaders_;
     std::vector<std::shared_ptr<LaneController>> lanes_;

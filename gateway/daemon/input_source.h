@@ -8,6 +8,7 @@
 // and must only post (LaneController::post_payload / post_plate do). start(), stop(),
 // is_open() and name() are safe from any thread. A source that cannot open keeps retrying on
 // its own; is_open() false is what the lane's PortWatch reports.
+#include <cstdint>
 #include <functional>
 #include <cstdint>
 #include <memory>
@@ -30,6 +31,13 @@ struct LossAlert {
     std::optional<std::uint64_t> evidence{};
 };
 
+/// What a camera source did with its frames since it started (all zero for a serial device).
+struct FrameCounts {
+    std::uint64_t scanned = 0;  ///< frames the decoder took
+    std::uint64_t decoded = 0;  ///< ... on which ZXing ran (the rest were gated out)
+    std::uint64_t dropped = 0;  ///< frames replaced before the decoder took them (the latest wins)
+};
+
 class InputSource {
 public:
     virtual ~InputSource() = default;
@@ -40,6 +48,8 @@ public:
     virtual const std::string& name() const = 0;
     /// The alert for `lost` (true) or back (false). By default a scanner's (SCANNER_LOST / SCANNER_BACK).
     virtual LossAlert loss_alert(bool lost) const;
+    /// A camera's frame counters (safe from any thread); a serial device has none.
+    virtual FrameCounts frame_counts() const { return {}; }
 };
 
 /// A line-oriented serial device (a QR scanner, an ANPR plate feed): each accepted line

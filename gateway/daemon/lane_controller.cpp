@@ -1,5 +1,6 @@
 #include "gateway/daemon/lane_controller.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "bridge.pb.h"
@@ -153,7 +154,9 @@ void LaneController::post_payload(std::string payload, std::optional<std::uint64
 }
 
 void LaneController::post_plate(std::string plate_text) {
-    asio::post(strand_, [self = shared_from_this(), p = std::move(plate_text)] { self->on_plate_line(p); });
+    asio::post(strand_, [self = shared_from_this(), p = std::move(plate_text), t = steady_clock::now()] {
+        self->on_plate_line(p, t);
+    });
 }
 
 void LaneController::post_override(bool open, std::string operator_name, std::string reason) {
@@ -183,15 +186,17 @@ void LaneController::on_payload(std::string payload, steady_clock::time_point ar
     if (stopped_) return;
     ++live_.scanner_lines;
     const auto now = wall_now();
+    const auto on_strand = steady_clock::now();
     const auto& checked = checker_.check(payload, now);
     if (!checked.repeat || state_.phase != lane::Phase::kAwaitingInputs) {
-        pending_arrival_ = arrived;
         pending_evidence_ = evidence;
+        timing_ = Timing{arrived, {}};
+        stamp(lane::Hop::kToStrand, on_strand);
     }
     handle(lane::CredentialChecked{std::move(payload), checked});
 }
 
-void LaneController::on_plate_line(const std::string& line) {
+void LaneController::on_plate_line(const std::string& line, steady_clock::time_point arrived) {
     if (stopped_) return;
     auto plate = credential::parse_plate(line);
     if (!plate) {
@@ -204,7 +209,10 @@ void LaneController::on_plate_line(const std::string& line) {
     lane::PlateRead read{*plate, std::nullopt};
     if (settings_.logic.plate_only_freight)
         if (auto payload = checker_.cache().freight_payload(*plate)) {
-            if (!state_.pending) pending_arrival_ = steady_clock::now();
+            if (!state_.pending) {
+                timing_ = Timing{arrived, {}};
+                stamp(lane::Hop::kToStrand);
+            }
             read.freight = lane::FreightMatch{*payload, checker_.check(*payload, wall_now())};
             if (!state_.pending) pending_evidence_.reset();  // decided on the plate, not on a camera frame
         }
@@ -259,6 +267,8 @@ void LaneController::handle(const lane::LaneEvent& event) {
     if (stopped_) return;
     auto step = lane::on_event(state_, event, settings_.logic, policy_, wall_now());
     state_ = std::move(step.next);
+    for (const auto& c : step.commands)
+        if (std::holds_alternative<lane::PublishDecision>(c)) stamp(lane::Hop::kDecide);
     for (auto& c : step.commands) queue_.push_back(std::move(c));
     run_queue();
     publish();
@@ -276,25 +286,35 @@ void LaneController::run_queue() {
         }
         recording_ = true;
         auto passback = recorder_.passback_for(command, wall_now());
+        if (std::holds_alternative<lane::PublishDecision>(command)) stamp(lane::Hop::kSubmit);
         recorder_.write(std::move(*event), passback, strand_,
                         [self = shared_from_this(), command = std::move(command),
-                         passback](Result<sync::Recorded> recorded, double waited) {
+                         passback](Result<sync::Recorded> recorded, double waited, steady_clock::time_point synced) {
                             // The repeat-scan memory learns the passage with the cache.
                             if (recorded && passback) self->checker_.note_passage(passback->pass, passback->passage);
-                            self->on_recorded(command, recorded, waited);
+                            self->on_recorded(command, recorded, waited, synced);
                         });
     }
 }
 
-void LaneController::on_recorded(const lane::Command& command, const Result<sync::Recorded>& recorded, double waited) {
+void LaneController::on_recorded(const lane::Command& command, const Result<sync::Recorded>& recorded, double waited,
+                                 steady_clock::time_point synced) {
     recording_ = false;
     if (stopped_) return;
+    const auto* decision = std::get_if<lane::PublishDecision>(&command);
+    if (decision) {
+        stamp(lane::Hop::kSync, synced);
+        stamp(lane::Hop::kToLane);
+    }
     ++(recorded ? live_.events_recorded : live_.records_failed);
     lane::add_record_wait(live_, waited);
     if (!recorded)
         alert("EVENT_NOT_RECORDED", "通行记录无法写入（" + recorded.error().message + "）：未放行，请人工处理",
               "Passage event not written (" + recorded.error().message + "): not opened, the staff decide");
-    execute(command);
+    // An opening's report (log line, console) goes out after its barrier command: the person
+    // waits for the barrier, not for the log. Everything else is reported in order, at once.
+    const bool opening = recorded && decision && decision->decision.verdict == decision::Verdict::kOpen;
+    if (!opening) execute(command);
     if (recorded) {
         const bool warn = recorded->level != store::OutboxLevel::kOk;
         if (warn && !outbox_warned_)
@@ -304,6 +324,7 @@ void LaneController::on_recorded(const lane::Command& command, const Result<sync
     }
     // On a failure the logic never asked to open on it: it closes and hands over to the staff.
     handle(lane::Recorded{bool(recorded)});
+    if (opening) execute(command);
     run_queue();
 }
 
@@ -337,6 +358,7 @@ void LaneController::execute(const lane::Command& command) {
     if (std::holds_alternative<lane::OpenBarrier>(command)) {
         const auto auto_close = static_cast<std::uint32_t>(duration_cast<milliseconds>(settings_.logic.open_timeout).count());
         send(bridge::open_barrier(auto_close, true), lane::Actuator::kBarrierOpen);
+        stamp(lane::Hop::kOpen);
         ++live_.opens;
     } else if (std::holds_alternative<lane::CloseBarrier>(command)) {
         send(bridge::close_barrier(), lane::Actuator::kBarrierClose);
@@ -350,9 +372,23 @@ void LaneController::execute(const lane::Command& command) {
         r.pass = d->pass;
         r.opened = d->decision.verdict == decision::Verdict::kOpen;
         r.evidence_id = pending_evidence_;  // kept for the pass's later decisions (WAIT, then its outcome)
-        if (r.opened && pending_arrival_)
-            r.scan_to_barrier_ms = duration<double, std::milli>(steady_clock::now() - *pending_arrival_).count();
-        pending_arrival_.reset();
+        // Timed from the input to the OPEN handed to the bridge, when every hop was seen (an
+        // opening decided later, on a plate or a temperature, is timed from its scan all the same).
+        if (r.opened && timing_ && timing_->at[static_cast<std::size_t>(lane::Hop::kOpen)]) {
+            const auto& at = timing_->at;
+            r.scan_to_barrier_ms = duration<double, std::milli>(*at.back() - timing_->arrived).count();
+            if (std::all_of(at.begin(), at.end(), [](const auto& t) { return t.has_value(); })) {
+                lane::HopTimes hops{};
+                auto from = timing_->arrived;
+                for (std::size_t h = 0; h < lane::kHopCount; ++h) {
+                    hops[h] = duration<double, std::milli>(*at[h] - from).count();
+                    from = *at[h];
+                }
+                r.hops_ms = hops;
+                lane::add_hops(live_, hops);
+            }
+        }
+        timing_.reset();
         ++live_.decisions;
         if (sink_) sink_(r);
     } else if (const auto* p = std::get_if<lane::RecordPassage>(&command)) {
@@ -369,6 +405,11 @@ void LaneController::execute(const lane::Command& command) {
         r.opened = o->open;
         if (sink_) sink_(r);
     }
+}
+
+void LaneController::stamp(lane::Hop hop, steady_clock::time_point at) {
+    // The first time counts: a second decision or opening before the report is not this one's.
+    if (timing_ && !timing_->at[static_cast<std::size_t>(hop)]) timing_->at[static_cast<std::size_t>(hop)] = at;
 }
 
 void LaneController::arm_deadline() {
@@ -425,6 +466,13 @@ void LaneController::housekeeping() {
         else handle(std::get<lane::LaneEvent>(finding));
     }
     live_.certificates_refused = checker_.refused_certificates().size();
+    live_.camera_frames_scanned = live_.camera_frames_decoded = live_.camera_frames_dropped = 0;
+    for (const auto& input : inputs_) {
+        const auto frames = input.source->frame_counts();
+        live_.camera_frames_scanned += frames.scanned;
+        live_.camera_frames_decoded += frames.decoded;
+        live_.camera_frames_dropped += frames.dropped;
+    }
     if (state_.link_up && settings_.thermal != ThermalMode::kOff && !state_.thermal_fault && thermal_.silent(now))
         handle(lane::SensorChanged{lane::SensorChanged::kThermal, true});
     publish();

@@ -87,7 +87,8 @@ private:
     void handle(const lane::LaneEvent& event);
     /// Runs queued commands in order until one must be recorded first (then resumes once written).
     void run_queue();
-    void on_recorded(const lane::Command& command, const Result<sync::Recorded>& recorded, double waited);
+    void on_recorded(const lane::Command& command, const Result<sync::Recorded>& recorded, double waited,
+                     std::chrono::steady_clock::time_point synced);
     void on_link(bool up);
     void execute(const lane::Command& command);
     /// Sends a command to the firmware if the link is up; its answer comes back as a lane event.
@@ -95,7 +96,9 @@ private:
     void on_thermal_frame(const proto::ThermalFrame& f);
     void on_firmware(const proto::FromFirmware& event);
     void on_payload(std::string payload, std::chrono::steady_clock::time_point arrived, std::optional<std::uint64_t> evidence);
-    void on_plate_line(const std::string& line);
+    void on_plate_line(const std::string& line, std::chrono::steady_clock::time_point arrived);
+    /// Stamps `hop` of the opening being timed (if any) as done now.
+    void stamp(lane::Hop hop, std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now());
     void on_temperature(decision::TemperatureReading reading, bool face_seen);
     void arm_deadline();
     void housekeeping();
@@ -131,8 +134,13 @@ private:
     std::vector<Input> inputs_;  // scanners, plate feed, QR cameras
     asio::steady_timer deadline_timer_;
     asio::steady_timer housekeeping_timer_;
-    std::optional<std::chrono::steady_clock::time_point> pending_arrival_;
     std::optional<std::uint64_t> pending_evidence_;  // the frame the pending pass was read from, if kept
+    // The decision being timed, from its input's arrival: when each hop (lane::Hop) ended.
+    struct Timing {
+        std::chrono::steady_clock::time_point arrived;
+        std::array<std::optional<std::chrono::steady_clock::time_point>, lane::kHopCount> at;
+    };
+    std::optional<Timing> timing_;
     std::pair<std::string, std::string> shown_;
     bool stopped_ = false;
     ThermalInput thermal_;

@@ -61,8 +61,9 @@ void PassageRecorder::write(sync::PassageEvent event, std::optional<PassbackReco
                 why.message = "anti-passback record: " + why.message;
                 recorded = unexpected(std::move(why));
             }
-            asio::post(back, [recorded = std::move(recorded), asked = asked, done = std::move(done)]() mutable {
-                done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count());
+            asio::post(back, [recorded = std::move(recorded), asked = asked, synced = std::chrono::steady_clock::now(),
+                              done = std::move(done)]() mutable {
+                done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), synced);
             });
         }
     };

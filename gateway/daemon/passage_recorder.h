@@ -18,6 +18,7 @@
 // Threading: event_for() is pure. write() never blocks (safe from the lane's strand): the
 // write runs on `writes`, `done` is posted to `back`. Fails as a value: `done` receives the
 // passage log's error (outbox full, disk failing); nothing is dropped silently.
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -37,8 +38,10 @@ struct PassbackRecord {
 
 class PassageRecorder {
 public:
-    /// `waited` is from write() to `done`, in seconds (the lane's record-wait histogram).
-    using Done = std::function<void(Result<sync::Recorded> recorded, double waited)>;
+    /// `waited` is from write() to `done`, in seconds (the lane's record-wait histogram);
+    /// `synced` is when the last of the writes returned (the lane's hop timing).
+    using Done = std::function<void(Result<sync::Recorded> recorded, double waited,
+                                    std::chrono::steady_clock::time_point synced)>;
 
     PassageRecorder(asio::thread_pool& writes, sync::PassageLog& log, store::Cache& cache, std::string lane,
                     std::string direction);

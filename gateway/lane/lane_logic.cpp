@@ -16,6 +16,7 @@ struct Ctx {
         s.phase = p;
         s.since = now;
         s.opening_record.reset();  // an opening not yet carried out never survives a change of phase
+        s.opening_text.reset();
     }
     // Every passage-log write is answered by one Recorded, in order: they are counted to know
     // which answer is the opening's.
@@ -56,9 +57,9 @@ struct Ctx {
                 }
                 // Recorded before done: the barrier opens on the Recorded{true} of this event.
                 record(PublishDecision{d, p.payload, pass, p.readings.plate});
-                show(decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn));
                 enter(Phase::kOpen);
                 s.opening_record = s.records_asked;
+                s.opening_text = {decision::display_text(d, Lang::kZh), decision::display_text(d, Lang::kEn)};
                 return;
             case Verdict::kDeny:
                 record(PublishDecision{d, p.payload, pass, p.readings.plate});
@@ -140,8 +141,10 @@ struct Ctx {
         if (s.phase == Phase::kOpen && arrived) {
             // Stepping onto the loop while the opening is still being written keeps the opening.
             const auto opening = s.opening_record;
+            auto text = std::move(s.opening_text);
             enter(Phase::kPassing);
             s.opening_record = opening;
+            s.opening_text = std::move(text);
         } else if ((s.phase == Phase::kOpen || s.phase == Phase::kPassing) && left) {
             // Through and off the loop: close at once, one passage per opening. Off the loop
             // before the barrier opened (its record still being written): nobody went through.
@@ -292,6 +295,11 @@ struct Ctx {
         const bool answers_opening = s.opening_record == s.records_answered;
         if (answers_opening) s.opening_record.reset();
         const bool opening = answers_opening && (s.phase == Phase::kOpen || s.phase == Phase::kPassing);
+        // The opening's text follows the barrier command, never precedes it: the bridge carries
+        // one command at a time, and a display command ahead of OpenBarrier made the barrier wait
+        // for the display's acknowledgement (a round trip to the controller).
+        std::optional<std::pair<std::string, std::string>> text;
+        if (answers_opening) text = std::exchange(s.opening_text, std::nullopt);
         if (e.ok) {
             s.storage_fault = false;  // a synced write went through: storage works again
             if (!opening || !s.link_up) return;
@@ -299,6 +307,7 @@ struct Ctx {
             s.barrier_commanded_open = true;
             s.opened_since_closed = true;
             cmds.push_back(SetLight{LightColour::kGreen});
+            if (text) show(std::move(text->first), std::move(text->second));
             s.since = now;  // the open timeout runs from the opening itself
             return;
         }
@@ -328,9 +337,9 @@ struct Ctx {
         record(RecordOverride{e.open, e.operator_name, e.reason, std::move(pass), std::move(plate)});
         if (e.open) {
             if (!s.link_up) return;
-            show("工作人员放行", "Opened by the staff");
             enter(Phase::kOpen);
             s.opening_record = s.records_asked;  // opens on the override's Recorded{true}
+            s.opening_text = {"工作人员放行", "Opened by the staff"};
         } else {
             idle();
         }

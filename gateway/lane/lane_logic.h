@@ -88,6 +88,7 @@ struct LaneState {
     std::uint64_t records_asked = 0;                  ///< passage-log writes asked for (PublishDecision, RecordOverride, RecordFault)
     std::uint64_t records_answered = 0;               ///< Recorded events received
     std::optional<std::uint64_t> opening_record;      ///< kOpen: the barrier waits for this write's Recorded{true}
+    std::optional<std::pair<std::string, std::string>> opening_text;  ///< kOpen: zh, en shown right after OpenBarrier
     /// The barrier's position against the last command: the lane's last barrier command was an
     /// open (set by OpenBarrier, cleared by CloseBarrier and the link's loss), and the firmware
     /// last reported it fully closed. Rising from closed with no open asked is BARRIER_FORCED.

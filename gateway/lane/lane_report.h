@@ -7,12 +7,29 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "gateway/credential/pass.h"
 #include "gateway/decision/decision.h"
 #include "gateway/lane/lane_logic.h"
 
 namespace gw::lane {
+
+/// The hops of an opening, from the scanner line (or the plate that opens a truck lane) to the
+/// barrier command, in order. Each is the time from the end of the one before:
+///  - to_strand:  the input's line arrived -> the lane's strand runs it (the strand's queue)
+///  - decide:     the pass checked and the lane logic's decision computed
+///  - submit:     the decision -> its passage event handed to the `writes` pool
+///  - sync:       handed over -> the event (and the anti-passback record) synced (fdatasync returned)
+///  - to_lane:    synced -> the completion runs on the lane's strand again
+///  - open:       the completion -> the OPEN command handed to the bridge link
+enum class Hop { kToStrand, kDecide, kSubmit, kSync, kToLane, kOpen };
+inline constexpr std::size_t kHopCount = 6;
+inline constexpr std::array<std::string_view, kHopCount> kHopNames{"to_strand", "decide", "submit", "sync", "to_lane", "open"};
+/// Upper bounds (seconds) of the hop histograms: a thread hop is ~10-100 us, a synced write ~1 ms.
+inline constexpr std::array<double, 10> kHopBuckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25};
+/// One opening's hops, milliseconds, in Hop order.
+using HopTimes = std::array<double, kHopCount>;
 
 /// What a lane tells the rest of the gateway (console, outbox, log, the demo's printer).
 struct LaneReport {
@@ -30,6 +47,7 @@ struct LaneReport {
     /// decision, alert: the frame it came from (gateway/evidence: the console serves it by this
     /// id), when a camera read the payload or lost its view and the gateway keeps evidence.
     std::optional<std::uint64_t> evidence_id;
+    std::optional<HopTimes> hops_ms;           ///< decision that opened: where that time went
 };
 /// Called on the lane's strand: must not block (post heavier work elsewhere).
 using ReportSink = std::function<void(const LaneReport&)>;
@@ -60,6 +78,15 @@ struct LaneSnapshot {
     /// Their count is events_recorded + records_failed. A slow disk shows here first.
     std::array<std::uint64_t, kRecordWaitBuckets.size()> record_wait_buckets{};
     double record_wait_sum_s = 0;
+    /// The hops of every opening timed from its input (Hop order): cumulative counts per
+    /// kHopBuckets bound and the sums; hop_count openings.
+    std::array<std::array<std::uint64_t, kHopBuckets.size()>, kHopCount> hop_buckets{};
+    std::array<double, kHopCount> hop_sum_s{};
+    std::uint64_t hop_count = 0;
+    /// The lane's QR cameras, summed (vision::CameraStats; refreshed every housekeeping round):
+    /// frames scanned (ZXing ran on camera_frames_decoded of them, the rest were gated out) and
+    /// frames replaced before the decoder took them.
+    std::uint64_t camera_frames_scanned = 0, camera_frames_decoded = 0, camera_frames_dropped = 0;
 };
 
 /// Adds one record's wait (seconds) to the snapshot's record-wait histogram.
@@ -67,6 +94,17 @@ inline void add_record_wait(LaneSnapshot& s, double waited) {
     for (std::size_t i = 0; i < kRecordWaitBuckets.size(); ++i)
         if (waited <= kRecordWaitBuckets[i]) ++s.record_wait_buckets[i];
     s.record_wait_sum_s += waited;
+}
+
+/// Adds one opening's hops (milliseconds, Hop order) to the snapshot's hop histograms.
+inline void add_hops(LaneSnapshot& s, const HopTimes& ms) {
+    for (std::size_t h = 0; h < kHopCount; ++h) {
+        const double seconds = ms[h] / 1000.0;
+        for (std::size_t i = 0; i < kHopBuckets.size(); ++i)
+            if (seconds <= kHopBuckets[i]) ++s.hop_buckets[h][i];
+        s.hop_sum_s[h] += seconds;
+    }
+    ++s.hop_count;
 }
 
 }  // namespace gw::lane

@@ -13,6 +13,16 @@ std::string padded(const std::string& s, std::size_t width) {
 
 }  // namespace
 
+std::string hops_text(const lane::HopTimes& ms) {
+    std::string out = "hops";
+    char value[48];
+    for (std::size_t h = 0; h < lane::kHopCount; ++h) {
+        std::snprintf(value, sizeof value, " %s=%.3f", std::string(lane::kHopNames[h]).c_str(), ms[h]);
+        out += value;
+    }
+    return out;
+}
+
 std::string report_line(const lane::LaneReport& r) {
     using K = lane::LaneReport::Kind;
     const auto head = clock_text(r.at) + " " + padded(r.lane_id, 8) + " ";
@@ -29,7 +39,8 @@ std::string report_line(const lane::LaneReport& r) {
             char latency[32] = "";
             if (r.scan_to_barrier_ms) std::snprintf(latency, sizeof latency, "  %.1f ms", *r.scan_to_barrier_ms);
             return head + padded(std::string(decision::verdict_name(d.verdict)), 6) + " [" + demo::reasons_text(d) + "] " +
-                   decision::display_text(d, Lang::kZh) + " / " + decision::display_text(d, Lang::kEn) + "  " + who + latency;
+                   decision::display_text(d, Lang::kZh) + " / " + decision::display_text(d, Lang::kEn) + "  " + who + latency +
+                   (r.hops_ms ? "  " + hops_text(*r.hops_ms) : "");
         }
         case K::kPassage:
             return head + "passed   通行完成，道闸关闭 / passage complete, barrier closed";

@@ -98,6 +98,11 @@ Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& i
                 if (!scanner) return unexpected(scanner.error());
                 lane.scanner = std::make_unique<bridge::emulator::PtyPair>(std::move(*scanner));
                 conf += "scanners = serial:" + lane.scanner->slave_path() + "\n";
+                if (const auto extra = options.extra_qr_cameras.find(lane.id); extra != options.extra_qr_cameras.end()) {
+                    std::string urls;
+                    for (const auto& url : extra->second) urls += (urls.empty() ? "" : ", ") + url;
+                    conf += "qr-cameras = " + urls + "\n";
+                }
             }
             if (spec.kind != decision::LaneKind::kPedestrian) {
                 auto plate = bridge::emulator::PtyPair::open();

@@ -49,6 +49,9 @@ struct SimOptions {
     /// walk-1 and car-1 read passes from simulated QR cameras (MJPEG on loopback, SimCameras)
     /// instead of serial scanners; car-2 and truck-1 keep theirs.
     bool cameras = false;
+    /// QR cameras added to lanes that keep their serial scanner (lane id -> stream URLs): the
+    /// camera load of gwbench lane, opened by gatewayd as a deployer's qr-cameras.
+    std::map<std::string, std::vector<std::string>> extra_qr_cameras;
     /// Sections appended to gatewayd.conf as they are ([console], [sync]).
     std::string extra_config;
 };

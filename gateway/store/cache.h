@@ -12,9 +12,9 @@
 //                "cursor/NAME"           -> the sync client's cursor for that registry (opaque)
 //   passages     pass id                 -> last passage here (time, direction), for anti-passback
 //
-// Thread-safe: lookups run concurrently from any thread; apply() and record_passage() are
-// serialised inside. Writes are synced (sync=true): what apply() acknowledged survives power
-// loss. The only module that includes RocksDB.
+// Thread-safe: lookups run concurrently from any thread; apply() calls are serialised inside,
+// record_passage() runs beside them (concurrent passage records share one WAL sync). Writes are
+// synced (sync=true): what apply() or record_passage() acknowledged survives power loss. The only module that includes RocksDB.
 #include <atomic>
 #include <filesystem>
 #include <memory>

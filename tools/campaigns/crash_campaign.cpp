@@ -46,6 +46,7 @@
 #include "gateway/sync/apply.h"
 #include "gateway/sync/passage_event.h"
 #include "gateway/sync/passage_log.h"
+#include "gateway/core/temp_dir.h"
 #include "tools/common/args.h"
 #include "tools/common/process.h"
 
@@ -179,7 +180,7 @@ int main(int argc, char** argv) {
         }
         std::filesystem::create_directories(dir, ec);
     } else {
-        const auto made = tools::make_temp_dir("crash-campaign");
+        const auto made = gw::make_temp_dir("crash-campaign");
         if (!made) return 2;
         dir = *made;
     }

@@ -132,7 +132,7 @@ bool report_instructions(Report& report, const BenchOptions& options, const std:
 }
 
 int run_instructions_only(Report& report, const BenchOptions& options) {
-    const auto made = tools::make_temp_dir("gwbench-instructions");
+    const auto made = gw::make_temp_dir("gwbench-instructions");
     if (!made) return 1;
     const bool counted = report_instructions(report, options, *made);
     std::filesystem::remove_all(*made);

@@ -1,5 +1,7 @@
 // gwbench lane: eight lanes driven at once through emulated lane controllers against a
-// gatewayd process, as lanesim does, timed at the controllers.
+// gatewayd process, as lanesim does, timed at the controllers; then the same lanes of the
+// same gatewayd again while four of its own QR cameras (qr-cameras, 720p MJPEG on loopback at
+// 25 fps, every frame changed so that every frame is decoded) load the box.
 //
 //   scan_to_barrier_p50_ms / p99_ms   scanner line (trucks: plate-camera line) written ->
 //                                     barrier OPEN received by the emulated controller (the
@@ -10,11 +12,18 @@
 //                                     event's size, one writer per lane at the lanes' pace,
 //                                     in the state directory's file system, same run
 //   scan_to_barrier_p99_over_write_ms what the gateway adds at p99 (goal <= 1 ms)
+//   hop_<hop>_p50_ms / p99_ms         where gatewayd's part goes (lane::kHopNames, printed by
+//                                     gatewayd with each opening); hop_outside: the rest
+//                                     (pty and serial read in, bridge link and emulator out)
+//   ..._camera_load                   the same under the camera load, with the frames
+//                                     gatewayd's cameras scanned, decoded and dropped meanwhile
+//                                     (its /metrics) and its CPU
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <thread>
 
 #include "gateway/store/outbox.h"
@@ -23,6 +32,7 @@
 #include "gateway/core/temp_dir.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/benches.h"
+#include "tools/gwbench/lane_probes.h"
 
 namespace gw::bench {
 namespace {
@@ -86,8 +96,10 @@ sim::SimOptions stamped_options(OpenStamps& stamps) {
     return so;
 }
 
-int drive_passes(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, std::vector<double>& latencies) {
+int drive_passes(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, std::vector<double>& latencies,
+                 std::vector<std::vector<double>>* by_lane) {
     std::mutex m;
+    if (by_lane) by_lane->assign(sim.lanes().size(), {});
     std::atomic<int> failures{0};
     std::vector<std::thread> drivers;
     const auto& world = sim.world();
@@ -126,6 +138,7 @@ int drive_passes(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, std:
                     lock.unlock();
                     std::lock_guard l2(m);
                     latencies.push_back(ms);
+                    if (by_lane) (*by_lane)[index].push_back(ms);
                 } else {
                     lock.unlock();
                     ++failures;
@@ -139,15 +152,101 @@ int drive_passes(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, std:
     return failures.load();
 }
 
+namespace {
+
+/// One timed drive of every lane: the scan-to-open times (ms) as the controllers saw them, per
+/// lane and all together, and where gatewayd's log of it starts and ends.
+struct Drive {
+    std::vector<double> latencies;
+    std::vector<std::vector<double>> per_lane;
+    std::size_t log_from = 0, log_to = 0;
+    steady_clock::duration time{};
+    int failures = 0;
+};
+
+Drive drive(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, const std::filesystem::path& log) {
+    Drive d;
+    d.log_from = read_text(log).size();
+    const auto t0 = steady_clock::now();
+    d.failures = drive_passes(sim, stamps, per_lane, d.latencies, &d.per_lane);
+    d.time = steady_clock::now() - t0;
+    d.log_to = read_text(log).size();
+    return d;
+}
+
+/// Each opening's hops as gatewayd logged them during `d`, and what lies outside gatewayd: the
+/// controller's scan-to-open minus gatewayd's own input-to-OPEN (the serial line into the pty
+/// and gatewayd's read; the OPEN over the bridge link to the emulated controller), matched per
+/// lane in order (a lane whose counts differ is left out).
+struct Hops {
+    std::array<std::vector<double>, lane::kHopCount> by_hop;
+    std::vector<double> outside;
+};
+
+Hops hops_of(const Drive& d, sim::SimCheckpoint& sim, const std::string& log) {
+    Hops h;
+    const auto lines = hop_lines(log.substr(0, d.log_to), d.log_from);
+    std::map<std::string, std::vector<const HopLine*>> by_lane;
+    for (const auto& l : lines) {
+        by_lane[l.lane].push_back(&l);
+        for (std::size_t i = 0; i < lane::kHopCount; ++i) h.by_hop[i].push_back(l.ms[i]);
+    }
+    for (std::size_t i = 0; i < sim.lanes().size() && i < d.per_lane.size(); ++i) {
+        const auto& seen = by_lane[sim.lanes()[i].id];
+        if (seen.size() != d.per_lane[i].size()) continue;
+        for (std::size_t k = 0; k < seen.size(); ++k) {
+            double inside = 0;
+            for (const double ms : seen[k]->ms) inside += ms;
+            h.outside.push_back(d.per_lane[i][k] - inside);
+        }
+    }
+    return h;
+}
+
+void report_hops(Report& report, const Hops& h, const std::string& suffix, bool with_p50) {
+    for (std::size_t i = 0; i < lane::kHopCount; ++i) {
+        if (h.by_hop[i].empty()) continue;
+        const std::string name = "hop_" + std::string(lane::kHopNames[i]);
+        if (with_p50) report.figure("lane", name + "_p50_ms" + suffix, percentile(h.by_hop[i], 50), "ms");
+        report.figure("lane", name + "_p99_ms" + suffix, percentile(h.by_hop[i], 99), "ms");
+    }
+    if (!h.outside.empty()) {
+        if (with_p50) report.figure("lane", "hop_outside_p50_ms" + suffix, percentile(h.outside, 50), "ms");
+        report.figure("lane", "hop_outside_p99_ms" + suffix, percentile(h.outside, 99), "ms");
+    }
+}
+
+/// The cameras' frame counters summed over the lanes, from gatewayd's /metrics.
+struct CameraFrames {
+    double scanned = 0, decoded = 0, dropped = 0;
+};
+std::optional<CameraFrames> camera_frames(std::uint16_t console) {
+    const auto text = fetch_metrics(console);
+    if (!text) return std::nullopt;
+    return CameraFrames{metric_sum(*text, "gw_camera_frames_scanned_total"), metric_sum(*text, "gw_camera_frames_decoded_total"),
+                        metric_sum(*text, "gw_camera_frames_dropped_total")};
+}
+
+// The lanes of the first copy each get one camera, as a deployer adds qr-cameras to a lane.
+constexpr std::array<const char*, 4> kCameraLanes{"car-1", "car-2", "truck-1", "walk-1"};
+
+}  // namespace
+
 int run_lane_bench(Report& report, const BenchOptions& options) {
     const auto gatewayd = tools::self_dir() / "gatewayd";
     if (!std::filesystem::exists(gatewayd)) {
         report.note(gatewayd.string() + ": no gatewayd beside gwbench");
         return 1;
     }
+    auto load = CameraLoad::create(static_cast<int>(kCameraLanes.size()));
+    if (!load) {
+        report.note("camera load: " + load.error().message);
+        return 1;
+    }
     const auto made = gw::make_temp_dir("gwbench-lane");
     if (!made) return 1;
     const std::filesystem::path dir = *made;
+    const auto log_path = dir / "gatewayd.log";
     asio::io_context devices;
     auto guard = asio::make_work_guard(devices);
     std::thread device_thread([&] { devices.run(); });
@@ -158,21 +257,24 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     // Both truck lanes open on the one freight pass bound to 浙F12345, and anti-passback counts
     // from the opening: any window would let one truck lane's opening refuse the other's.
     so.passback_window = "0s";
+    for (std::size_t i = 0; i < kCameraLanes.size(); ++i) so.extra_qr_cameras[kCameraLanes[i]] = {(*load)->url(static_cast<int>(i))};
+    so.extra_config = "[console]\nlisten = 127.0.0.1:0\n";  // its /metrics count the cameras' frames
     auto sim = sim::SimCheckpoint::create(devices, dir, now, so);
     if (!sim) {
         report.note(sim.error().message);
         return 1;
     }
-    const pid_t child = tools::spawn_gatewayd(gatewayd, (*sim)->config_path(), dir / "gatewayd.log");
+    const pid_t child = tools::spawn_gatewayd(gatewayd, (*sim)->config_path(), log_path);
     int rc = 0;
-    std::vector<double> latencies;
-    double idle_pct = 0;
-    steady_clock::time_point drive_started{};
-    steady_clock::duration drive_time{};
-    int passes_per_lane = 0;
+    double idle_pct = 0, camera_cpu_pct = 0;
+    Drive base, cams;
+    std::optional<CameraFrames> frames0, frames1;
+    const int per_lane = options.quick ? 4 : 25;
     const auto lanes = (*sim)->lanes().size();
-    if (!sim::wait_linked(**sim, seconds{15})) {
-        report.note("the lanes did not link up with gatewayd");
+    std::optional<std::uint16_t> console;
+    if (!sim::wait_linked(**sim, seconds{15}) ||
+        !wait_until([&] { return (console = console_port(read_text(log_path))).has_value(); }, seconds{10})) {
+        report.note("the lanes did not link up with gatewayd, or its console did not start");
         rc = 1;
     } else {
         std::this_thread::sleep_for(seconds{1});  // past start-up
@@ -184,42 +286,81 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         const double wall = duration<double>(steady_clock::now() - t0).count();
         if (cpu0 && cpu1) idle_pct = (*cpu1 - *cpu0) / wall / static_cast<double>(lanes) * 100.0;
 
-        const int per_lane = options.quick ? 4 : 25;
-        drive_started = steady_clock::now();
-        const int failures = drive_passes(**sim, stamps, per_lane, latencies);
-        drive_time = steady_clock::now() - drive_started;
-        passes_per_lane = per_lane;
-        if (failures) {
-            report.note(std::to_string(failures) + " passes did not open: see " + (dir / "gatewayd.log").string());
+        // The baseline: the cameras' streams are not served yet (their lanes report them lost
+        // and keep reopening them, which costs nothing worth counting).
+        base = drive(**sim, stamps, per_lane, log_path);
+
+        // The same lanes, the same gatewayd, with its four cameras decoding every frame.
+        if (auto served = (*load)->start(); !served) {
+            report.note("camera load: " + served.error().message);
+            rc = 1;
+        } else if (!wait_until([&] {
+                       const auto f = camera_frames(*console);
+                       return f && f->scanned > 25.0 * 4 * static_cast<double>(kCameraLanes.size());
+                   }, seconds{30})) {
+            report.note("gatewayd's cameras did not start decoding the load streams");
+            rc = 1;
+        } else {
+            std::this_thread::sleep_for(seconds{3});  // each camera lane has refused the load's code once
+            frames0 = camera_frames(*console);
+            const auto c0 = tools::cpu_seconds(child);
+            cams = drive(**sim, stamps, per_lane, log_path);
+            const auto c1 = tools::cpu_seconds(child);
+            frames1 = camera_frames(*console);
+            if (c0 && c1) camera_cpu_pct = (*c1 - *c0) / duration<double>(cams.time).count() * 100.0;
+        }
+        (*load)->stop();
+        if (base.failures + cams.failures) {
+            report.note(std::to_string(base.failures + cams.failures) + " passes did not open: see " + log_path.string());
             rc = 1;
         }
     }
+    const auto log = read_text(log_path);
     tools::terminate_child(child, 5000);
     // The floor, measured now in the same directory: as many bare synced appends as the lanes
     // wrote events, the size of the newest event gatewayd wrote, at the pace the lanes went.
     std::vector<double> writes;
-    if (rc == 0 && passes_per_lane > 0) {
+    if (rc == 0) {
         std::size_t size = 400;
         if (auto outbox = store::Outbox::open(dir / "state" / "outbox", {}))
             if (auto newest = (*outbox)->get((*outbox)->last_seq())) size = newest->size();
-        writes = durable_writes(dir / "state", lanes, passes_per_lane, size, drive_time / passes_per_lane);
+        writes = durable_writes(dir / "state", lanes, per_lane, size, base.time / per_lane);
     }
     (*sim)->stop();
     guard.reset();
     devices.stop();
     device_thread.join();
     if (rc == 0) std::filesystem::remove_all(dir);
-    if (rc != 0 || latencies.empty()) return 1;
+    if (rc != 0 || base.latencies.empty() || cams.latencies.empty()) return 1;
+    const double write_p99 = percentile(writes, 99);
     report.figure("lane", "lanes", static_cast<double>(lanes), "lanes");
-    report.figure("lane", "passes_timed", static_cast<double>(latencies.size()), "passes");
-    report.figure("lane", "scan_to_barrier_p50_ms", percentile(latencies, 50), "ms");
-    report.figure("lane", "scan_to_barrier_p99_ms", percentile(latencies, 99), "ms");
+    report.figure("lane", "passes_timed", static_cast<double>(base.latencies.size()), "passes");
+    report.figure("lane", "scan_to_barrier_p50_ms", percentile(base.latencies, 50), "ms");
+    report.figure("lane", "scan_to_barrier_p99_ms", percentile(base.latencies, 99), "ms");
     report.figure("lane", "idle_cpu_per_lane_pct", idle_pct, "%");
     if (!writes.empty()) {
         report.figure("lane", "durable_write_p50_ms", percentile(writes, 50), "ms");
-        report.figure("lane", "durable_write_p99_ms", percentile(writes, 99), "ms");
-        report.figure("lane", "scan_to_barrier_p99_over_write_ms", percentile(latencies, 99) - percentile(writes, 99), "ms");
+        report.figure("lane", "durable_write_p99_ms", write_p99, "ms");
+        report.figure("lane", "scan_to_barrier_p99_over_write_ms", percentile(base.latencies, 99) - write_p99, "ms");
     }
+    report_hops(report, hops_of(base, **sim, log), "", true);
+
+    report.figure("lane", "passes_timed_camera_load", static_cast<double>(cams.latencies.size()), "passes");
+    report.figure("lane", "scan_to_barrier_p50_ms_camera_load", percentile(cams.latencies, 50), "ms");
+    report.figure("lane", "scan_to_barrier_p99_ms_camera_load", percentile(cams.latencies, 99), "ms");
+    if (!writes.empty())
+        report.figure("lane", "scan_to_barrier_p99_over_write_ms_camera_load", percentile(cams.latencies, 99) - write_p99, "ms");
+    report_hops(report, hops_of(cams, **sim, log), "_camera_load", false);
+    if (frames0 && frames1) {
+        // The load, proven from gatewayd's own counters over the timed passes.
+        const double secs = duration<double>(cams.time).count();
+        report.figure("lane", "camera_streams", static_cast<double>(kCameraLanes.size()), "cameras");
+        report.figure("lane", "camera_frames_scanned", frames1->scanned - frames0->scanned, "frames");
+        report.figure("lane", "camera_frames_decoded", frames1->decoded - frames0->decoded, "frames");
+        report.figure("lane", "camera_frames_dropped", frames1->dropped - frames0->dropped, "frames");
+        report.figure("lane", "camera_frames_scanned_per_s", (frames1->scanned - frames0->scanned) / secs, "frames/s");
+    }
+    report.figure("lane", "gatewayd_cpu_pct_camera_load", camera_cpu_pct, "%");
     return 0;
 }
 

@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "firmware_bridge/emulator/emulator.h"
@@ -212,6 +215,11 @@ TEST_CASE("a pass held up to a lane's QR camera is read from the video and decid
     CHECK(cp.last_decision("walk-1")->verdict == decision::Verdict::kOpen);
     CHECK(eventually([&] { return walk.controller->open_count() == 1; }));
     CHECK(cp.gateway->lane("walk-1")->snapshot().decisions == 1);  // the code in many frames decides once
+    // The camera's frames are counted in the lane's snapshot (the console's /metrics).
+    CHECK(eventually([&] {
+        const auto s = cp.gateway->lane("walk-1")->snapshot();
+        return s.camera_frames_scanned > 0 && s.camera_frames_decoded > 0 && s.camera_frames_decoded <= s.camera_frames_scanned;
+    }));
 }
 
 TEST_CASE("QR camera lost: CAMERA_LOST is raised, the lane stays closed and in service, CAMERA_BACK when it returns") {
@@ -681,4 +689,51 @@ TEST_CASE("a forged issuer certificate in the records is alerted once as CERTIFI
     CHECK(std::count_if(cp.reports.begin(), cp.reports.end(), [](const lane::LaneReport& r) {
               return r.kind == lane::LaneReport::Kind::kAlert && r.code == "CERTIFICATE_REFUSED" && r.lane_id == "walk-1";
           }) == 1);
+}
+
+TEST_CASE("an opening is reported after its OPEN command went out, with its hops adding up to its scan-to-barrier time") {
+    Checkpoint cp;
+    auto& walk = cp.lane("walk-1");
+    walk.controller->vehicle_arrives();
+    std::this_thread::sleep_for(milliseconds{400});  // measured by the thermal camera first
+    cp.sim->scan(walk, cp.payload("valid-commuter-walk"));
+    REQUIRE(eventually([&] { return cp.last_decision("walk-1").has_value(); }));
+    // The report is made after the OPEN was handed to the bridge: the controller has it (or soon).
+    CHECK(eventually([&] { return walk.controller->open_count() == 1; }));
+    std::optional<lane::LaneReport> opened;
+    {
+        std::lock_guard lock(cp.m);
+        for (const auto& r : cp.reports)
+            if (r.kind == lane::LaneReport::Kind::kDecision && r.lane_id == "walk-1") opened = r;
+    }
+    REQUIRE(opened);
+    CHECK(opened->opened);
+    REQUIRE(opened->scan_to_barrier_ms);
+    REQUIRE(opened->hops_ms);
+    double sum = 0;
+    for (const double ms : *opened->hops_ms) {
+        CHECK(ms >= 0);
+        sum += ms;
+    }
+    CHECK(sum == doctest::Approx(*opened->scan_to_barrier_ms).epsilon(1e-6));
+    CHECK((*opened->hops_ms)[static_cast<std::size_t>(lane::Hop::kSync)] > 0);  // a synced write takes time
+    const auto snap = cp.gateway->lane("walk-1")->snapshot();
+    CHECK(snap.hop_count == 1);
+    CHECK(snap.hop_buckets[static_cast<std::size_t>(lane::Hop::kSync)].back() <= 1);
+}
+
+TEST_CASE("the lanes' io threads run five nice levels above the gateway's where the box allows it") {
+    errno = 0;
+    const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    REQUIRE(errno == 0);
+    bool allowed = false;  // may this process raise a thread? (CAP_SYS_NICE)
+    std::thread([&] { allowed = ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), base - 1) == 0; }).join();
+    Checkpoint cp;
+    std::set<int> nices;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        errno = 0;
+        const int n = ::getpriority(PRIO_PROCESS, static_cast<id_t>(std::stoi(task.path().filename().string())));
+        if (errno == 0) nices.insert(n);
+    }
+    CHECK(nices.count(allowed ? std::max(-20, base - 5) : base) == 1);
 }

@@ -109,6 +109,24 @@ TEST_CASE("a commuter on foot: scan, temperature, open, walk through, closed") {
     CHECK(l.opens() == 1);
 }
 
+TEST_CASE("an opening's text follows its barrier command instead of holding it up while the event is written") {
+    Lane l(LaneKind::kPedestrian);
+    l.scan("valid-commuter-walk");
+    l.temperature(36.5f);
+    std::optional<std::size_t> open;
+    std::vector<std::size_t> texts;
+    for (std::size_t i = 0; i < l.last.commands.size(); ++i) {
+        if (std::holds_alternative<OpenBarrier>(l.last.commands[i])) open = i;
+        if (const auto* t = std::get_if<ShowText>(&l.last.commands[i])) {
+            texts.push_back(i);
+            CHECK(t->en.find("Open") != std::string::npos);
+        }
+    }
+    REQUIRE(open);
+    REQUIRE(texts.size() == 1);
+    CHECK(texts[0] > *open);
+}
+
 TEST_CASE("a car whose plate was read before the driver showed the pass opens at once") {
     Lane l(LaneKind::kCar);
     l.plate("沪A12345").temperature(36.6f).scan("valid-commuter-car");

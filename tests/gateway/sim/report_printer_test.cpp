@@ -34,6 +34,16 @@ TEST_CASE("a decision line shows time, lane, verdict, reasons and the display te
     CHECK(sim::report_line(r).ends_with("  3.1 ms"));
 }
 
+TEST_CASE("an opening timed hop by hop ends its line with every hop in milliseconds, in order") {
+    auto r = report(K::kDecision);
+    decision::Decision d;
+    d.verdict = decision::Verdict::kOpen;
+    r.decision = d;
+    r.scan_to_barrier_ms = 1.5;
+    r.hops_ms = lane::HopTimes{0.021, 0.1024, 0.004, 1.25, 0.03, 0.0126};
+    CHECK(sim::report_line(r).ends_with("  1.5 ms  hops to_strand=0.021 decide=0.102 submit=0.004 sync=1.250 to_lane=0.030 open=0.013"));
+}
+
 TEST_CASE("passage, override and alert lines say what happened and who decided") {
     CHECK(sim::report_line(report(K::kPassage)) == "08:00:05 car-1    passed   通行完成，道闸关闭 / passage complete, barrier closed");
     auto o = report(K::kOverride);

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+
 #include <rocksdb/db.h>
 
 #include "gateway/credential/pass_codec.h"
@@ -102,6 +105,34 @@ TEST_CASE("resuming an enterprise and delisting a holder take effect") {
     cache->lookup(pass_of("holder-on-shared-list"), demo::demo_now(), f);
     CHECK_FALSE(f.shared_list_day);
     CHECK(cache->registries().front().sequence == 2);
+}
+
+TEST_CASE("passage records written by many lanes at once, beside a registry batch, all survive a reopen") {
+    TempDir d;
+    constexpr int kLanes = 8;
+    {
+        auto cache = Cache::open(d.path).value();
+        std::vector<std::thread> lanes;
+        std::atomic<int> written{0};
+        for (int i = 0; i < kLanes; ++i)
+            lanes.emplace_back([&, i] {
+                credential::PassId id{1000 + static_cast<std::uint64_t>(i)};
+                if (cache->record_passage(id, decision::PassbackRecord{demo::demo_now() + Seconds{i}, "to-zhejiang"})) ++written;
+            });
+        REQUIRE(cache->apply(demo_batch()));
+        for (auto& t : lanes) t.join();
+        CHECK(written == kLanes);
+    }
+    auto cache = Cache::open(d.path).value();
+    for (int i = 0; i < kLanes; ++i) {
+        auto pass = pass_of("valid-commuter-walk");
+        pass.id.value = 1000 + static_cast<std::uint64_t>(i);
+        decision::Facts f;
+        cache->lookup(pass, demo::demo_now(), f);
+        REQUIRE(f.last_passage);
+        CHECK(f.last_passage->at == demo::demo_now() + Seconds{i});
+    }
+    CHECK(cache->registries().size() == 1);
 }
 
 TEST_CASE("the cache and the registry state survive a reopen") {
