@@ -101,6 +101,13 @@ Result<AnprCamera> parse_anpr_camera(const ConfFile& file, const ConfSection& se
     return camera;
 }
 
+std::vector<float> per_character_confidence(const AnprPush& push) {
+    // UTF-8: every byte that is not a continuation byte starts a character.
+    const auto chars = std::count_if(push.plate.text.begin(), push.plate.text.end(),
+                                     [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+    return std::vector<float>(static_cast<std::size_t>(chars), push.confidence);
+}
+
 const AnprCamera* authenticate_camera(const std::vector<AnprCamera>& cameras, std::string_view name,
                                       std::string_view token) {
     const AnprCamera* found = nullptr;

@@ -39,6 +39,10 @@ struct AnprPush {
 
 Result<AnprPush> parse_anpr_push(std::string_view body);
 
+/// The push's one confidence as the lane's plate matching takes a reader's: the same value
+/// for every character (code point) of the plate.
+std::vector<float> per_character_confidence(const AnprPush& push);
+
 /// One camera allowed to push: [anpr-camera NAME] with `lane` and `token-file`.
 struct AnprCamera {
     std::string name;

@@ -44,9 +44,10 @@ struct Backend {
     /// Posts an override to the lane; false when there is no such lane.
     std::function<bool(const std::string& lane, bool open, const std::string& user, const std::string& reason)> override_lane;
     /// Cameras allowed to push plates (POST /api/anpr) and where their reads go: posts the
-    /// plate text to the lane; false when there is no such lane.
+    /// plate text with one confidence (0..1) per character to the lane; false when there is no
+    /// such lane.
     std::vector<AnprCamera> anpr_cameras;
-    std::function<bool(const std::string& lane, const std::string& plate)> post_plate;
+    std::function<bool(const std::string& lane, const std::string& plate, std::vector<float> confidence)> post_plate;
     std::function<std::vector<RegistryStatus>()> registries;
     std::function<std::optional<DiskStatus>()> disk;
     /// Events waiting in the outbox for upload; empty function while the gateway runs no outbox.

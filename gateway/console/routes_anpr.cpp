@@ -22,7 +22,7 @@ Response anpr_push(RouteContext& c) {
         return error_response(http::status::unauthorized, "CAMERA_REFUSED", "摄像机未授权", "Camera not authorised", v);
     // An unsure camera read is no read: the lane waits and hands over (PLATE_UNREAD -> MANUAL).
     const bool taken = push->confidence >= camera->min_confidence;
-    if (taken && (!backend.post_plate || !backend.post_plate(camera->lane, push->plate.text)))
+    if (taken && (!backend.post_plate || !backend.post_plate(camera->lane, push->plate.text, per_character_confidence(*push))))
         return error_response(http::status::not_found, "NO_LANE", "无此车道", "No such lane", v);
     JsonWriter w;
     w.begin_object().field("ok", true).field("lane", camera->lane).field("plate", push->plate.text).field("taken", taken).end_object();

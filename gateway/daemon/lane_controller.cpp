@@ -149,8 +149,10 @@ void LaneController::post_payload(std::string payload) {
     });
 }
 
-void LaneController::post_plate(std::string plate_text) {
-    asio::post(strand_, [self = shared_from_this(), p = std::move(plate_text)] { self->on_plate_line(p); });
+void LaneController::post_plate(std::string plate_text, std::vector<float> confidence) {
+    asio::post(strand_, [self = shared_from_this(), p = std::move(plate_text), c = std::move(confidence)]() mutable {
+        self->on_plate_line(p, std::move(c));
+    });
 }
 
 void LaneController::post_override(bool open, std::string operator_name, std::string reason) {
@@ -185,7 +187,7 @@ void LaneController::on_payload(std::string payload, steady_clock::time_point ar
     handle(lane::CredentialChecked{std::move(payload), checked});
 }
 
-void LaneController::on_plate_line(const std::string& line) {
+void LaneController::on_plate_line(const std::string& line, std::vector<float> confidence) {
     if (stopped_) return;
     auto plate = credential::parse_plate(line);
     if (!plate) {
@@ -195,7 +197,9 @@ void LaneController::on_plate_line(const std::string& line) {
     live_.last_plate = plate->text;
     // The lane logic decides whether a freight pass bound to the plate opens the lane alone;
     // the shell only finds and checks it (a cache read, microseconds).
-    lane::PlateRead read{*plate, std::nullopt};
+    // Normalising keeps the characters (it drops separators and blanks): the confidences stay
+    // one per character; a count that no longer fits makes plate matching treat the read as unsure.
+    lane::PlateRead read{*plate, std::nullopt, std::move(confidence)};
     if (settings_.logic.plate_only_freight)
         if (auto payload = checker_.cache().freight_payload(*plate)) {
             if (!state_.pending) pending_arrival_ = steady_clock::now();

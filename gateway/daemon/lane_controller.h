@@ -69,7 +69,9 @@ public:
     void stop();
 
     void post_payload(std::string payload);
-    void post_plate(std::string plate_text);
+    /// A plate read on the lane. `confidence`: one value (0..1) per character from a camera's
+    /// reader or an ANPR push; empty for a feed that sends text only (taken as sure).
+    void post_plate(std::string plate_text, std::vector<float> confidence = {});
     void post_override(bool open, std::string operator_name, std::string reason);
 
     LaneSnapshot snapshot() const;
@@ -94,7 +96,7 @@ private:
     void on_thermal_frame(const proto::ThermalFrame& f);
     void on_firmware(const proto::FromFirmware& event);
     void on_payload(std::string payload, std::chrono::steady_clock::time_point arrived);
-    void on_plate_line(const std::string& line);
+    void on_plate_line(const std::string& line, std::vector<float> confidence);
     void on_temperature(decision::TemperatureReading reading, bool face_seen);
     void arm_deadline();
     void housekeeping();

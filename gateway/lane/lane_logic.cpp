@@ -74,10 +74,15 @@ struct Ctx {
         }
     }
 
-    void start(std::string payload, check::Checked checked, std::optional<credential::PlateNumber> plate) {
+    void start(std::string payload, check::Checked checked, const PlateRead* plate) {
         Pending p{std::move(payload), std::move(checked), {}, now + cfg.input_timeout};
-        if (plate) p.readings.plate = std::move(plate);
-        else if (s.early_plate && now - s.early_plate->second < cfg.input_timeout) p.readings.plate = s.early_plate->first;
+        if (plate) {
+            p.readings.plate = plate->plate;
+            p.readings.plate_confidence = plate->confidence;
+        } else if (s.early_plate && now - s.early_plate->at < cfg.input_timeout) {
+            p.readings.plate = s.early_plate->plate;
+            p.readings.plate_confidence = s.early_plate->confidence;
+        }
         if (s.early_temperature && now - s.early_temperature->second < cfg.input_timeout)
             p.readings.temperatures.push_back(s.early_temperature->first);
         if (s.thermal_fault) p.readings.temperatures.push_back({Celsius{0}, decision::ReadingQuality::kSensorFault});
@@ -104,7 +109,7 @@ struct Ctx {
         if (s.phase == Phase::kFaulted || !s.link_up) return;  // closed and manual until the link is back
         if (!accepting_credentials()) return;                  // open for someone: the next one waits
         if (s.pending && s.pending->payload == e.payload && s.phase != Phase::kManual) return;  // same code, next frame
-        start(e.payload, e.checked, std::nullopt);
+        start(e.payload, e.checked, nullptr);
     }
     void on(const TemperatureMeasured& e) {
         const bool waiting = s.phase == Phase::kAwaitingInputs && s.pending;
@@ -122,12 +127,13 @@ struct Ctx {
     void on(const PlateRead& e) {
         // A truck with no pass shown: a freight pass bound to its plate may open the lane alone.
         if (e.freight && cfg.plate_only_freight && s.link_up && (s.phase == Phase::kIdle || s.phase == Phase::kDenied))
-            return start(e.freight->payload, e.freight->checked, e.plate);
+            return start(e.freight->payload, e.freight->checked, &e);
         if (s.phase == Phase::kAwaitingInputs && s.pending) {
             s.pending->readings.plate = e.plate;
+            s.pending->readings.plate_confidence = e.confidence;
             decide_pending();
         } else if (before_credential()) {
-            s.early_plate = {e.plate, now};
+            s.early_plate = LaneState::EarlyPlate{e.plate, e.confidence, now};
         }
     }
     void on(const LoopChanged& e) {
