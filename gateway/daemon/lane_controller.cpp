@@ -7,6 +7,7 @@
 #include "firmware_bridge/messages.h"
 #include "gateway/core/log_limit.h"
 #include "gateway/daemon/camera_input.h"
+#include "gateway/daemon/plate_camera_input.h"
 #include "gateway/daemon/firmware_events.h"
 
 namespace gw::daemon {
@@ -94,6 +95,15 @@ void LaneController::start() {
                                                 if (auto s = weak.lock()) s->post_payload(std::move(r.payload));
                                             }),
                             InputRole::kPayloads);
+        for (const auto& camera : self->settings_.plate_cameras) {
+            // The model loads here, once per camera at start-up (Gateway::open checked it loads).
+            auto input = plate_camera_input(camera, self->settings_.camera_credentials, self->settings_.plate_model, {}, log,
+                                             [weak](PlateCameraRead r) {
+                                                 if (auto s = weak.lock()) s->post_plate(std::move(r.plate), std::move(r.confidence));
+                                             });
+            if (input) self->add_input(std::move(*input), InputRole::kPlates);
+            else log("plate camera " + camera.text() + ": " + input.error().message);
+        }
         if (self->settings_.plate_feed)
             self->add_input(serial_line_source(ex, *self->settings_.plate_feed, log, self->line_handler(InputRole::kPlates)),
                             InputRole::kPlates);

@@ -66,7 +66,7 @@ TEST_CASE("configuration errors name the file, the line and the key") {
     CHECK(d.err(std::string(kHead) + lane + "controller = tcp:10.0.0.2:99999\n") ==
           d.at(8) + "[lane car-1] key 'controller': bad endpoint 'tcp:10.0.0.2:99999': port must be 1..65535");
     CHECK(d.err(std::string(kHead) + lane + "controller = tcp:10.0.0.2:7001\n") ==
-          d.at(5) + "[lane car-1] needs a plate but has no plate-feed: the lane could never open");
+          d.at(5) + "[lane car-1] needs a plate but has no plate-feed, plate-cameras or [anpr-camera]: the lane could never open");
     CHECK(d.err(std::string(kHead) + "[lane w]\ntype = bicycle\n") ==
           d.at(6) + "[lane w] key 'type': unknown lane type 'bicycle': expected pedestrian, car or truck");
     CHECK(d.err(std::string(kHead) + "[lane w]\ntype = pedestrian\ndirection = x\ncontroller = tcp:1.2.3.4:5\ncolour = red\n") ==
