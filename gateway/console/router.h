@@ -64,7 +64,8 @@ class Router {
 public:
     Router(Backend backend, Hub& hub, AccountStore& accounts, RouterOptions options = {});
 
-    Response handle(const Request& req, const std::string& peer, SteadyTime now);
+    /// `client`: the connection's client certificate, if it presented one.
+    Response handle(const Request& req, const std::string& peer, SteadyTime now, const PeerCertificate* client = nullptr);
     static bool blocking(const Request& req);
 
     /// For GET /api/live (the WebSocket upgrade): the session, or the refusal to send instead.
@@ -92,7 +93,7 @@ public:
     void write_health(JsonWriter& w);
 
 private:
-    Response route(const Request& req, const std::string& peer, SteadyTime now);
+    Response route(const Request& req, const std::string& peer, SteadyTime now, const PeerCertificate* client);
     std::optional<Session> session_of(const Request& req, SteadyTime now);
 
     Backend backend_;

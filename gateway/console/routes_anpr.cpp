@@ -10,14 +10,15 @@ Response anpr_push(RouteContext& c) {
     const auto& backend = c.router.backend();
     auto push = parse_anpr_push(c.req.body());
     if (!push) return bad_body(push.error().message, v);
-    // Authorization: Bearer <the camera's token>. An unknown camera and a wrong token get the
-    // same answer.
+    // Authorization: Bearer <the camera's token>, or the client certificate the camera's section
+    // pins. An unknown camera, a wrong token and a wrong certificate get the same answer.
     constexpr std::string_view kBearer = "Bearer ";
     const auto header = c.req[http::field::authorization];
     const std::string_view auth(header.data(), header.size());
     const auto* camera = auth.starts_with(kBearer)
                              ? authenticate_camera(backend.anpr_cameras, push->camera, auth.substr(kBearer.size()))
                              : nullptr;
+    if (!camera && c.client_certificate) camera = authenticate_camera(backend.anpr_cameras, push->camera, *c.client_certificate);
     if (!camera)
         return error_response(http::status::unauthorized, "CAMERA_REFUSED", "摄像机未授权", "Camera not authorised", v);
     // An unsure camera read is no read: the lane waits and hands over (PLATE_UNREAD -> MANUAL).
