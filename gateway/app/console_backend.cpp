@@ -16,10 +16,10 @@ console::Backend console_backend(daemon::Gateway& gateway) {
         return true;
     };
     b.anpr_cameras = gateway.config().anpr_cameras;
-    b.post_plate = [&gateway](const std::string& lane, const std::string& plate) {
+    b.post_plate = [&gateway](const std::string& lane, const std::string& plate, std::vector<float> confidence) {
         auto l = gateway.lane(lane);
         if (!l) return false;
-        l->post_plate(plate);
+        l->post_plate(plate, std::move(confidence));
         return true;
     };
     b.registries = [&gateway] { return registry_status(gateway); };

@@ -22,6 +22,29 @@ bool valid_camera_name(std::string_view name) {
     return true;
 }
 
+// "ab:cd:..." or "ABCD..." (64 hex digits) as certificate_fingerprint writes it: "AB:CD:...".
+std::optional<std::string> normalise_fingerprint(std::string_view text) {
+    std::string hex;
+    for (char c : text) {
+        if (c == ':') continue;
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+        hex += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    if (hex.size() != 64) return std::nullopt;
+    std::string out;
+    for (std::size_t i = 0; i < hex.size(); i += 2) out += (i ? ":" : "") + hex.substr(i, 2);
+    return out;
+}
+
+// The keys every [anpr-camera] section may end with.
+Result<AnprCamera> finish(ConfReader& r, AnprCamera& camera) {
+    auto min = r.number_or("min-confidence", 0.5, 0.0, 1.0);
+    if (!min) return unexpected(min.error());
+    camera.min_confidence = static_cast<float>(*min);
+    if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
+    return camera;
+}
+
 }  // namespace
 
 Result<AnprPush> parse_anpr_push(std::string_view body) {
@@ -75,8 +98,20 @@ Result<AnprCamera> parse_anpr_camera(const ConfFile& file, const ConfSection& se
     auto lane = r.text("lane");
     if (!lane) return unexpected(lane.error());
     camera.lane = *lane;
+    if (const auto* e = r.find("client-cert-fingerprint")) {
+        auto fingerprint = normalise_fingerprint(e->value);
+        if (!fingerprint)
+            return unexpected(r.error(*e, "expected the certificate's SHA-256 fingerprint: 32 hex bytes, ':' between them or not"));
+        camera.cert_fingerprint = std::move(*fingerprint);
+    }
+    if (const auto* e = r.find("client-cert-subject")) {
+        if (camera.cert_fingerprint.empty())
+            return unexpected(r.error(*e, "needs client-cert-fingerprint: a subject alone is anyone's to claim"));
+        camera.cert_subject = e->value;
+    }
+    if (!r.find("token-file") && !camera.cert_fingerprint.empty()) return finish(r, camera);
     auto token_file = r.text("token-file");
-    if (!token_file) return unexpected(token_file.error());
+    if (!token_file) return unexpected(r.error("needs token-file or client-cert-fingerprint (how the camera proves it is itself)"));
     const auto path = std::filesystem::path(*token_file).is_absolute() ? std::filesystem::path(*token_file)
                                                                       : base / *token_file;
     const auto* entry = r.find("token-file");
@@ -94,11 +129,14 @@ Result<AnprCamera> parse_anpr_camera(const ConfFile& file, const ConfSection& se
     for (char c : token) printable = printable && c > 0x20 && c < 0x7f;
     if (!printable) return unexpected(r.error(*entry, path.string() + ": the token must be one line of 32-256 printable ASCII characters"));
     camera.token = std::move(token);
-    auto min = r.number_or("min-confidence", 0.5, 0.0, 1.0);
-    if (!min) return unexpected(min.error());
-    camera.min_confidence = static_cast<float>(*min);
-    if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
-    return camera;
+    return finish(r, camera);
+}
+
+std::vector<float> per_character_confidence(const AnprPush& push) {
+    // UTF-8: every byte that is not a continuation byte starts a character.
+    const auto chars = std::count_if(push.plate.text.begin(), push.plate.text.end(),
+                                     [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+    return std::vector<float>(static_cast<std::size_t>(chars), push.confidence);
 }
 
 const AnprCamera* authenticate_camera(const std::vector<AnprCamera>& cameras, std::string_view name,
@@ -106,10 +144,22 @@ const AnprCamera* authenticate_camera(const std::vector<AnprCamera>& cameras, st
     const AnprCamera* found = nullptr;
     for (const auto& c : cameras) {
         // Every token is compared, the name only afterwards: the time is the same for any name.
-        const bool token_ok = tokens_equal(c.token, token);
+        const bool token_ok = !c.token.empty() && tokens_equal(c.token, token);
         if (token_ok && c.name == name) found = &c;
     }
     return found;
+}
+
+const AnprCamera* authenticate_camera(const std::vector<AnprCamera>& cameras, std::string_view name,
+                                      const PeerCertificate& certificate) {
+    for (const auto& c : cameras) {
+        if (c.name != name || c.cert_fingerprint.empty()) continue;
+        // The fingerprint is public (it is in every handshake): no secret to time.
+        if (c.cert_fingerprint != certificate.fingerprint) return nullptr;
+        if (!c.cert_subject.empty() && c.cert_subject != certificate.subject) return nullptr;
+        return &c;
+    }
+    return nullptr;
 }
 
 }  // namespace gw::console

@@ -39,24 +39,47 @@ struct AnprPush {
 
 Result<AnprPush> parse_anpr_push(std::string_view body);
 
-/// One camera allowed to push: [anpr-camera NAME] with `lane` and `token-file`.
+/// The push's one confidence as the lane's plate matching takes a reader's: the same value
+/// for every character (code point) of the plate.
+std::vector<float> per_character_confidence(const AnprPush& push);
+
+/// One camera allowed to push: [anpr-camera NAME] with `lane`, and `token-file` or the client
+/// certificate it presents on the console's TLS connection (or both: either is accepted).
 struct AnprCamera {
     std::string name;
     std::string lane;
-    std::string token;  ///< 32-256 printable ASCII characters, read from the token file
+    std::string token;  ///< 32-256 printable ASCII characters, read from the token file; empty: none
     /// A push below this confidence is taken as no plate read: the lane times out to
     /// PLATE_UNREAD -> MANUAL, never a mismatch.
     float min_confidence = 0.5f;
+    /// The client certificate's SHA-256 fingerprint ("AB:CD:...", 32 bytes) and, optionally, its
+    /// subject (RFC 2253, "CN=gate-cam-1,O=..."); empty: no certificate accepted. The console does
+    /// not check a chain: the fingerprint pins the camera's own (often self-signed) certificate.
+    std::string cert_fingerprint;
+    std::string cert_subject;
 };
 
 /// Parses one [anpr-camera NAME] section: `lane = ID`, `token-file = PATH` (relative to
 /// `base`; the file must not be readable by group or others and holds one line, the token),
-/// `min-confidence` (0..1, default 0.5). Errors name the file, line and key.
+/// `client-cert-fingerprint = AB:CD:...` (SHA-256; with or without colons, any case),
+/// `client-cert-subject = CN=...` (only beside a fingerprint), at least one of token-file and
+/// client-cert-fingerprint; `min-confidence` (0..1, default 0.5). Errors name the file, line and key.
 Result<AnprCamera> parse_anpr_camera(const ConfFile& file, const ConfSection& section, const std::filesystem::path& base);
 
 /// The camera `name` presenting `token`, or nullptr. Compares every configured token in
 /// constant time (whatever the name, so timing tells nothing of which names exist).
 const AnprCamera* authenticate_camera(const std::vector<AnprCamera>& cameras, std::string_view name,
                                       std::string_view token);
+
+/// The client certificate a TLS connection presented (tls.h: peer_certificate).
+struct PeerCertificate {
+    std::string fingerprint;  ///< SHA-256, "AB:CD:..."
+    std::string subject;      ///< RFC 2253
+};
+
+/// The camera `name` when it is configured with the fingerprint (and subject, if set) of
+/// `certificate`, else nullptr.
+const AnprCamera* authenticate_camera(const std::vector<AnprCamera>& cameras, std::string_view name,
+                                      const PeerCertificate& certificate);
 
 }  // namespace gw::console

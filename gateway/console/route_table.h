@@ -35,6 +35,8 @@ struct RouteContext {
     std::optional<Session> session;   ///< set for every route but kPublic ones
     const std::string& peer;
     SteadyTime now;
+    /// The client certificate of the TLS connection, if it presented one (ANPR cameras may).
+    const PeerCertificate* client_certificate = nullptr;
     unsigned version() const { return req.version(); }
 };
 

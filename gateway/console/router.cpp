@@ -63,8 +63,8 @@ bool Router::blocking(const Request& req) {
     return req.method() == http::verb::post && (req.target() == "/api/login" || req.target() == "/api/users");
 }
 
-Response Router::handle(const Request& req, const std::string& peer, SteadyTime now) {
-    auto res = route(req, peer, now);
+Response Router::handle(const Request& req, const std::string& peer, SteadyTime now, const PeerCertificate* client) {
+    auto res = route(req, peer, now, client);
     res.version(req.version());
     res.keep_alive(req.keep_alive());
     add_security_headers(res);
@@ -105,7 +105,7 @@ void Router::count(Stat stat) {
     }
 }
 
-Response Router::route(const Request& req, const std::string& peer, SteadyTime now) {
+Response Router::route(const Request& req, const std::string& peer, SteadyTime now, const PeerCertificate* client) {
     const auto v = req.version();
     const auto target = parse_target(sv(req.target()));
     if (!target) return error_response(http::status::bad_request, "BAD_REQUEST", "请求地址错误", "Bad request target", v);
@@ -140,7 +140,7 @@ Response Router::route(const Request& req, const std::string& peer, SteadyTime n
         if (req.body().size() > kMaxBody)
             return error_response(http::status::payload_too_large, "TOO_LARGE", "请求过大", "Request body too large", v);
     }
-    RouteContext context{*this, req, *target, std::move(params), std::nullopt, peer, now};
+    RouteContext context{*this, req, *target, std::move(params), std::nullopt, peer, now, client};
     if (route->access != Access::kPublic) {
         context.session = session_of(req, now, route->access != Access::kWatch);
         if (!context.session)

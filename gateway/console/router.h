@@ -46,9 +46,10 @@ struct Backend {
     /// Posts an override to the lane; false when there is no such lane.
     std::function<bool(const std::string& lane, bool open, const std::string& user, const std::string& reason)> override_lane;
     /// Cameras allowed to push plates (POST /api/anpr) and where their reads go: posts the
-    /// plate text to the lane; false when there is no such lane.
+    /// plate text with one confidence (0..1) per character to the lane; false when there is no
+    /// such lane.
     std::vector<AnprCamera> anpr_cameras;
-    std::function<bool(const std::string& lane, const std::string& plate)> post_plate;
+    std::function<bool(const std::string& lane, const std::string& plate, std::vector<float> confidence)> post_plate;
     std::function<std::vector<RegistryStatus>()> registries;
     std::function<std::optional<DiskStatus>()> disk;
     /// Events waiting in the outbox for upload; empty function while the gateway runs no outbox.
@@ -71,7 +72,8 @@ class Router {
 public:
     Router(Backend backend, Hub& hub, AccountStore& accounts, RouterOptions options = {});
 
-    Response handle(const Request& req, const std::string& peer, SteadyTime now);
+    /// `client`: the connection's client certificate, if it presented one.
+    Response handle(const Request& req, const std::string& peer, SteadyTime now, const PeerCertificate* client = nullptr);
     static bool blocking(const Request& req);
 
     /// For GET /api/live (the WebSocket upgrade): the session, or the refusal to send instead.
@@ -102,7 +104,7 @@ public:
     void write_health(JsonWriter& w);
 
 private:
-    Response route(const Request& req, const std::string& peer, SteadyTime now);
+    Response route(const Request& req, const std::string& peer, SteadyTime now, const PeerCertificate* client);
     /// The request's session; `activity`: restart its idle clock (the operator did something).
     std::optional<Session> session_of(const Request& req, SteadyTime now, bool activity = true);
 

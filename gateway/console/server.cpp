@@ -2,6 +2,7 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -148,6 +149,8 @@ struct ConsoleServer::Impl {
         co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(use_awaitable, ec));
         if (ec == beast::error::timeout) ++counters.handshake_timeouts;
         if (ec) co_return;
+        const auto client_certificate = peer_certificate(stream.native_handle());
+        const PeerCertificate* client = client_certificate ? &*client_certificate : nullptr;
         beast::flat_buffer buffer;
         auto idle = limits().first_request;
         for (;;) {
@@ -191,12 +194,12 @@ struct ConsoleServer::Impl {
             if (Router::blocking(req)) {
                 // Argon2id and fsync: on the blocking thread, the io thread keeps serving.
                 res = co_await asio::co_spawn(
-                    blocking, [this, &req, &peer]() -> asio::awaitable<Response> {
-                        co_return router.handle(req, peer, steady_clock::now());
+                    blocking, [this, &req, &peer, client]() -> asio::awaitable<Response> {
+                        co_return router.handle(req, peer, steady_clock::now(), client);
                     },
                     use_awaitable);
             } else {
-                res = router.handle(req, peer, steady_clock::now());
+                res = router.handle(req, peer, steady_clock::now(), client);
             }
             const bool keep = res.keep_alive();
             beast::get_lowest_layer(stream).expires_after(limits().request);
@@ -322,7 +325,10 @@ Result<std::unique_ptr<ConsoleServer>> ConsoleServer::start(const ConsoleSetting
         if (auto ok = generate_self_signed(settings.cert, settings.key, names); !ok) return unexpected(ok.error());
         log_line("generated a self-signed certificate " + settings.cert.string());
     }
-    auto ctx = make_server_context(settings.cert, settings.key);
+    // Cameras that prove themselves by certificate need the server to ask for one.
+    const bool ask = std::any_of(backend.anpr_cameras.begin(), backend.anpr_cameras.end(),
+                                 [](const AnprCamera& c) { return !c.cert_fingerprint.empty(); });
+    auto ctx = make_server_context(settings.cert, settings.key, ask);
     if (!ctx) return unexpected(ctx.error());
     auto fp = certificate_fingerprint(settings.cert);
     if (!fp) return unexpected(fp.error());

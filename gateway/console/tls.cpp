@@ -84,7 +84,8 @@ Result<void> generate_self_signed(const std::filesystem::path& cert_path, const 
 }
 
 Result<std::shared_ptr<asio::ssl::context>> make_server_context(const std::filesystem::path& cert,
-                                                                const std::filesystem::path& key) {
+                                                                const std::filesystem::path& key,
+                                                                bool ask_client_certificate) {
     auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
     SSL_CTX* c = ctx->native_handle();
     SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
@@ -98,7 +99,42 @@ Result<std::shared_ptr<asio::ssl::context>> make_server_context(const std::files
     if (SSL_CTX_use_certificate_chain_file(c, cert.c_str()) != 1) return failure(cert.string() + ": not a PEM certificate (chain)");
     if (SSL_CTX_use_PrivateKey_file(c, key.c_str(), SSL_FILETYPE_PEM) != 1) return failure(key.string() + ": not a PEM private key");
     if (SSL_CTX_check_private_key(c) != 1) return failure(key.string() + ": does not match " + cert.string());
+    if (ask_client_certificate) {
+        // Asked, never required, never chain-checked: a camera's certificate is usually its own
+        // self-signed one, pinned by fingerprint where it is used (routes_anpr.cpp).
+        SSL_CTX_set_verify(c, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+        // TLS 1.3 asks for the certificate in the handshake too; a session id context keeps
+        // OpenSSL from refusing resumption with SSL_VERIFY_PEER set.
+        static const unsigned char kContext[] = "gw-console";
+        SSL_CTX_set_session_id_context(c, kContext, sizeof kContext - 1);
+    }
     return ctx;
+}
+
+namespace {
+
+std::string sha256_fingerprint(X509* cert) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    X509_digest(cert, EVP_sha256(), md, &n);
+    std::string out;
+    char buf[4];
+    for (unsigned i = 0; i < n; ++i) {
+        std::snprintf(buf, sizeof buf, "%02X", md[i]);
+        out += (i ? ":" : "") + std::string(buf);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<PeerCertificate> peer_certificate(void* ssl) {
+    Cert cert(SSL_get1_peer_certificate(static_cast<SSL*>(ssl)));
+    if (!cert) return std::nullopt;
+    PeerCertificate out{sha256_fingerprint(cert.get()), {}};
+    Bio b(BIO_new(BIO_s_mem()));
+    if (X509_NAME_print_ex(b.get(), X509_get_subject_name(cert.get()), 0, XN_FLAG_RFC2253) >= 0) out.subject = bio_text(b.get());
+    return out;
 }
 
 Result<std::string> certificate_fingerprint(const std::filesystem::path& path) {
@@ -107,16 +143,7 @@ Result<std::string> certificate_fingerprint(const std::filesystem::path& path) {
     Bio b(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
     Cert cert(PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr));
     if (!cert) return failure(path.string() + ": not a PEM certificate");
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned n = 0;
-    X509_digest(cert.get(), EVP_sha256(), md, &n);
-    std::string out;
-    char buf[4];
-    for (unsigned i = 0; i < n; ++i) {
-        std::snprintf(buf, sizeof buf, "%02X", md[i]);
-        out += (i ? ":" : "") + std::string(buf);
-    }
-    return out;
+    return sha256_fingerprint(cert.get());
 }
 
 }  // namespace gw::console

@@ -3,6 +3,7 @@
 // (AES-GCM, ChaCha20-Poly1305); 1.3's suites are all forward-secret AEAD. The certificate is
 // the one supplied in [console] cert/key, or a self-signed one generated on first start.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "gateway/console/anpr_push.h"
 #include "gateway/core/error.h"
 
 namespace gw::console {
@@ -24,9 +26,17 @@ inline constexpr const char* kTls12Ciphers =
 Result<void> generate_self_signed(const std::filesystem::path& cert, const std::filesystem::path& key,
                                   const std::vector<std::string>& names);
 
-/// The server context for `cert` and `key` (PEM). Fails naming the file at fault.
+/// The server context for `cert` and `key` (PEM). Fails naming the file at fault. With
+/// `ask_client_certificate` the server asks every client for a certificate and takes any, or
+/// none (browsers send none): no chain is checked here; the ANPR push compares the one a camera
+/// presents with the fingerprint its section pins (anpr_push.h).
 Result<std::shared_ptr<asio::ssl::context>> make_server_context(const std::filesystem::path& cert,
-                                                                const std::filesystem::path& key);
+                                                                const std::filesystem::path& key,
+                                                                bool ask_client_certificate = false);
+
+/// The certificate the peer of `ssl` presented (SHA-256 fingerprint, RFC 2253 subject), if any.
+/// `ssl` is an SSL* after the handshake (a stream's native_handle()).
+std::optional<PeerCertificate> peer_certificate(void* ssl);
 
 /// SHA-256 fingerprint of the certificate in `cert` ("AB:CD:..."), for the operator to compare.
 Result<std::string> certificate_fingerprint(const std::filesystem::path& cert);

@@ -59,6 +59,13 @@ Result<LaneSettings> parse_lane(const ConfFile& file, const ConfSection& section
             l.qr_cameras.push_back(std::move(*spec));
         }
     }
+    if (const auto* e = r.find("plate-cameras")) {
+        for (const auto& item : split_list(e->value)) {
+            auto spec = vision::parse_camera_spec(item);
+            if (!spec) return unexpected(r.error(*e, spec.error().message));
+            l.plate_cameras.push_back(std::move(*spec));
+        }
+    }
     if (const auto* e = r.find("plate-feed")) {
         auto s = parse_serial_device(e->value, 9600);
         if (!s) return unexpected(r.error(*e, s.error().message));
@@ -80,10 +87,6 @@ Result<LaneSettings> parse_lane(const ConfFile& file, const ConfSection& section
     l.logic.plate_only_freight = *plate_only;
     if (*needs_temperature && l.thermal == ThermalMode::kOff)
         return unexpected(r.error(*r.find("thermal"), "thermal = off, but the lane needs a temperature: it could never open"));
-    if (*needs_plate && !l.plate_feed)
-        return unexpected(r.error("needs a plate but has no plate-feed: the lane could never open"));
-    if (*plate_only && !l.plate_feed)
-        return unexpected(r.error("plate-only-freight needs a plate-feed"));
     if (*plate_only && *kind != decision::LaneKind::kTruck)
         return unexpected(r.error(*r.find("plate-only-freight"), "only truck lanes open on a plate alone"));
     auto input = duration_or(r, "input-timeout", l.logic.input_timeout, Seconds{120});
@@ -102,8 +105,8 @@ Result<LaneSettings> parse_lane(const ConfFile& file, const ConfSection& section
 // What a camera needs that only the whole file says: its password (a stream with a user), its
 // file or folder (file:, dir:). A v4l2 device may be unplugged when the file is checked: the
 // running lane reports it lost and keeps reopening it, so it is not required here.
-Result<void> check_camera(ConfReader& lane, const vision::CameraSpec& spec, const GatewayConfig& c) {
-    const auto* e = lane.find("qr-cameras");
+Result<void> check_camera(ConfReader& lane, std::string_view key, const vision::CameraSpec& spec, const GatewayConfig& c) {
+    const auto* e = lane.find(key);
     const auto refuse = [&](const std::string& why) { return unexpected(lane.error(*e, "'" + spec.text() + "' " + why)); };
     if (spec.is_stream() && !spec.user.empty()) {
         if (!c.camera_credentials)
@@ -292,6 +295,12 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
         if (!creds) return unexpected(r.error(*e, creds.error().message));
         c.camera_credentials = std::make_shared<const vision::StreamCredentials>(std::move(*creds));
     }
+    if (const auto* e = r.find("plate-model")) {
+        c.plate_model = resolve(base, e->value);
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(c.plate_model, ec))
+            return unexpected(r.error(*e, c.plate_model.string() + ": no such file"));
+    }
     if (auto u = r.unknown_keys(); !u) return unexpected(u.error());
     auto sync_config = sync::parse_sync_config(file);
     if (!sync_config) return unexpected(sync_config.error());
@@ -311,18 +320,30 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     for (std::size_t i = 0; i < c.lanes.size(); ++i) {
         auto& l = c.lanes[i];
         ConfReader lr(file, *lane_sections[i]);
-        if (!l.qr_cameras.empty()) l.camera_credentials = c.camera_credentials;
-        for (auto& cam : l.qr_cameras) {
-            const bool local = cam.kind == vision::SourceKind::kFile || cam.kind == vision::SourceKind::kDir;
-            if (local) cam.location = resolve(base, cam.location).string();
-            if (auto ok = check_camera(lr, cam, c); !ok) return unexpected(ok.error());
-            // One camera looks at one lane: a stream is the same camera whoever logs in.
-            auto key = cam.location;
-            if (!cam.user.empty()) key.erase(key.find("://") + 3, cam.user.size() + 1);
-            if (!devices.insert(key).second)
-                return failure(file.path + ": [lane " + l.logic.id + "] uses " + cam.text() +
-                               " already used by another lane or device");
-        }
+        // A plate comes from a serial feed, a plate camera, or a camera that pushes its reads.
+        const bool anpr = std::any_of(c.anpr_cameras.begin(), c.anpr_cameras.end(),
+                                      [&](const console::AnprCamera& a) { return a.lane == l.logic.id; });
+        const bool plates = l.plate_feed || !l.plate_cameras.empty() || anpr;
+        if (l.logic.lane.needs_plate && !plates)
+            return unexpected(lr.error("needs a plate but has no plate-feed, plate-cameras or [anpr-camera]: the lane could never open"));
+        if (l.logic.plate_only_freight && !plates)
+            return unexpected(lr.error("plate-only-freight needs a plate-feed, plate-cameras or [anpr-camera]"));
+        if (!l.qr_cameras.empty() || !l.plate_cameras.empty()) l.camera_credentials = c.camera_credentials;
+        for (const auto& [key, cameras] : {std::pair{"qr-cameras", &l.qr_cameras}, std::pair{"plate-cameras", &l.plate_cameras}})
+            for (auto& cam : *cameras) {
+                const bool local = cam.kind == vision::SourceKind::kFile || cam.kind == vision::SourceKind::kDir;
+                if (local) cam.location = resolve(base, cam.location).string();
+                if (auto ok = check_camera(lr, key, cam, c); !ok) return unexpected(ok.error());
+                // One camera looks at one lane: a stream is the same camera whoever logs in.
+                auto id = cam.location;
+                if (!cam.user.empty()) id.erase(id.find("://") + 3, cam.user.size() + 1);
+                if (!devices.insert(id).second)
+                    return failure(file.path + ": [lane " + l.logic.id + "] uses " + cam.text() +
+                                   " already used by another lane or device");
+            }
+        if (!l.plate_cameras.empty() && c.plate_model.empty())
+            return unexpected(lr.error(*lr.find("plate-cameras"), "needs [checkpoint] plate-model (the reader's ONNX file)"));
+        if (!l.plate_cameras.empty()) l.plate_model = c.plate_model;
         std::vector<Endpoint> eps{l.controller};
         for (const auto& s : l.scanners) eps.push_back(s);
         if (l.plate_feed) eps.push_back(*l.plate_feed);

@@ -2,12 +2,12 @@
 // gatewayd's configuration: one conf file (config/README.md) for the whole checkpoint.
 //
 //   [checkpoint]                 name, title, state-dir, trust (file), threads, outbox-budget-mb,
-//                                evidence-budget-mb, camera-credentials (file, 0600)
+//                                evidence-budget-mb, camera-credentials (file, 0600), plate-model (file)
 //   [policy]                     the decision policy (config/policy.example.conf)
 //   [registry NAME]              provinces, and either records (a records file loaded at start)
 //                                or url, root-key, events-url, ... (synced: gateway/sync/config.h)
 //   [sync]                       gateway (its client certificate's CN), ca-file, client-cert, client-key
-//   [lane ID]                    type, direction, controller, scanners, qr-cameras, plate-feed, thermal,
+//   [lane ID]                    type, direction, controller, scanners, qr-cameras, plate-cameras, plate-feed, thermal,
 //                                needs-temperature, needs-plate, plate-only-freight,
 //                                input-timeout, open-timeout, denied-display
 //   [console]                    listen, cert, key, accounts, session-idle, session-max
@@ -68,6 +68,10 @@ struct LaneSettings {
     std::vector<vision::CameraSpec> qr_cameras;
     std::shared_ptr<const vision::StreamCredentials> camera_credentials;  ///< the checkpoint's (may be null)
     std::optional<SerialDevice> plate_feed; ///< ANPR results, one plate a line
+    /// Plate cameras (`plate-cameras = ...`, the same grammar and credentials as qr-cameras):
+    /// read by the box's own reader on GatewayConfig::plate_model.
+    std::vector<vision::CameraSpec> plate_cameras;
+    std::filesystem::path plate_model;      ///< GatewayConfig::plate_model, when plate_cameras is not empty
     ThermalMode thermal = ThermalMode::kFrames;
     /// Where the frames its decisions and alerts came from are kept (Gateway::open sets it
     /// when evidence-budget-mb > 0); null: none are kept.
@@ -102,6 +106,9 @@ struct GatewayConfig {
     /// camera needs one. Shared so that the cameras holding it may outlive the config copy.
     std::shared_ptr<const vision::StreamCredentials> camera_credentials;
     std::filesystem::path camera_credentials_path;
+    /// [checkpoint] plate-model: the plate reader's ONNX file (models/plate_ocr.onnx), needed
+    /// when a lane has plate-cameras; empty otherwise.
+    std::filesystem::path plate_model;
 };
 
 Result<GatewayConfig> load_config(const std::filesystem::path& path);

@@ -10,6 +10,7 @@
 
 #include "gateway/core/log_limit.h"
 #include "gateway/store/record.h"
+#include "gateway/vision/plate_reader.h"
 
 namespace gw::daemon {
 
@@ -21,6 +22,11 @@ ReportSink fan_out(std::vector<ReportSink> sinks) {
 }
 
 Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink sink) {
+    // The plate cameras' model must load: a lane that started with a camera it cannot read
+    // from would only say so in its log. Each camera loads its own copy when its lane starts.
+    if (std::any_of(config.lanes.begin(), config.lanes.end(), [](const LaneSettings& l) { return !l.plate_cameras.empty(); }))
+        if (auto model = vision::PlateRecognizer::load(config.plate_model); !model)
+            return failure(config.path.string() + ": [checkpoint] plate-model: " + model.error().message);
     auto cache = store::Cache::open(config.state_dir / "cache");
     if (!cache) return unexpected(cache.error());
     for (const auto& reg : config.registries) {

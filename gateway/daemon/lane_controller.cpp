@@ -8,6 +8,7 @@
 #include "firmware_bridge/messages.h"
 #include "gateway/core/log_limit.h"
 #include "gateway/daemon/camera_input.h"
+#include "gateway/daemon/plate_camera_input.h"
 #include "gateway/daemon/firmware_events.h"
 
 namespace gw::daemon {
@@ -98,6 +99,15 @@ void LaneController::start() {
                                                 });
                                             }),
                             InputRole::kPayloads);
+        for (const auto& camera : self->settings_.plate_cameras) {
+            // The model loads here, once per camera at start-up (Gateway::open checked it loads).
+            auto input = plate_camera_input(camera, self->settings_.camera_credentials, self->settings_.plate_model, {}, log,
+                                             [weak](PlateCameraRead r) {
+                                                 if (auto s = weak.lock()) s->post_plate(std::move(r.plate), std::move(r.confidence));
+                                             });
+            if (input) self->add_input(std::move(*input), InputRole::kPlates);
+            else log("plate camera " + camera.text() + ": " + input.error().message);
+        }
         if (self->settings_.plate_feed)
             self->add_input(serial_line_source(ex, *self->settings_.plate_feed, log, self->line_handler(InputRole::kPlates)),
                             InputRole::kPlates);
@@ -153,9 +163,9 @@ void LaneController::post_payload(std::string payload, std::optional<std::uint64
     });
 }
 
-void LaneController::post_plate(std::string plate_text) {
-    asio::post(strand_, [self = shared_from_this(), p = std::move(plate_text), t = steady_clock::now()] {
-        self->on_plate_line(p, t);
+void LaneController::post_plate(std::string plate_text, std::vector<float> confidence) {
+    asio::post(strand_, [self = shared_from_this(), p = std::move(plate_text), c = std::move(confidence), t = steady_clock::now()]() mutable {
+        self->on_plate_line(p, std::move(c), t);
     });
 }
 
@@ -196,7 +206,7 @@ void LaneController::on_payload(std::string payload, steady_clock::time_point ar
     handle(lane::CredentialChecked{std::move(payload), checked});
 }
 
-void LaneController::on_plate_line(const std::string& line, steady_clock::time_point arrived) {
+void LaneController::on_plate_line(const std::string& line, std::vector<float> confidence, steady_clock::time_point arrived) {
     if (stopped_) return;
     auto plate = credential::parse_plate(line);
     if (!plate) {
@@ -206,7 +216,9 @@ void LaneController::on_plate_line(const std::string& line, steady_clock::time_p
     live_.last_plate = plate->text;
     // The lane logic decides whether a freight pass bound to the plate opens the lane alone;
     // the shell only finds and checks it (a cache read, microseconds).
-    lane::PlateRead read{*plate, std::nullopt};
+    // Normalising keeps the characters (it drops separators and blanks): the confidences stay
+    // one per character; a count that no longer fits makes plate matching treat the read as unsure.
+    lane::PlateRead read{*plate, std::nullopt, std::move(confidence)};
     if (settings_.logic.plate_only_freight)
         if (auto payload = checker_.cache().freight_payload(*plate)) {
             if (!state_.pending) {

@@ -70,7 +70,9 @@ public:
 
     /// `evidence`: the kept frame the payload was read from (a camera's), named in its decisions' reports.
     void post_payload(std::string payload, std::optional<std::uint64_t> evidence = std::nullopt);
-    void post_plate(std::string plate_text);
+    /// A plate read on the lane. `confidence`: one value (0..1) per character from a camera's
+    /// reader or an ANPR push; empty for a feed that sends text only (taken as sure).
+    void post_plate(std::string plate_text, std::vector<float> confidence = {});
     void post_override(bool open, std::string operator_name, std::string reason);
 
     LaneSnapshot snapshot() const;
@@ -96,7 +98,7 @@ private:
     void on_thermal_frame(const proto::ThermalFrame& f);
     void on_firmware(const proto::FromFirmware& event);
     void on_payload(std::string payload, std::chrono::steady_clock::time_point arrived, std::optional<std::uint64_t> evidence);
-    void on_plate_line(const std::string& line, std::chrono::steady_clock::time_point arrived);
+    void on_plate_line(const std::string& line, std::vector<float> confidence, std::chrono::steady_clock::time_point arrived);
     /// Stamps `hop` of the opening being timed (if any) as done now.
     void stamp(lane::Hop hop, std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now());
     void on_temperature(decision::TemperatureReading reading, bool face_seen);

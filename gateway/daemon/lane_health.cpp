@@ -14,8 +14,12 @@ std::vector<LaneHealth::Finding> LaneHealth::poll(const Observed& o) {
         if (change == PortWatch::Change::kNone) continue;
         const bool lost = change == PortWatch::Change::kLost;
         if (o.ports[i].role == InputRole::kPlates) {
-            // The lane logic raises PLATE_READER_FAULT and hands vehicles to the staff.
+            // The lane logic raises PLATE_READER_FAULT and hands vehicles to the staff. A plate
+            // camera is also named, as a QR camera is (CAMERA_LOST / CAMERA_BACK); a plate feed's
+            // port says nothing more than the fault.
             out.emplace_back(lane::LaneEvent{lane::SensorChanged{lane::SensorChanged::kPlateReader, lost}});
+            const auto& a = lost ? o.ports[i].lost : o.ports[i].back;
+            if (a.code.starts_with("CAMERA_")) say(a.code, a.zh, a.en);
             continue;
         }
         const auto& a = lost ? o.ports[i].lost : o.ports[i].back;  // SCANNER_LOST, CAMERA_LOST, ... and their backs

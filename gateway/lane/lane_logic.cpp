@@ -75,10 +75,15 @@ struct Ctx {
         }
     }
 
-    void start(std::string payload, check::Checked checked, std::optional<credential::PlateNumber> plate) {
+    void start(std::string payload, check::Checked checked, const PlateRead* plate) {
         Pending p{std::move(payload), std::move(checked), {}, now + cfg.input_timeout};
-        if (plate) p.readings.plate = std::move(plate);
-        else if (s.early_plate && now - s.early_plate->second < cfg.input_timeout) p.readings.plate = s.early_plate->first;
+        if (plate) {
+            p.readings.plate = plate->plate;
+            p.readings.plate_confidence = plate->confidence;
+        } else if (s.early_plate && now - s.early_plate->at < cfg.input_timeout) {
+            p.readings.plate = s.early_plate->plate;
+            p.readings.plate_confidence = s.early_plate->confidence;
+        }
         if (s.early_temperature && now - s.early_temperature->second < cfg.input_timeout)
             p.readings.temperatures.push_back(s.early_temperature->first);
         if (s.thermal_fault) p.readings.temperatures.push_back({Celsius{0}, decision::ReadingQuality::kSensorFault});
@@ -105,7 +110,7 @@ struct Ctx {
         if (s.phase == Phase::kFaulted || !s.link_up) return;  // closed and manual until the link is back
         if (!accepting_credentials()) return;                  // open for someone: the next one waits
         if (s.pending && s.pending->payload == e.payload && s.phase != Phase::kManual) return;  // same code, next frame
-        start(e.payload, e.checked, std::nullopt);
+        start(e.payload, e.checked, nullptr);
     }
     void on(const TemperatureMeasured& e) {
         const bool waiting = s.phase == Phase::kAwaitingInputs && s.pending;
@@ -126,12 +131,13 @@ struct Ctx {
         // to the staff included (else a truck lane left in manual, e.g. by TAILGATING, refused
         // every plate-only truck until something else moved it).
         if (e.freight && cfg.plate_only_freight && s.link_up && before_credential())
-            return start(e.freight->payload, e.freight->checked, e.plate);
+            return start(e.freight->payload, e.freight->checked, &e);
         if (s.phase == Phase::kAwaitingInputs && s.pending) {
             s.pending->readings.plate = e.plate;
+            s.pending->readings.plate_confidence = e.confidence;
             decide_pending();
         } else if (before_credential()) {
-            s.early_plate = {e.plate, now};
+            s.early_plate = LaneState::EarlyPlate{e.plate, e.confidence, now};
         }
     }
     void on(const LoopChanged& e) {

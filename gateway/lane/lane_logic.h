@@ -82,7 +82,8 @@ struct LaneState {
     bool presence = false;                            ///< loop detector
     bool closing_after_passage = false;               ///< closing behind a passage: an arrival now is tailgating
     /// Readings that came before the credential (a car's plate is read as it rolls up).
-    std::optional<std::pair<credential::PlateNumber, TimePoint>> early_plate;
+    struct EarlyPlate { credential::PlateNumber plate; std::vector<float> confidence; TimePoint at{}; };
+    std::optional<EarlyPlate> early_plate;
     std::optional<std::pair<decision::TemperatureReading, TimePoint>> early_temperature;
     std::optional<Instant> last_measurement;          ///< the last temperature taken (the re-measure throttle)
     std::uint64_t records_asked = 0;                  ///< passage-log writes asked for (PublishDecision, RecordOverride, RecordFault)
@@ -109,8 +110,10 @@ struct TemperatureMeasured { decision::TemperatureReading reading; Instant at{};
 /// A freight pass bound to a plate, as the shell found it in the cache and checked it.
 struct FreightMatch { std::string payload; check::Checked checked; };
 /// A plate read. On a plate-only-freight lane the shell looks up the freight pass bound to it
-/// (`freight`); the logic decides whether it opens the lane on its own.
-struct PlateRead { credential::PlateNumber plate; std::optional<FreightMatch> freight; };
+/// (`freight`); the logic decides whether it opens the lane on its own. `confidence`: one
+/// value (0..1) per character of `plate` from a camera's reader or an ANPR push, empty for a
+/// feed that sends text only (taken as sure); it becomes Readings::plate_confidence.
+struct PlateRead { credential::PlateNumber plate; std::optional<FreightMatch> freight; std::vector<float> confidence = {}; };
 struct LoopChanged { bool present; };
 /// The passage sensor past the barrier (loop 1: an exit loop or light curtain) saw a vehicle or
 /// person cross the barrier line. Lanes without one never send it.

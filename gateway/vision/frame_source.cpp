@@ -30,42 +30,63 @@ void silence_opencv_log() {
     });
 }
 
-FrameRead rejected(std::string problem) { return {FrameOutcome::kRejected, {}, std::move(problem)}; }
+FrameRead rejected(std::string problem) { return {FrameOutcome::kRejected, {}, {}, std::move(problem)}; }
+
+// A decoded 8-bit Mat (1, 3 or 4 channels) as the frame asked for: gray, or BGR.
+FrameRead to_frame(const cv::Mat& mat, bool colour) {
+    if (!colour) {
+        cv::Mat gray;
+        switch (mat.channels()) {
+            case 1: gray = mat; break;
+            case 3: cv::cvtColor(mat, gray, cv::COLOR_BGR2GRAY); break;
+            case 4: cv::cvtColor(mat, gray, cv::COLOR_BGRA2GRAY); break;
+            default: return rejected("frame with " + std::to_string(mat.channels()) + " channels");
+        }
+        return {FrameOutcome::kFrame, detail::to_gray_image(gray), {}, {}};
+    }
+    cv::Mat bgr;
+    switch (mat.channels()) {
+        case 1: cv::cvtColor(mat, bgr, cv::COLOR_GRAY2BGR); break;
+        case 3: bgr = mat; break;
+        case 4: cv::cvtColor(mat, bgr, cv::COLOR_BGRA2BGR); break;
+        default: return rejected("frame with " + std::to_string(mat.channels()) + " channels");
+    }
+    BgrImage out{bgr.cols, bgr.rows, 3 * bgr.cols, {}};
+    out.pixels.resize(static_cast<std::size_t>(out.stride) * static_cast<std::size_t>(out.height));
+    for (int y = 0; y < bgr.rows; ++y) {
+        const auto* row = bgr.ptr<std::uint8_t>(y);
+        std::copy(row, row + out.stride, out.pixels.begin() + static_cast<std::ptrdiff_t>(y) * out.stride);
+    }
+    return {FrameOutcome::kFrame, {}, std::move(out), {}};
+}
 
 // The gray frame of whatever pixel type the backend delivers, or the reason it is unusable.
-FrameRead to_gray_frame(const cv::Mat& mat, const FrameLimits& limits) {
+FrameRead to_checked_frame(const cv::Mat& mat, const FrameLimits& limits, bool colour) {
     if (mat.empty()) return rejected("empty frame");
     if (auto problem = check_frame_size(mat.cols, mat.rows, limits); !problem.empty()) return rejected(problem);
     if (mat.depth() != CV_8U) return rejected("frame of pixel depth " + std::to_string(mat.depth()) + ", not 8-bit");
-    cv::Mat gray;
-    switch (mat.channels()) {
-        case 1: gray = mat; break;
-        case 3: cv::cvtColor(mat, gray, cv::COLOR_BGR2GRAY); break;
-        case 4: cv::cvtColor(mat, gray, cv::COLOR_BGRA2GRAY); break;
-        default: return rejected("frame with " + std::to_string(mat.channels()) + " channels");
-    }
-    return {FrameOutcome::kFrame, detail::to_gray_image(gray), {}};
+    return to_frame(mat, colour);
 }
 
 // One JPEG of an MJPEG stream, checked from its header before it is decoded. Decoding the
 // packets ourselves instead of through FFmpeg's scaler is what makes a stream whose frame
 // size changes safe: OpenCV 4.6 keeps its scaler for the first size and crashes on the next
 // (tested: "frames that change size mid-stream").
-FrameRead decode_jpeg_packet(const cv::Mat& packet, const FrameLimits& limits) {
+FrameRead decode_jpeg_packet(const cv::Mat& packet, const FrameLimits& limits, bool colour) {
     if (packet.empty()) return rejected("empty frame");
     const std::span<const std::uint8_t> bytes(packet.ptr<std::uint8_t>(), packet.total() * packet.elemSize());
     const auto size = read_jpeg_size(bytes);
     if (!size) return rejected("corrupt JPEG (no frame header)");
     if (auto problem = check_frame_size(size->width, size->height, limits); !problem.empty()) return rejected(problem);
-    cv::Mat gray;
+    cv::Mat decoded;
     try {
-        gray = cv::imdecode(packet.reshape(1, 1), cv::IMREAD_GRAYSCALE);
+        decoded = cv::imdecode(packet.reshape(1, 1), colour ? cv::IMREAD_COLOR : cv::IMREAD_GRAYSCALE);
     } catch (const cv::Exception&) {
         return rejected("corrupt JPEG");
     }
-    if (gray.empty()) return rejected("corrupt JPEG");
-    if (gray.cols != size->width || gray.rows != size->height) return rejected("corrupt JPEG (size differs from its header)");
-    return {FrameOutcome::kFrame, detail::to_gray_image(gray), {}};
+    if (decoded.empty()) return rejected("corrupt JPEG");
+    if (decoded.cols != size->width || decoded.rows != size->height) return rejected("corrupt JPEG (size differs from its header)");
+    return to_frame(decoded, colour);
 }
 
 bool is_mjpeg(double fourcc) {
@@ -117,15 +138,16 @@ public:
 
     FrameRead next() override {
         try {
-            if (!capture_.isOpened()) return {FrameOutcome::kFailed, {}, "not open"};
+            if (!capture_.isOpened()) return {FrameOutcome::kFailed, {}, {}, "not open"};
             if (!capture_.read(frame_)) {
-                if (spec_.kind == SourceKind::kFile) return {FrameOutcome::kEnded, {}, "end of file"};
-                return {FrameOutcome::kFailed, {}, "no frame (stream stalled, ended or broken)"};
+                if (spec_.kind == SourceKind::kFile) return {FrameOutcome::kEnded, {}, {}, "end of file"};
+                return {FrameOutcome::kFailed, {}, {}, "no frame (stream stalled, ended or broken)"};
             }
-            return raw_jpeg_ ? decode_jpeg_packet(frame_, options_.limits) : to_gray_frame(frame_, options_.limits);
+            return raw_jpeg_ ? decode_jpeg_packet(frame_, options_.limits, options_.colour)
+                             : to_checked_frame(frame_, options_.limits, options_.colour);
         } catch (const cv::Exception&) {
             // The exception text may quote the URL: the kind of failure is enough here.
-            return {FrameOutcome::kFailed, {}, "the capture library failed on a frame"};
+            return {FrameOutcome::kFailed, {}, {}, "the capture library failed on a frame"};
         }
     }
 
@@ -171,13 +193,17 @@ public:
     }
 
     FrameRead next() override {
-        if (next_ >= files_.size()) return {FrameOutcome::kEnded, {}, "no more images"};
+        if (next_ >= files_.size()) return {FrameOutcome::kEnded, {}, {}, "no more images"};
         const auto& file = files_[next_++];
-        auto image = load_gray(file);
-        if (!image) return rejected(file.filename().string() + ": unreadable image");
-        if (auto problem = check_frame_size(image->width, image->height, options_.limits); !problem.empty())
+        cv::Mat mat;
+        try {
+            mat = cv::imread(file.string(), options_.colour ? cv::IMREAD_COLOR : cv::IMREAD_GRAYSCALE);
+        } catch (const cv::Exception&) {
+        }
+        if (mat.empty()) return rejected(file.filename().string() + ": unreadable image");
+        if (auto problem = check_frame_size(mat.cols, mat.rows, options_.limits); !problem.empty())
             return rejected(file.filename().string() + ": " + problem);
-        return {FrameOutcome::kFrame, std::move(*image), {}};
+        return to_frame(mat, options_.colour);
     }
 
     void close() override { files_.clear(); }

@@ -22,6 +22,7 @@
 #include "gateway/core/error.h"
 #include "gateway/vision/camera_spec.h"
 #include "gateway/vision/gray_image.h"
+#include "gateway/vision/plate_image.h"
 
 namespace gw::vision {
 
@@ -39,6 +40,9 @@ struct FrameSourceOptions {
     /// How long opening a stream, and waiting for its next frame, may take.
     std::chrono::milliseconds open_timeout{3000};
     std::chrono::milliseconds read_timeout{2000};
+    /// Deliver frames in colour (FrameRead::colour, BGR) instead of gray: what the plate
+    /// reader needs (plate colour finds the plate). A gray source gives equal channels.
+    bool colour = false;
 };
 
 enum class FrameOutcome {
@@ -50,7 +54,8 @@ enum class FrameOutcome {
 
 struct FrameRead {
     FrameOutcome outcome = FrameOutcome::kFailed;
-    GrayImage image;      ///< Only for kFrame.
+    GrayImage image;      ///< Only for kFrame, and only when FrameSourceOptions::colour is false.
+    BgrImage colour;      ///< Only for kFrame when FrameSourceOptions::colour is true.
     std::string problem;  ///< One line for kRejected / kFailed, e.g. "frame 7680x4320 is larger than 4096x2304".
 };
 

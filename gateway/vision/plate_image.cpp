@@ -45,4 +45,19 @@ BgrImage bgr_from_gray(const GrayImage& gray) {
     return out;
 }
 
+Result<std::vector<std::uint8_t>> encode_jpeg(const BgrImage& image, int quality) {
+    if (!image.valid()) throw std::invalid_argument("encode_jpeg: inconsistent BgrImage geometry");
+    if (quality < 1 || quality > 100) throw std::invalid_argument("encode_jpeg: quality outside 1..100");
+    if (image.empty()) return failure("JPEG encoding of an empty image");
+    const cv::Mat mat(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.pixels.data()),
+                      static_cast<std::size_t>(image.stride));
+    std::vector<std::uint8_t> jpeg;
+    try {
+        if (!cv::imencode(".jpg", mat, jpeg, {cv::IMWRITE_JPEG_QUALITY, quality})) return failure("JPEG encoding failed");
+    } catch (const cv::Exception& e) {
+        return failure(std::string("JPEG encoding failed: ") + e.what());
+    }
+    return jpeg;
+}
+
 }  // namespace gw::vision

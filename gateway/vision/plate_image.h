@@ -44,4 +44,9 @@ Result<BgrImage> load_bgr(const std::filesystem::path& file);
 /// Throws std::invalid_argument when !gray.valid().
 BgrImage bgr_from_gray(const GrayImage& gray);
 
+/// The image as a baseline colour JPEG file's bytes at `quality` (1..100): what a plate
+/// camera sends in an MJPEG stream. Fails when the codec fails or the image is empty.
+/// Throws std::invalid_argument when !image.valid() or quality is outside 1..100.
+Result<std::vector<std::uint8_t>> encode_jpeg(const BgrImage& image, int quality);
+
 }  // namespace gw::vision

@@ -33,6 +33,17 @@ TEST_CASE("a camera's plate push with its token reaches its lane as normalised p
     CHECK(res.body().find(R"("taken":true)") != std::string::npos);
 }
 
+TEST_CASE("a push's one confidence reaches the lane as that confidence for every character of the plate") {
+    Fixture f;
+    REQUIRE(f.send(push(f, kGood, std::string(40, 'k'))).result() == http::status::accepted);
+    REQUIRE(f.plate_confidences.size() == 1);
+    CHECK(f.plate_confidences[0] == std::vector<float>(7, 0.93f));
+    const auto green = f.send(push(f, R"({"camera":"gate-cam-1","plate":"沪AD12345","confidence":0.8})", std::string(40, 'k')));
+    REQUIRE(green.result() == http::status::accepted);
+    REQUIRE(f.plate_confidences.size() == 2);
+    CHECK(f.plate_confidences[1] == std::vector<float>(8, 0.8f));  // 8 characters, 沪 three bytes of them
+}
+
 TEST_CASE("a push with a wrong, missing or other camera's token is refused alike and reaches no lane") {
     Fixture f;
     for (const auto& token : {std::string(40, 'x'), std::string(), std::string(40, 'q'), std::string(39, 'k')}) {

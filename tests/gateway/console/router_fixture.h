@@ -58,6 +58,7 @@ struct Fixture {
     Hub hub;
     Overrides overrides;
     std::vector<std::pair<std::string, std::string>> plates;  ///< (lane, plate) posted by ANPR pushes
+    std::vector<std::vector<float>> plate_confidences;        ///< their per-character confidences, in order
     std::unique_ptr<Router> router;
     SteadyTime now = SteadyTime{} + 1000h;
 
@@ -70,9 +71,10 @@ struct Fixture {
         Backend b = fake_backend(overrides);
         b.anpr_cameras = {{"gate-cam-1", "car-1", std::string(40, 'k'), 0.5f},
                           {"gate-cam-2", "car-9", std::string(40, 'q'), 0.5f}};
-        b.post_plate = [this](const std::string& lane, const std::string& plate) {
+        b.post_plate = [this](const std::string& lane, const std::string& plate, std::vector<float> confidence) {
             if (lane != "car-1") return false;
             plates.emplace_back(lane, plate);
+            plate_confidences.push_back(std::move(confidence));
             return true;
         };
         if (tweak) tweak(b);

@@ -19,6 +19,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -32,6 +33,7 @@
 #include "gateway/console/limits.h"
 #include "gateway/console/server.h"
 #include "gateway/console/settings.h"
+#include "gateway/console/tls.h"
 #include "tests/gateway/console/router_fixture.h"
 
 using namespace gw;
@@ -461,4 +463,57 @@ TEST_CASE("out of file descriptors the accept loop waits instead of spinning and
     CHECK(served);
     ::kill(child, SIGKILL);
     ::waitpid(child, nullptr, 0);
+}
+
+TEST_CASE("an ANPR camera proves itself by its client certificate over real TLS; none or another certificate is refused") {
+    gw::testing::TempDir dir;
+    gw::testing::Overrides overrides;
+    Hub hub;
+    {
+        AccountStore accounts(dir.path / "accounts");
+        REQUIRE(accounts.add("admin1", Role::kAdmin, "correct horse battery"));
+    }
+    // The camera's own self-signed certificate, and another one nobody configured.
+    REQUIRE(generate_self_signed(dir.path / "cam.crt", dir.path / "cam.key", {"gate-cam-1"}));
+    REQUIRE(generate_self_signed(dir.path / "other.crt", dir.path / "other.key", {"gate-cam-1"}));
+    const auto fingerprint = certificate_fingerprint(dir.path / "cam.crt").value();
+    std::mutex mutex;
+    std::vector<std::pair<std::string, std::vector<float>>> posted;
+    auto backend = gw::testing::fake_backend(overrides);
+    backend.anpr_cameras = {{"gate-cam-1", "car-1", "", 0.5f, fingerprint, ""}};
+    backend.post_plate = [&](const std::string& lane, const std::string& plate, std::vector<float> confidence) {
+        std::lock_guard lock(mutex);
+        posted.emplace_back(lane + " " + plate, std::move(confidence));
+        return true;
+    };
+    auto settings = demo_console_settings(dir.path);
+    settings.port = 0;
+    auto server = ConsoleServer::start(settings, backend, hub);
+    REQUIRE(server);
+    const auto port = (*server)->port();
+
+    const auto push = [&](std::optional<std::string> cert) -> std::optional<Response> {
+        TlsClient c;
+        if (cert) {
+            c.ctx.use_certificate_chain_file((dir.path / (*cert + ".crt")).string());
+            c.ctx.use_private_key_file((dir.path / (*cert + ".key")).string(), asio::ssl::context::pem);
+        }
+        if (!c.connect("127.0.0.1", port)) return std::nullopt;
+        Request req{http::verb::post, "/api/anpr", 11};
+        req.set(http::field::content_type, "application/json");
+        req.body() = R"({"camera":"gate-cam-1","plate":"浙F12345","confidence":0.9})";
+        return c.send(std::move(req));
+    };
+    const auto accepted = push("cam");
+    REQUIRE(accepted);
+    CHECK(accepted->result() == http::status::accepted);
+    for (const auto& refused : {push(std::nullopt), push(std::string("other"))}) {
+        REQUIRE(refused);
+        CHECK(refused->result() == http::status::unauthorized);
+        CHECK(refused->body().find("CAMERA_REFUSED") != std::string::npos);
+    }
+    std::lock_guard lock(mutex);
+    REQUIRE(posted.size() == 1);
+    CHECK(posted[0].first == "car-1 浙F12345");
+    CHECK(posted[0].second == std::vector<float>(7, 0.9f));
 }

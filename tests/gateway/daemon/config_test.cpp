@@ -66,7 +66,7 @@ TEST_CASE("configuration errors name the file, the line and the key") {
     CHECK(d.err(std::string(kHead) + lane + "controller = tcp:10.0.0.2:99999\n") ==
           d.at(8) + "[lane car-1] key 'controller': bad endpoint 'tcp:10.0.0.2:99999': port must be 1..65535");
     CHECK(d.err(std::string(kHead) + lane + "controller = tcp:10.0.0.2:7001\n") ==
-          d.at(5) + "[lane car-1] needs a plate but has no plate-feed: the lane could never open");
+          d.at(5) + "[lane car-1] needs a plate but has no plate-feed, plate-cameras or [anpr-camera]: the lane could never open");
     CHECK(d.err(std::string(kHead) + "[lane w]\ntype = bicycle\n") ==
           d.at(6) + "[lane w] key 'type': unknown lane type 'bicycle': expected pedestrian, car or truck");
     CHECK(d.err(std::string(kHead) + "[lane w]\ntype = pedestrian\ndirection = x\ncontroller = tcp:1.2.3.4:5\ncolour = red\n") ==
@@ -264,4 +264,36 @@ TEST_CASE("a malformed evidence budget is refused word for word") {
     CHECK(budget("1048577") == d.at(5) + "[checkpoint] key 'evidence-budget-mb': out of range 0..1048576");
     CHECK(budget("-1") == d.at(5) + "[checkpoint] key 'evidence-budget-mb': out of range 0..1048576");
     CHECK(budget("") == d.at(5) + "[checkpoint] key 'evidence-budget-mb': not a whole number");
+}
+
+TEST_CASE("a car lane reads its plates from plate cameras with the checkpoint's plate model") {
+    ConfigDir d;
+    std::ofstream(d.dir.path / "cams.conf") << "[stream admin@10.0.0.7]\npassword = s3cret\n";
+    std::filesystem::permissions(d.dir.path / "cams.conf", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::ofstream(d.dir.path / "plate.onnx") << "model";
+    const std::string lane = "[lane car-1]\ntype = car\ndirection = d\ncontroller = tcp:127.0.0.1:7001\nscanners = serial:/dev/ttyUSB0\n";
+    auto c = d.load(std::string(kHead) + "camera-credentials = cams.conf\nplate-model = plate.onnx\n" + lane +
+                    "plate-cameras = rtsp://admin@10.0.0.7/plate, http://127.0.0.1:8091/plate\n");
+    if (!c) FAIL(c.error().message);
+    const auto& l = c->lanes.front();
+    REQUIRE(l.plate_cameras.size() == 2);
+    CHECK(l.plate_cameras[0].kind == vision::SourceKind::kRtsp);
+    CHECK(l.plate_model == d.dir.path / "plate.onnx");
+    REQUIRE(l.camera_credentials);
+    CHECK(l.camera_credentials->password_for(l.plate_cameras[0]) == "s3cret");
+
+    // Word for word: the key named, the model required, a plate source required.
+    CHECK(d.err(std::string(kHead) + lane + "plate-cameras = http://127.0.0.1:8091/plate\n") ==
+          d.at(10) + "[lane car-1] key 'plate-cameras': needs [checkpoint] plate-model (the reader's ONNX file)");
+    CHECK(d.err(std::string(kHead) + "plate-model = none.onnx\n" + lane + "plate-cameras = http://127.0.0.1:8091/plate\n") ==
+          d.at(5) + "[checkpoint] key 'plate-model': " + (d.dir.path / "none.onnx").string() + ": no such file");
+    CHECK(d.err(std::string(kHead) + "plate-model = plate.onnx\n" + lane + "plate-cameras = ftp://x/y\n")
+              .starts_with(d.at(11) + "[lane car-1] key 'plate-cameras': "));
+    CHECK(d.err(std::string(kHead) + "plate-model = plate.onnx\n" + lane + "plate-cameras = rtsp://admin@10.0.0.7/plate\n") ==
+          d.at(11) + "[lane car-1] key 'plate-cameras': 'rtsp://admin@10.0.0.7/plate' has a user but [checkpoint] names no "
+                     "camera-credentials file for its password");
+    // One camera, one lane: a plate camera cannot also be a QR camera.
+    CHECK(d.err(std::string(kHead) + "plate-model = plate.onnx\n" + lane +
+                "plate-cameras = http://127.0.0.1:8091/cam\nqr-cameras = http://127.0.0.1:8091/cam\n") ==
+          (d.dir.path / "g.conf").string() + ": [lane car-1] uses http://127.0.0.1:8091/cam already used by another lane or device");
 }

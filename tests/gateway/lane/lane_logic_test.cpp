@@ -71,7 +71,7 @@ struct Lane {
         measured += kMeasureInterval;
         return send(TemperatureMeasured{{Celsius{c}, ReadingQuality::kOk}, measured});
     }
-    Lane& plate(const char* p) { return send(PlateRead{credential::parse_plate(p).value()}); }
+    Lane& plate(const char* p) { return send(PlateRead{credential::parse_plate(p).value(), std::nullopt}); }
     Phase phase() const { return state.phase; }
     int opens() const {
         int n = 0;
@@ -141,6 +141,48 @@ TEST_CASE("a car waits for its plate and is handed to the staff when none comes"
     CHECK(l.phase() == Phase::kManual);
     CHECK(l.state.last_decision->has(Reason::kPlateUnread));
     CHECK(l.opens() == 0);
+}
+
+TEST_CASE("a camera's per-character confidences decide through the lane: an unsure look-alike goes to the staff, a clear other plate is refused") {
+    // The pass binds 沪A12345. Confidences as a plate camera or an ANPR push hands them over.
+    struct Row {
+        const char* plate;
+        std::vector<float> confidence;
+        bool before_pass;  // read as the car rolls up (early) or after the pass was shown
+        Phase phase;
+        Reason reason;
+    };
+    const std::vector<float> sure(7, 0.98f);
+    const Row rows[] = {
+        // 2 read as Z below the lowest confidence taken as a read: no read, the staff look.
+        {"沪A1Z345", {0.97f, 0.96f, 0.95f, 0.4f, 0.97f, 0.96f, 0.98f}, true, Phase::kManual, Reason::kPlateUnread},
+        {"沪A1Z345", {0.97f, 0.96f, 0.95f, 0.4f, 0.97f, 0.96f, 0.98f}, false, Phase::kManual, Reason::kPlateUnread},
+        // 5 read as S, sure of it: not the bound plate, but only a look-alike away: unsure.
+        {"沪A1234S", {0.97f, 0.96f, 0.95f, 0.96f, 0.97f, 0.96f, 0.95f}, false, Phase::kManual, Reason::kPlateUnread},
+        // 2 read as Z at a middling confidence: the pass says which it is, tolerated.
+        {"沪A1Z345", {0.97f, 0.96f, 0.95f, 0.6f, 0.97f, 0.96f, 0.98f}, true, Phase::kOpen, Reason::kOk},
+        // One value for every character (an ANPR push's single confidence), low: no read.
+        {"沪A12345", std::vector<float>(7, 0.3f), true, Phase::kManual, Reason::kPlateUnread},
+        {"浙B99887", std::vector<float>(7, 0.3f), false, Phase::kManual, Reason::kPlateUnread},
+        // A clearly read plate that is not bound: refused.
+        {"浙B99887", sure, true, Phase::kDenied, Reason::kPlateMismatch},
+        {"浙B99887", sure, false, Phase::kDenied, Reason::kPlateMismatch},
+        // The bound plate clearly read: opens.
+        {"沪A12345", sure, true, Phase::kOpen, Reason::kOk},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(std::string(row.plate));
+        CAPTURE(row.before_pass);
+        Lane l(LaneKind::kCar);
+        const PlateRead read{credential::parse_plate(row.plate).value(), std::nullopt, row.confidence};
+        if (row.before_pass) l.send(read).temperature(36.6f).scan("valid-commuter-car");
+        else l.temperature(36.6f).scan("valid-commuter-car").send(read);
+        CHECK(l.phase() == row.phase);
+        REQUIRE(l.state.last_decision);
+        CHECK(l.state.last_decision->has(row.reason));
+        CHECK_FALSE((row.reason == Reason::kPlateUnread && l.state.last_decision->has(Reason::kPlateMismatch)));
+        CHECK(l.opens() == (row.phase == Phase::kOpen ? 1 : 0));
+    }
 }
 
 TEST_CASE("a fever is measured twice and never opens the barrier") {
