@@ -18,6 +18,7 @@ namespace gw::testing {
 struct FakeSystemd {
     int fd = -1;
     std::string address;  ///< as $NOTIFY_SOCKET would name it: a path, or "@name" (abstract)
+    mutable std::string last_seen;  ///< the last datagram received, for a failing test's message
     explicit FakeSystemd(const std::string& where) : address(where) {
         fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         sockaddr_un sun{};
@@ -38,7 +39,8 @@ struct FakeSystemd {
         char buf[4096];
         const auto n = ::recv(fd, buf, sizeof buf, 0);
         if (n < 0) return std::nullopt;
-        return std::string(buf, static_cast<std::size_t>(n));
+        last_seen.assign(buf, static_cast<std::size_t>(n));
+        return last_seen;
     }
     /// The next datagram within 5 s, or a text saying none came.
     std::string receive() const { return next(std::chrono::seconds{5}).value_or("<nothing within 5 s>"); }
