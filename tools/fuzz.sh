@@ -10,12 +10,13 @@
 # input that did it is kept in build-fuzz/fuzz-artifacts/ and belongs in tests/fuzz/corpus/NAME/
 # once the bug is fixed. JOBS sets the build parallelism (default: nproc); BUILD_DIR another
 # build directory than build-fuzz/; NICE runs the fuzzers at that niceness (a campaign on a
-# shared machine: NICE=19).
+# shared machine: NICE=19); PARALLEL runs that many targets at once (default 1).
 #
 # The campaign report (issue 13): every target's runs, runs per second, coverage (libFuzzer's
 # cov: edges and ft: features at the end), corpus size and findings, as a table on stdout and
 # as TSV in build-fuzz/fuzz-report.tsv. A full campaign is `tools/fuzz.sh 600` (every target
-# 10 minutes, about 4 h 10 min for the 25 targets on one core); a smoke run `NICE=19 tools/fuzz.sh 60`.
+# 10 minutes: about 4 h 10 min for the 25 targets on one core, half that with PARALLEL=2);
+# a smoke run `NICE=19 tools/fuzz.sh 60`.
 set -euo pipefail
 
 seconds=${1:-60}
@@ -56,14 +57,13 @@ trap 'rm -rf "$work"' EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
-failed=()
 report="$build/fuzz-report.tsv"
-printf 'target\tseconds\truns\truns_per_s\tcov\tft\tcorpus\tnew_inputs\tfinding\n' >"$report"
-for n in "${names[@]}"; do
-    corpus="$work/$n"
+
+# One target: its log, its row of the report in $work/NAME.row, $work/NAME.failed on a finding.
+run_one() {
+    local n=$1 corpus="$work/$1" log="$logs/$1.log" finding execs rate added last cov ft corp
     mkdir -p "$corpus"
     if [[ -d tests/fuzz/corpus/$n ]]; then cp -R "tests/fuzz/corpus/$n/." "$corpus/"; fi
-    log="$logs/$n.log"
     echo "fuzz.sh: $n for ${seconds}s ($(find "$corpus" -type f | wc -l) seeds)"
     if nice -n "${NICE:-0}" "$build/fuzz/fuzz_$n" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$artifacts/$n-" "$corpus" >"$log" 2>&1; then
@@ -75,7 +75,7 @@ for n in "${names[@]}"; do
         finding=$(grep -m1 -oE '(ERROR: [A-Za-z]+: [a-z-]+|runtime error: .*|ERROR: libFuzzer: [a-z-]+)' "$log" || echo "exit status")
         echo "fuzz.sh: $n FAILED (log: $log)" >&2
         grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error:|artifact_prefix=.*Test unit written)' "$log" >&2 || tail -n 20 "$log" >&2
-        failed+=("$n")
+        touch "$work/$n.failed"
     fi
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
@@ -85,7 +85,22 @@ for n in "${names[@]}"; do
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
     corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$seconds" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" \
-        "${corp:-?}" "${added:-?}" "$finding" >>"$report"
+        "${corp:-?}" "${added:-?}" "$finding" >"$work/$n.row"
+}
+
+# PARALLEL targets at a time (default 1): a campaign on a 2-core box runs two.
+parallel=${PARALLEL:-1}
+for n in "${names[@]}"; do
+    while [[ $(jobs -rp | wc -l) -ge $parallel ]]; do wait -n || true; done
+    run_one "$n" &
+done
+wait
+
+failed=()
+printf 'target\tseconds\truns\truns_per_s\tcov\tft\tcorpus\tnew_inputs\tfinding\n' >"$report"
+for n in "${names[@]}"; do
+    cat "$work/$n.row" >>"$report"
+    if [[ -e $work/$n.failed ]]; then failed+=("$n"); fi
 done
 column -t -s $'\t' "$report"
 

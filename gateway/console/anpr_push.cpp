@@ -94,7 +94,8 @@ Result<AnprCamera> parse_anpr_camera(const ConfFile& file, const ConfSection& se
     ConfReader r(file, section);
     if (!valid_camera_name(section.name))
         return unexpected(r.error("an [anpr-camera NAME] section needs a name of [A-Za-z0-9_.-], 1-64"));
-    AnprCamera camera{section.name, {}, {}};
+    AnprCamera camera;
+    camera.name = section.name;
     auto lane = r.text("lane");
     if (!lane) return unexpected(lane.error());
     camera.lane = *lane;

@@ -360,7 +360,7 @@ TEST_CASE("registry events names the gateway it asks about, and a gateway the re
     CHECK(r.code == 1);
     CHECK(r.one_error_line());
     CHECK(contains(r.err, "no events from gateway 'gw-1'"));
-    for (const std::string bad : {std::string("gw 1"), std::string("gw&x=1"), std::string(65, 'g')}) {
+    for (const std::string& bad : {std::string("gw 1"), std::string("gw&x=1"), std::string(65, 'g')}) {
         r = s.run(V{"registry", "events", "--gateway", bad} + s.admin());
         INFO(bad << ": " << r.err);
         CHECK(r.code == 2);

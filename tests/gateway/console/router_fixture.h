@@ -69,8 +69,8 @@ struct Fixture {
             REQUIRE(accounts.add("op1", Role::kOperator, "operator pass 123"));
         }
         Backend b = fake_backend(overrides);
-        b.anpr_cameras = {{"gate-cam-1", "car-1", std::string(40, 'k'), 0.5f},
-                          {"gate-cam-2", "car-9", std::string(40, 'q'), 0.5f}};
+        b.anpr_cameras = {{"gate-cam-1", "car-1", std::string(40, 'k'), 0.5f, {}, {}},
+                          {"gate-cam-2", "car-9", std::string(40, 'q'), 0.5f, {}, {}}};
         b.post_plate = [this](const std::string& lane, const std::string& plate, std::vector<float> confidence) {
             if (lane != "car-1") return false;
             plates.emplace_back(lane, plate);

@@ -43,7 +43,7 @@ struct Admin {
 };
 
 const decision::Lane kWalk{decision::LaneKind::kPedestrian, "to-zhejiang", true, false};
-const decision::Readings kNormal{{{Celsius{36.5f}, decision::ReadingQuality::kOk}}, std::nullopt, false, false};
+const decision::Readings kNormal{{{Celsius{36.5f}, decision::ReadingQuality::kOk}}, std::nullopt, false, false, {}};
 
 std::string verdict_of(const decision::Decision& d) {
     std::string s(decision::verdict_name(d.verdict));
@@ -177,7 +177,7 @@ TEST_CASE("two registries, one gateway: issuing, revoking, suspending, listing a
     const auto plate = credential::parse_plate("浙F6789挂").value();
     CHECK(eventually([&] { return rig.cache->freight_payload(plate) == freight; }, milliseconds{3000}));
     const decision::Lane truck{decision::LaneKind::kTruck, "to-zhejiang", true, true};
-    const decision::Readings truck_ok{{{Celsius{36.4f}, decision::ReadingQuality::kOk}}, plate, false, false};
+    const decision::Readings truck_ok{{{Celsius{36.4f}, decision::ReadingQuality::kOk}}, plate, false, false, {}};
     CHECK(verdict_of(checker.evaluate(freight, truck, truck_ok, system_now())) == "OPEN OK");
     for (const auto& s : rig.syncs) CHECK(s->status().refusals == 0);
 }
