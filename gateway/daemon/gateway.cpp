@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "gateway/core/log_limit.h"
+#include "gateway/daemon/passage_recorder.h"
 #include "gateway/store/record.h"
 #include "gateway/vision/plate_reader.h"
 
@@ -56,8 +57,15 @@ Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink 
     }
     store::OutboxOptions outbox_options;
     outbox_options.budget_bytes = config.outbox_budget_bytes;
+    // The openings' anti-passback records are written without a sync of their own: durable
+    // through their events until those leave the outbox (passage_recorder.h).
+    outbox_options.before_drop = [c = cache->get()] { return c->sync_log(); };
     auto outbox = store::Outbox::open(config.state_dir / "outbox", destinations, outbox_options);
     if (!outbox) return unexpected(outbox.error());
+    if (auto restored = restore_passback(**outbox, **cache, sync::system_now(), config.policy.passback_window); !restored)
+        return unexpected(restored.error());
+    else if (*restored > 0)
+        std::fprintf(stderr, "gatewayd: %zu anti-passback records restored from the passage log\n", *restored);
     auto log = sync::PassageLog::open(**outbox, config.sync ? config.sync->gateway : config.name);
     if (!log) return unexpected(log.error());
     std::shared_ptr<evidence::EvidenceStore> evidence;

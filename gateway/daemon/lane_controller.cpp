@@ -291,13 +291,14 @@ void LaneController::run_queue() {
     while (!recording_ && !queue_.empty() && !stopped_) {
         auto command = std::move(queue_.front());
         queue_.pop_front();
-        auto event = recorder_.event_for(command, wall_now());
+        const auto now = wall_now();  // one time for the event and the record restored from it
+        auto event = recorder_.event_for(command, now);
         if (!event) {
             execute(command);
             continue;
         }
         recording_ = true;
-        auto passback = recorder_.passback_for(command, wall_now());
+        auto passback = recorder_.passback_for(command, now);
         if (std::holds_alternative<lane::PublishDecision>(command)) stamp(lane::Hop::kSubmit);
         recorder_.write(std::move(*event), passback, strand_,
                         [self = shared_from_this(), command = std::move(command),

@@ -2,7 +2,8 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
+#include <set>
+#include <utility>
 
 namespace gw::daemon {
 
@@ -43,47 +44,51 @@ std::optional<sync::PassageEvent> PassageRecorder::event_for(const lane::Command
 
 void PassageRecorder::write(sync::PassageEvent event, std::optional<PassbackRecord> passback, asio::any_io_executor back,
                             Done done) {
-    // The synced writes block for about a millisecond each: on the writes pool, never a lane's
-    // strand. An opening's two writes (the event in the outbox, the passback record in the
-    // cache: two RocksDB directories, two fdatasyncs) run side by side and the last one to
-    // finish answers, so the barrier waits for the slower of them, not for their sum.
-    struct Join {
-        std::mutex m;
-        int left = 0;
-        Result<sync::Recorded> recorded = failure("not written");
-        std::optional<Error> passback_failed;
-        std::chrono::steady_clock::time_point asked = std::chrono::steady_clock::now();
-        asio::any_io_executor back;
-        Done done;
-        void finish() {  // under m, by the last writer
-            if (recorded && passback_failed) {
-                auto why = *passback_failed;
+    // The synced write blocks for about a millisecond: on the writes pool, never a lane's
+    // strand. The passback record follows the event on the same task: it costs microseconds
+    // (no sync of its own), and written after the event it is never on disk for an event that
+    // is not.
+    asio::post(writes_, [this, event = std::move(event), passback = std::move(passback), back = std::move(back),
+                         done = std::move(done), asked = std::chrono::steady_clock::now()]() mutable {
+        auto recorded = log_.record(std::move(event));
+        if (recorded && passback)
+            if (auto kept = cache_.record_passage(passback->pass.id, passback->passage, store::Cache::Durability::kLogged);
+                !kept) {
+                auto why = kept.error();
                 why.message = "anti-passback record: " + why.message;
                 recorded = unexpected(std::move(why));
             }
-            asio::post(back, [recorded = std::move(recorded), asked = asked, synced = std::chrono::steady_clock::now(),
-                              done = std::move(done)]() mutable {
-                done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), synced);
-            });
-        }
-    };
-    auto join = std::make_shared<Join>();
-    join->left = passback ? 2 : 1;
-    join->back = std::move(back);
-    join->done = std::move(done);
-    asio::post(writes_, [this, join, event = std::move(event)]() mutable {
-        auto recorded = log_.record(std::move(event));
-        std::lock_guard lock(join->m);
-        join->recorded = std::move(recorded);
-        if (--join->left == 0) join->finish();
-    });
-    if (passback)
-        asio::post(writes_, [this, join, passback = std::move(*passback)] {
-            auto kept = cache_.record_passage(passback.pass.id, passback.passage);
-            std::lock_guard lock(join->m);
-            if (!kept) join->passback_failed = kept.error();
-            if (--join->left == 0) join->finish();
+        asio::post(back, [recorded = std::move(recorded), asked, synced = std::chrono::steady_clock::now(),
+                          done = std::move(done)]() mutable {
+            done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), synced);
         });
+    });
+}
+
+std::optional<std::pair<credential::PassId, decision::PassbackRecord>> passback_of(const sync::PassageEvent& event) {
+    if (event.pass_id == 0 || (event.verdict != "OPEN" && event.verdict != "OVERRIDE_OPEN")) return std::nullopt;
+    return std::pair{credential::PassId{event.pass_id}, decision::PassbackRecord{event.at, event.direction}};
+}
+
+Result<std::size_t> restore_passback(const store::Outbox& outbox, store::Cache& cache, TimePoint now, Seconds window) {
+    std::size_t written = 0;
+    std::set<std::uint64_t> seen;  // newest first: a pass's newest opening is the one that counts
+    for (auto seq = outbox.last_seq(); seq > 0; --seq) {
+        const auto bytes = outbox.get(seq);
+        if (!bytes) break;  // dropped: every registry holds it, and the cache's log was synced first
+        const auto event = sync::parse_event(*bytes);
+        if (!event) continue;
+        if (event->at + window < now) break;  // events are appended in time order
+        const auto record = passback_of(*event);
+        if (!record || !seen.insert(record->first.value).second) continue;
+        if (const auto kept = cache.last_passage(record->first); kept && kept->at >= record->second.at) continue;
+        if (auto ok = cache.record_passage(record->first, record->second, store::Cache::Durability::kLogged); !ok)
+            return unexpected(ok.error());
+        ++written;
+    }
+    if (written > 0)
+        if (auto ok = cache.sync_log(); !ok) return unexpected(ok.error());
+    return written;
 }
 
 }  // namespace gw::daemon

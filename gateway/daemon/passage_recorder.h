@@ -7,13 +7,16 @@
 // and carries the command out (and tells the logic lane::Recorded) only once `done` ran.
 //
 // Anti-passback counts from the opening: an opening for a pass (an OPEN decision, an operator's
-// opening) writes the pass's anti-passback record (store::Cache::record_passage, synced) in the
-// same write() as its event (the two side by side on the pool), and `done` reports success only
-// when both are on disk. The barrier moves only after that, so whatever happens next (gatewayd
-// killed, power cut, the bridge link dropping before the person leaves the loop) the pass cannot
-// go through twice. A crash or failure with only one of the two on disk leaves at worst a record
-// for an opening that never happened: the barrier stayed shut, and the staff see PASSBACK (or
-// an OPEN event with no passage), never a second passage.
+// opening) is an event that names the pass, synced before `done` runs and so before the barrier
+// moves. Its anti-passback record (store::Cache::record_passage) is written right after the
+// event, without a sync of its own (kLogged: it survives gatewayd being killed, not yet a power
+// cut): one fsync per opening, not two. What makes it durable is the event: restore_passback()
+// writes the openings still in the outbox back into the cache when the gateway opens, and the
+// outbox syncs the cache's log before it drops an event (store::OutboxOptions::before_drop).
+// So whatever happens after `done` (gatewayd killed, power cut, the bridge link dropping before
+// the person leaves the loop) the pass cannot go through twice. A failed record write fails the
+// write: the barrier stays shut and the staff decide; an event on disk whose barrier never
+// moved gives at worst a PASSBACK the staff can see, never a second passage.
 //
 // Threading: event_for() is pure. write() never blocks (safe from the lane's strand): the
 // write runs on `writes`, `done` is posted to `back`. Fails as a value: `done` receives the
@@ -22,10 +25,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "gateway/core/asio.h"
 #include "gateway/lane/lane_logic.h"
 #include "gateway/store/cache.h"
+#include "gateway/store/outbox.h"
 #include "gateway/sync/passage_log.h"
 
 namespace gw::daemon {
@@ -53,9 +58,9 @@ public:
     /// The anti-passback record `command` leaves with its event: an opening for a pass.
     std::optional<PassbackRecord> passback_for(const lane::Command& command, TimePoint now) const;
 
-    /// Writes the event and, at the same time, the passback record if any; `done` runs once both
-    /// finished and gets the event's failure, else the passback record's. `done` must keep this recorder's owner alive until it runs (the lane
-    /// captures itself).
+    /// Writes the event (synced), then the passback record if any (logged); `done` runs once both
+    /// returned and gets the event's failure, else the passback record's. `done` must keep this
+    /// recorder's owner alive until it runs (the lane captures itself).
     void write(sync::PassageEvent event, std::optional<PassbackRecord> passback, asio::any_io_executor back, Done done);
 
 private:
@@ -65,5 +70,16 @@ private:
     std::string lane_;
     std::string direction_;
 };
+
+/// The anti-passback record an opening's event stands for: OPEN or OVERRIDE_OPEN naming a pass.
+std::optional<std::pair<credential::PassId, decision::PassbackRecord>> passback_of(const sync::PassageEvent& event);
+
+/// Writes the anti-passback records of the openings still in `outbox` within `window` of `now`
+/// back into `cache` wherever the cache holds none or an older one, newest first, then syncs
+/// the cache's log: after a power cut the cache may have lost the records written after the
+/// last sync, never the events. Returns how many it wrote. Called by Gateway::open before any
+/// lane decides; an unreadable event is skipped (the chain check reports it), a failed write
+/// is the error.
+Result<std::size_t> restore_passback(const store::Outbox& outbox, store::Cache& cache, TimePoint now, Seconds window);
 
 }  // namespace gw::daemon

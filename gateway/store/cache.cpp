@@ -271,13 +271,33 @@ void Cache::lookup(const credential::Pass& pass, TimePoint now, decision::Facts&
             }
 }
 
-Result<void> Cache::record_passage(credential::PassId id, const decision::PassbackRecord& passage) {
+Result<void> Cache::record_passage(credential::PassId id, const decision::PassbackRecord& passage, Durability durability) {
     auto& d = *impl_;
     // No lock: one Put is atomic in RocksDB, and lanes deciding at the same moment then share
     // one WAL sync (RocksDB's write group) instead of queueing for one fsync each, behind any
     // registry batch being applied too.
-    if (auto s = d.db->Put(d.write, d.cf[kPassages], passage_key(id), encode_passage(passage)); !s.ok())
+    rocksdb::WriteOptions logged = d.write;
+    logged.sync = false;
+    const auto& options = durability == Durability::kSynced ? d.write : logged;
+    if (auto s = d.db->Put(options, d.cf[kPassages], passage_key(id), encode_passage(passage)); !s.ok())
         return unexpected(rocks::status_error("cache passage write", s));
+    return {};
+}
+
+std::optional<decision::PassbackRecord> Cache::last_passage(credential::PassId id) const {
+    std::string v;
+    if (!impl_->db->Get(impl_->read, impl_->cf[kPassages], passage_key(id), &v).ok()) return std::nullopt;
+    if (v.size() < 8) {
+        ++impl_->corrupt;
+        return std::nullopt;
+    }
+    return decision::PassbackRecord{TimePoint{Seconds{static_cast<long long>(get_be(v, 0, 8))}}, v.substr(8)};
+}
+
+Result<void> Cache::sync_log() {
+    // Syncs the write-ahead log files still alive; older ones were synced when RocksDB
+    // switched away from them, or their data is in table files, which are synced on flush.
+    if (auto s = impl_->db->SyncWAL(); !s.ok()) return unexpected(rocks::status_error("cache log sync", s));
     return {};
 }
 

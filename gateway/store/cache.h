@@ -14,7 +14,8 @@
 //
 // Thread-safe: lookups run concurrently from any thread; apply() calls are serialised inside,
 // record_passage() runs beside them (concurrent passage records share one WAL sync). Writes are
-// synced (sync=true): what apply() or record_passage() acknowledged survives power loss. The only module that includes RocksDB.
+// synced (sync=true): what apply() or record_passage() acknowledged survives power loss, except
+// a record_passage(kLogged), which does once sync_log() returned. The only module that includes RocksDB.
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -64,8 +65,18 @@ public:
     /// A failed read or a damaged value leaves data_age empty: the data is then unknown.
     void lookup(const credential::Pass& pass, TimePoint now, decision::Facts& facts) const;
 
-    /// Durable anti-passback memory: the pass opened a lane in `direction` at `at`.
-    Result<void> record_passage(credential::PassId id, const decision::PassbackRecord& passage);
+    /// How far a write has gone when it returns. kSynced: it survives a power cut. kLogged: it
+    /// is in RocksDB's write-ahead log in the OS's page cache: it survives the process being
+    /// killed, and a power cut only once sync_log() (or any later synced write of this cache)
+    /// returned. kLogged is for records the caller can rebuild from a synced record of its own.
+    enum class Durability { kSynced, kLogged };
+    /// Anti-passback memory: the pass opened a lane in `direction` at `at`.
+    Result<void> record_passage(credential::PassId id, const decision::PassbackRecord& passage,
+                                Durability durability = Durability::kSynced);
+    /// The last passage recorded for `id`; nullopt when none (or a damaged value, counted).
+    std::optional<decision::PassbackRecord> last_passage(credential::PassId id) const;
+    /// Makes every kLogged write so far survive a power cut (one fsync of the write-ahead log).
+    Result<void> sync_log();
 
     /// The freight pass bound to a plate, for trucks on plate-only lanes.
     std::optional<std::string> freight_payload(const credential::PlateNumber& plate) const;

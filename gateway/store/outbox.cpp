@@ -133,7 +133,11 @@ Result<void> Outbox::acknowledge(const std::string& dest, std::uint64_t through)
         if (name != dest) everyone = std::min(everyone, acked);
     LogBatch batch;
     batch.put(ack_key(dest), encode_u64(through));
-    if (info.count && everyone >= info.first) batch.trim(kStream, everyone);
+    if (info.count && everyone >= info.first) {
+        if (options_.before_drop)
+            if (auto ok = options_.before_drop(); !ok) return ok;
+        batch.trim(kStream, everyone);
+    }
     if (auto ok = log_->write(batch); !ok) return ok;
     it->second = through;
     return {};

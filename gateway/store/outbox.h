@@ -19,6 +19,7 @@
 // Thread-safe; every call blocks on the disk: never call it from a network thread.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,11 @@ struct OutboxOptions {
     std::uint64_t budget_bytes = 512ull << 20;
     double warn_fraction = 0.8;
     bool sync_writes = true;
+    /// Called by acknowledge() before it drops records (under the outbox's lock): whatever was
+    /// kept durable only by those records is made durable on its own first (the gateway syncs
+    /// the anti-passback records it wrote without a sync: daemon/passage_recorder.h). An error
+    /// drops nothing and is acknowledge()'s error.
+    std::function<Result<void>()> before_drop;
 };
 
 /// Accounting overhead per record (key, sequence, RocksDB framing), counted against the budget.

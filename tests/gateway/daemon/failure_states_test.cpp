@@ -24,6 +24,7 @@
 #include "gateway/sync/passage_event.h"
 #include "gateway/vision/qr_reader.h"
 #include "tests/gateway/console/router_fixture.h"
+#include "tests/gateway/systemd/fake_systemd.h"
 #include "tests/temp_dir.h"
 #include "tools/common/process.h"
 
@@ -357,10 +358,16 @@ struct KillableCheckpoint {
         sim::SimCheckpoint::create(devices, dir.path, time_point_cast<Seconds>(system_clock::now())).value();
     pid_t child = -1;
     int starts = 0;
+    gw::testing::FakeSystemd systemd{(dir.path / "notify").string()};
 
+    // Started means READY (every lane has opened its inputs: a scan written to a scanner port
+    // gatewayd has not opened yet is stale input, flushed when it opens) and every lane linked.
     void start() {
+        ::setenv("NOTIFY_SOCKET", systemd.address.c_str(), 1);
         child = tools::spawn_gatewayd(std::filesystem::path(GW_BINARY_DIR) / "bin" / "gatewayd", sim->config_path(),
                                       dir.path / ("log" + std::to_string(++starts)));
+        ::unsetenv("NOTIFY_SOCKET");
+        REQUIRE(systemd.until("READY=1", seconds{10}));
         REQUIRE(sim::wait_linked(*sim, seconds{10}));
     }
     void kill_hard() {  // power cut: no shutdown at all

@@ -208,3 +208,26 @@ TEST_CASE("a damaged passage value makes the lookup read as failed, not as a pas
     CHECK_FALSE(f.data_age);
     CHECK(cache->corrupt_values() == 1);
 }
+
+TEST_CASE("a passage record written without a sync reads back at once, after a reopen, and after a log sync") {
+    TempDir d;
+    const auto id = pass_of("valid-commuter-walk").id;
+    {
+        auto cache = Cache::open(d.path).value();
+        CHECK_FALSE(cache->last_passage(id).has_value());
+        REQUIRE(cache->record_passage(id, decision::PassbackRecord{demo::demo_now(), "to-zhejiang"}, Cache::Durability::kLogged));
+        const auto kept = cache->last_passage(id);
+        REQUIRE(kept);
+        CHECK(kept->at == demo::demo_now());
+        CHECK(kept->direction == "to-zhejiang");
+        REQUIRE(cache->sync_log());
+    }
+    auto cache = Cache::open(d.path).value();
+    const auto kept = cache->last_passage(id);
+    REQUIRE(kept);
+    CHECK(kept->direction == "to-zhejiang");
+    decision::Facts f;
+    cache->lookup(pass_of("valid-commuter-walk"), demo::demo_now(), f);
+    REQUIRE(f.last_passage);
+    CHECK(f.last_passage->at == demo::demo_now());
+}

@@ -171,3 +171,34 @@ TEST_CASE("a group is written in one go: what fits the budget, in order, and the
     CHECK_FALSE(box->append(7, group).has_value());  // not the next number: nothing written
     CHECK(box->last_seq() == 5);
 }
+
+TEST_CASE("the outbox runs its before-drop step before it drops records, and a failed step drops nothing") {
+    gw::testing::TempDir dir;
+    int calls = 0;
+    bool fail = true;
+    OutboxOptions options;
+    options.before_drop = [&]() -> Result<void> {
+        ++calls;
+        if (fail) return failure("cache log sync: disk gone");
+        return {};
+    };
+    auto box = Outbox::open(dir.path, {"shanghai"}, options).value();
+    for (std::uint64_t i = 1; i <= 4; ++i) REQUIRE(box->append(i, bytes("event " + std::to_string(i))).has_value());
+
+    const auto refused = box->acknowledge("shanghai", 3);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().message == "cache log sync: disk gone");
+    CHECK(calls == 1);
+    CHECK(box->status().held_records == 4);
+    CHECK(box->get(1).has_value());
+    CHECK(box->status().acknowledged.at("shanghai") == 0);
+
+    fail = false;
+    REQUIRE(box->acknowledge("shanghai", 3).has_value());
+    CHECK(calls == 2);
+    CHECK(box->status().held_records == 1);
+    CHECK_FALSE(box->get(3).has_value());
+    // Nothing to drop (the newest stays): no step.
+    REQUIRE(box->acknowledge("shanghai", 4).has_value());
+    CHECK(calls == 2);
+}
