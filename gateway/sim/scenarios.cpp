@@ -1,4 +1,5 @@
 #include "gateway/sim/scenarios.h"
+#include "gateway/core/poll_until.h"
 
 #include <thread>
 
@@ -17,14 +18,7 @@ const std::string& payload_of(const demo::DemoWorld& w, std::string_view scenari
 }
 
 template <class Pred>
-bool wait_for(Pred&& pred, milliseconds timeout) {
-    const auto end = steady_clock::now() + timeout;
-    while (steady_clock::now() < end) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(microseconds{200});
-    }
-    return pred();
-}
+bool wait_for(Pred&& pred, milliseconds timeout) { return poll_until(pred, timeout, microseconds{200}); }
 
 // The gateway has taken the lane over: the link is up and the firmware is out of its failsafe,
 // which only a command of the gateway ends (the first comes from the lane's strand as it

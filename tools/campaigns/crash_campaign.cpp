@@ -37,6 +37,7 @@
 #include <thread>
 
 #include "gateway/credential/pass_codec.h"
+#include "gateway/core/poll_until.h"
 #include "gateway/daemon/config.h"
 #include "gateway/sim/registries.h"
 #include "gateway/sim/scenarios.h"
@@ -101,14 +102,7 @@ std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
 template <class Pred>
-bool wait_for(Pred&& pred, milliseconds timeout) {
-    const auto end = steady_clock::now() + timeout;
-    while (steady_clock::now() < end) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(milliseconds{5});
-    }
-    return pred();
-}
+bool wait_for(Pred&& pred, milliseconds timeout) { return poll_until(pred, timeout, milliseconds{5}); }
 
 std::string registry_of(const credential::Pass& p) { return p.province() == 31 ? "shanghai" : "zhejiang"; }
 

@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "gateway/store/outbox.h"
+#include "gateway/core/poll_until.h"
 
 #include "gateway/sim/scenarios.h"
 #include "gateway/core/temp_dir.h"
@@ -40,14 +41,7 @@ namespace {
 using namespace std::chrono;
 
 template <class Pred>
-bool wait_until(Pred&& pred, milliseconds timeout) {
-    const auto end = steady_clock::now() + timeout;
-    while (steady_clock::now() < end) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(microseconds{100});
-    }
-    return pred();
-}
+bool wait_until(Pred&& pred, milliseconds timeout) { return poll_until(pred, timeout, microseconds{100}); }
 
 /// One writer per lane appending `size`-byte records to its own file in `dir` and making each
 /// durable (fdatasync), `count` of them `interval` apart: the synced write a lane's event needs,

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "gateway/credential/uscc.h"
+#include "gateway/core/poll_until.h"
 #include "gateway/demo/demo_world.h"
 #include "gateway/sync/event_uploader.h"
 #include "gateway/sync/https_client.h"
@@ -81,14 +82,7 @@ std::vector<store::Record> records(std::size_t n, std::mt19937_64& rng) {
 }
 
 template <class F>
-bool wait_for(F f, std::chrono::seconds timeout) {
-    const auto until = Clock::now() + timeout;
-    while (Clock::now() < until) {
-        if (f()) return true;
-        std::this_thread::sleep_for(std::chrono::microseconds{200});
-    }
-    return f();
-}
+bool wait_for(F f, std::chrono::seconds timeout) { return poll_until(f, timeout, std::chrono::microseconds{200}); }
 
 // One io_context on its own thread, and a blocking pool: a process's network and disk sides.
 struct Threads {

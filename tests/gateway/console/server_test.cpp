@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "gateway/core/asio.h"
+#include "gateway/core/poll_until.h"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -47,14 +48,7 @@ namespace {
 
 /// Waits for `done` until `limit`; true when it came.
 template <class F>
-bool eventually(F done, std::chrono::milliseconds limit = 10s) {
-    const auto end = steady::now() + limit;
-    while (!done()) {
-        if (steady::now() > end) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
+bool eventually(F done, std::chrono::milliseconds limit = 10s) { return poll_until(done, limit, 10ms); }
 
 /// A console on 127.0.0.1, any port, with an admin and an operator account.
 struct Console {

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "firmware_bridge/emulator/emulator.h"
+#include "gateway/core/poll_until.h"
 #include "gateway/camsim/camera_feed.h"
 #include "gateway/app/console_backend.h"
 #include "gateway/daemon/gateway.h"
@@ -35,14 +36,7 @@ using gw::testing::TempDir;
 namespace {
 
 template <class Pred>
-bool eventually(Pred&& pred, milliseconds timeout = seconds{8}) {
-    const auto end = steady_clock::now() + timeout;
-    while (steady_clock::now() < end) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(milliseconds{5});
-    }
-    return pred();
-}
+bool eventually(Pred&& pred, milliseconds timeout = seconds{8}) { return poll_until(pred, timeout, milliseconds{5}); }
 
 // A simulated checkpoint with an in-process gateway whose reports are collected.
 struct Checkpoint {

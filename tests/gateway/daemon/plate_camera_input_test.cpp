@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gateway/camsim/camera_feed.h"
+#include "gateway/core/poll_until.h"
 #include "gateway/camsim/mjpeg_server.h"
 #include "gateway/daemon/plate_camera_input.h"
 
@@ -21,14 +22,7 @@ const std::filesystem::path kModel = std::filesystem::path(GW_SOURCE_DIR) / "mod
 const std::filesystem::path kPlate = std::filesystem::path(GW_SOURCE_DIR) / "tests/gateway/vision/plates/0000.png";
 
 template <class Pred>
-bool eventually(Pred&& pred, milliseconds timeout = seconds{20}) {
-    const auto deadline = steady_clock::now() + timeout;
-    while (steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(milliseconds{20});
-    }
-    return pred();
-}
+bool eventually(Pred&& pred, milliseconds timeout = seconds{20}) { return poll_until(pred, timeout, milliseconds{20}); }
 
 struct Reads {
     std::mutex mutex;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gateway/core/asio.h"
+#include "gateway/core/poll_until.h"
 
 #include <boost/asio/ssl/context.hpp>
 
@@ -20,12 +21,7 @@ namespace gw::testing {
 /// Polls `f` every 5 ms until it holds or `timeout` passes.
 template <class F>
 bool eventually(F f, std::chrono::milliseconds timeout = std::chrono::milliseconds{5000}) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-        if (f()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds{5});
-    }
-    return f();
+    return poll_until(f, timeout, std::chrono::milliseconds{5});
 }
 
 struct SyncRig {
