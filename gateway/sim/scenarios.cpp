@@ -165,9 +165,12 @@ SimOutcome run_scenario(SimCheckpoint& sim, const SimScenario& sc, milliseconds 
         if (out.opened) {
             const auto now = steady_clock::now();
             if (!lane->camera) out.scan_to_open_ms = duration<double, std::milli>(now - t0).count();
-            if (lane->camera && sim.cameras())
+            if (lane->camera && sim.cameras()) {
                 if (const auto readable = sim.cameras()->readable_at(lane->id))
                     out.frame_to_open_ms = duration<double, std::milli>(now - *readable).count();
+                else
+                    out.opened_before_readable = true;
+            }
             wait_for([&] { return emu.snapshot().barrier == proto::BARRIER_POSITION_OPEN; }, seconds{3});
             emu.vehicle_leaves();  // through the barrier and off the loop
             if (sc.act == SimScenario::Act::kTailgate) {

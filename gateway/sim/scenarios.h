@@ -38,6 +38,9 @@ struct SimOutcome {
     /// Camera lanes: the first frame of the pass bare ZXing reads, sent by the simulated
     /// camera -> barrier moving, seen at the controller (qr_frame_to_barrier).
     std::optional<double> frame_to_open_ms;
+    /// Camera lanes: the barrier moved before that frame was sent: the gateway read the pass in
+    /// an earlier frame, one bare ZXing cannot read (no frame_to_open_ms then).
+    bool opened_before_readable = false;
     std::string note;                       ///< why it is wrong
 };
 
