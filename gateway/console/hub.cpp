@@ -100,6 +100,7 @@ void write_passage(JsonWriter& w, const DecisionEntry& p) {
     if (!p.operator_name.empty()) w.field("operator", p.operator_name);
     if (p.latency_ms) w.field("latency_ms", *p.latency_ms);
     if (p.evidence) w.field("evidence", *p.evidence);
+    if (p.plate_evidence) w.field("plate_evidence", *p.plate_evidence);
     w.end_object();
 }
 
@@ -184,6 +185,7 @@ void Hub::publish(const lane::LaneReport& r) {
             }
             p.latency_ms = r.scan_to_barrier_ms;
             p.evidence = r.evidence_id;
+            p.plate_evidence = r.plate_evidence_id;
             last_[r.lane_id] = p;
             // WAIT is a step on the way, not an outcome: the list shows outcomes only.
             if (d.verdict != decision::Verdict::kWait) {

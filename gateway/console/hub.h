@@ -53,6 +53,7 @@ struct DecisionEntry {
     bool passed = false;               ///< the lane reported the passage complete
     std::optional<double> latency_ms;  ///< scan to barrier, for decisions that opened
     std::optional<std::uint64_t> evidence;  ///< the frame the pass was read from (GET /api/evidence/{id}), if kept
+    std::optional<std::uint64_t> plate_evidence;  ///< the crop around the plate a plate camera read, if kept
 };
 
 /// "沪A12345" -> "沪A1**45": the province character, the letter and the edges stay readable.

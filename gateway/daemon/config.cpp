@@ -285,7 +285,7 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     if (!budget) return unexpected(budget.error());
     c.outbox_budget_bytes = static_cast<std::uint64_t>(*budget) << 20;
     // Evidence frames (gateway/evidence): only cameras give frames, so only then by default.
-    const bool any_camera = std::any_of(c.lanes.begin(), c.lanes.end(), [](const auto& l) { return !l.qr_cameras.empty(); });
+    const bool any_camera = std::any_of(c.lanes.begin(), c.lanes.end(), [](const auto& l) { return !l.qr_cameras.empty() || !l.plate_cameras.empty(); });
     auto evidence_budget = r.integer_or("evidence-budget-mb", any_camera ? 512 : 0, 0, 1 << 20);
     if (!evidence_budget) return unexpected(evidence_budget.error());
     c.evidence_budget_bytes = static_cast<std::uint64_t>(*evidence_budget) << 20;

@@ -102,8 +102,11 @@ void LaneController::start() {
         for (const auto& camera : self->settings_.plate_cameras) {
             // The model loads here, once per camera at start-up (Gateway::open checked it loads).
             auto input = plate_camera_input(camera, self->settings_.camera_credentials, self->settings_.plate_model, {}, log,
-                                             [weak](PlateCameraRead r) {
-                                                 if (auto s = weak.lock()) s->post_plate(std::move(r.plate), std::move(r.confidence));
+                                             evidence, [weak, evidence](PlateCameraRead r) {
+                                                 evidence.keep(r.jpeg, [&](std::optional<std::uint64_t> id) {
+                                                     if (auto s = weak.lock())
+                                                         s->post_plate(std::move(r.plate), std::move(r.confidence), id);
+                                                 });
                                              });
             if (input) self->add_input(std::move(*input), InputRole::kPlates);
             else log("plate camera " + camera.text() + ": " + input.error().message);
@@ -163,9 +166,10 @@ void LaneController::post_payload(std::string payload, std::optional<std::uint64
     });
 }
 
-void LaneController::post_plate(std::string plate_text, std::vector<float> confidence) {
-    asio::post(strand_, [self = shared_from_this(), p = std::move(plate_text), c = std::move(confidence), t = steady_clock::now()]() mutable {
-        self->on_plate_line(p, std::move(c), t);
+void LaneController::post_plate(std::string plate_text, std::vector<float> confidence, std::optional<std::uint64_t> evidence) {
+    asio::post(strand_, [self = shared_from_this(), p = std::move(plate_text), c = std::move(confidence), t = steady_clock::now(),
+                         evidence]() mutable {
+        self->on_plate_line(p, std::move(c), t, evidence);
     });
 }
 
@@ -206,7 +210,8 @@ void LaneController::on_payload(std::string payload, steady_clock::time_point ar
     handle(lane::CredentialChecked{std::move(payload), checked});
 }
 
-void LaneController::on_plate_line(const std::string& line, std::vector<float> confidence, steady_clock::time_point arrived) {
+void LaneController::on_plate_line(const std::string& line, std::vector<float> confidence, steady_clock::time_point arrived,
+                                   std::optional<std::uint64_t> evidence) {
     if (stopped_) return;
     auto plate = credential::parse_plate(line);
     if (!plate) {
@@ -214,6 +219,9 @@ void LaneController::on_plate_line(const std::string& line, std::vector<float> c
         return;
     }
     live_.last_plate = plate->text;
+    // The crop is named by the decisions made on this plate: the logic says which plate it
+    // used (PublishDecision::plate), the shell finds its crop by the text.
+    if (evidence) plate_evidence_ = {plate->text, *evidence};
     // The lane logic decides whether a freight pass bound to the plate opens the lane alone;
     // the shell only finds and checks it (a cache read, microseconds).
     // Normalising keeps the characters (it drops separators and blanks): the confidences stay
@@ -385,6 +393,7 @@ void LaneController::execute(const lane::Command& command) {
         r.pass = d->pass;
         r.opened = d->decision.verdict == decision::Verdict::kOpen;
         r.evidence_id = pending_evidence_;  // kept for the pass's later decisions (WAIT, then its outcome)
+        if (d->plate && plate_evidence_ && plate_evidence_->first == d->plate->text) r.plate_evidence_id = plate_evidence_->second;
         // Timed from the input to the OPEN handed to the bridge, when every hop was seen (an
         // opening decided later, on a plate or a temperature, is timed from its scan all the same).
         if (r.opened && timing_ && timing_->at[static_cast<std::size_t>(lane::Hop::kOpen)]) {

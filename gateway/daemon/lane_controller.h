@@ -72,7 +72,10 @@ public:
     void post_payload(std::string payload, std::optional<std::uint64_t> evidence = std::nullopt);
     /// A plate read on the lane. `confidence`: one value (0..1) per character from a camera's
     /// reader or an ANPR push; empty for a feed that sends text only (taken as sure).
-    void post_plate(std::string plate_text, std::vector<float> confidence = {});
+    /// `evidence`: the kept crop it was read from (a plate camera's), named in the reports of
+    /// the decisions made on it.
+    void post_plate(std::string plate_text, std::vector<float> confidence = {},
+                    std::optional<std::uint64_t> evidence = std::nullopt);
     void post_override(bool open, std::string operator_name, std::string reason);
 
     LaneSnapshot snapshot() const;
@@ -98,7 +101,8 @@ private:
     void on_thermal_frame(const proto::ThermalFrame& f);
     void on_firmware(const proto::FromFirmware& event);
     void on_payload(std::string payload, std::chrono::steady_clock::time_point arrived, std::optional<std::uint64_t> evidence);
-    void on_plate_line(const std::string& line, std::vector<float> confidence, std::chrono::steady_clock::time_point arrived);
+    void on_plate_line(const std::string& line, std::vector<float> confidence, std::chrono::steady_clock::time_point arrived,
+                       std::optional<std::uint64_t> evidence = std::nullopt);
     /// Stamps `hop` of the opening being timed (if any) as done now.
     void stamp(lane::Hop hop, std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now());
     void on_temperature(decision::TemperatureReading reading, bool face_seen);
@@ -137,6 +141,7 @@ private:
     asio::steady_timer deadline_timer_;
     asio::steady_timer housekeeping_timer_;
     std::optional<std::uint64_t> pending_evidence_;  // the frame the pending pass was read from, if kept
+    std::optional<std::pair<std::string, std::uint64_t>> plate_evidence_;  // the latest kept plate crop: its plate, its id
     // The decision being timed, from its input's arrival: when each hop (lane::Hop) ended.
     struct Timing {
         std::chrono::steady_clock::time_point arrived;

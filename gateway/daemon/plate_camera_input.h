@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/daemon/camera_input.h"
 #include "gateway/daemon/input_source.h"
 #include "gateway/vision/camera_plate_source.h"
 
@@ -29,19 +30,22 @@ struct PlateCameraRead {
     std::string plate;              ///< The voted text (UTF-8), as the model read it: the lane checks GA 36.
     std::vector<float> confidence;  ///< One per character of `plate`, 0..1.
     std::chrono::steady_clock::time_point first_seen, last_seen;
-    /// The plate crop as JPEG, for an evidence store. Not filled by this input yet (the
-    /// evidence issue wires QR frames first); empty means none.
-    std::vector<std::uint8_t> crop_jpeg;
+    /// The frame around the plate at its latest read as a JPEG, encoded when called (on the
+    /// camera's processing thread, within on_plate): for the evidence keeper. An empty function
+    /// when the keeper keeps nothing.
+    FrameJpeg jpeg;
 };
 
 /// Loads the plate model (PlateRecognizer::load: blocking file I/O, at start-up) and makes the
 /// input. Fails as the load does (kNotFound, kInvalid). `credentials` may be null; it is kept
-/// alive by the source. is_open() is true while the camera delivers steady frames.
+/// alive by the source. is_open() is true while the camera delivers steady frames. With a
+/// keeper that keeps, each read comes with its crop (PlateCameraRead::jpeg) and the last frame
+/// before a loss is kept (loss_alert(true) names it), as for a QR camera (camera_input.h).
 Result<std::unique_ptr<InputSource>> plate_camera_input(const vision::CameraSpec& spec,
                                                         std::shared_ptr<const vision::StreamCredentials> credentials,
                                                         const std::filesystem::path& model,
                                                         vision::PlateCameraOptions options,
-                                                        std::function<void(std::string_view)> log,
+                                                        std::function<void(std::string_view)> log, EvidenceKeeper evidence,
                                                         std::function<void(PlateCameraRead read)> on_plate);
 
 }  // namespace gw::daemon

@@ -47,6 +47,8 @@ struct LaneReport {
     /// decision, alert: the frame it came from (gateway/evidence: the console serves it by this
     /// id), when a camera read the payload or lost its view and the gateway keeps evidence.
     std::optional<std::uint64_t> evidence_id;
+    /// decision made on a plate a plate camera read: the crop around that plate, when kept.
+    std::optional<std::uint64_t> plate_evidence_id;
     std::optional<HopTimes> hops_ms;           ///< decision that opened: where that time went
 };
 /// Called on the lane's strand: must not block (post heavier work elsewhere).

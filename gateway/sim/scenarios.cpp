@@ -1,8 +1,8 @@
 #include "gateway/sim/scenarios.h"
-#include "gateway/core/poll_until.h"
 
 #include <thread>
 
+#include "gateway/core/poll_until.h"
 #include "gateway/credential/pass_codec.h"
 
 namespace gw::sim {

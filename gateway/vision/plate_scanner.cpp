@@ -1,11 +1,40 @@
 #include "gateway/vision/plate_scanner.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
 #include <opencv2/imgproc.hpp>
 
 namespace gw::vision {
+namespace {
+
+// The box of `corners` widened by half its size each way, clipped to the frame, copied: a few
+// tens of KB per read frame, only while a plate is in view.
+BgrImage crop_around(BgrView frame, const std::array<PointF, 4>& corners) {
+    float x0 = corners[0].x, x1 = corners[0].x, y0 = corners[0].y, y1 = corners[0].y;
+    for (const auto& c : corners) {
+        x0 = std::min(x0, c.x), x1 = std::max(x1, c.x);
+        y0 = std::min(y0, c.y), y1 = std::max(y1, c.y);
+    }
+    const float mx = (x1 - x0) / 2, my = (y1 - y0) / 2;
+    const int left = std::clamp(static_cast<int>(x0 - mx), 0, frame.width);
+    const int right = std::clamp(static_cast<int>(x1 + mx + 1), 0, frame.width);
+    const int top = std::clamp(static_cast<int>(y0 - my), 0, frame.height);
+    const int bottom = std::clamp(static_cast<int>(y1 + my + 1), 0, frame.height);
+    BgrImage crop;
+    if (right <= left || bottom <= top) return crop;
+    crop.width = right - left;
+    crop.height = bottom - top;
+    crop.stride = 3 * crop.width;
+    crop.pixels.resize(static_cast<std::size_t>(crop.stride) * static_cast<std::size_t>(crop.height));
+    for (int y = 0; y < crop.height; ++y)
+        std::copy_n(frame.data + static_cast<std::ptrdiff_t>(top + y) * frame.stride + 3 * left, crop.stride,
+                    crop.pixels.data() + static_cast<std::ptrdiff_t>(y) * crop.stride);
+    return crop;
+}
+
+}  // namespace
 
 PlateScanner::PlateScanner(PlateReader reader, Callback on_plate, PlateScanOptions options)
     : reader_(std::move(reader)), on_plate_(std::move(on_plate)), options_(options), voter_(options.vote) {}
@@ -79,6 +108,7 @@ PlateScan PlateScanner::scan(BgrView frame, Clock::time_point at) {
     sighting_.colour = best.colour;
     sighting_.rows = best.rows;
     sighting_.corners = best.corners;
+    sighting_.crop = crop_around(frame, best.corners);
     if (!reported_) {
         const auto vote = voter_.current();
         if (vote->reads >= options_.min_reads) {

@@ -46,6 +46,9 @@ struct PlateSighting {
     PlateRows rows = PlateRows::kSingle;
     std::array<PointF, 4> corners{};   ///< Where it was last seen, frame pixels.
     std::chrono::steady_clock::time_point first_seen, last_seen;
+    /// The frame around the plate at its latest read (the box of its corners, widened by half
+    /// its size each way, within the frame): the console's evidence of what was read.
+    BgrImage crop;
 };
 
 struct PlateScan {

@@ -185,7 +185,8 @@ function renderPassages() {
       el("td", {}, clock(p.at)), el("td", {}, p.lane),
       el("td", {}, (T[state.lang].verdict[p.verdict] || p.verdict) + (p.passed ? " ✓" : "")),
       el("td", {}, p.reasons.map(reasonText).join("；")), el("td", {}, who || t("none")), el("td", {}, p.plate || t("none")),
-      el("td", {}, p.evidence ? evidenceThumb(p.evidence) : t("none"))));
+      el("td", {}, ...(p.evidence || p.plate_evidence
+        ? [p.evidence, p.plate_evidence].filter(Boolean).map(evidenceThumb) : [t("none")]))));
   }
 }
 

@@ -406,6 +406,18 @@ TEST_CASE("a decision and an alert read from a camera name their evidence frame 
     CHECK(f.hub.passages("car-1", 10).at(0).evidence == std::nullopt);
 }
 
+TEST_CASE("a decision made on a plate camera's read names the plate's crop beside the pass's frame") {
+    Fixture f;
+    auto r = fever_decision("car-1");
+    r.evidence_id = 44;
+    r.plate_evidence_id = 45;
+    f.hub.publish(r);
+    auto l = f.login("op1", "operator pass 123");
+    const auto passages = f.send(f.with(f.request(http::verb::get, "/api/passages"), l)).body();
+    CHECK(passages.find("\"evidence\":44,\"plate_evidence\":45") != std::string::npos);
+    CHECK(f.hub.passages("car-1", 10).at(0).plate_evidence == std::optional<std::uint64_t>(45));
+}
+
 TEST_CASE("the evidence frames' disk budget is in /metrics") {
     HubCounters hub;
     const std::vector<lane::LaneSnapshot> lanes;

@@ -243,7 +243,7 @@ TEST_CASE("an ANPR camera must push to a lane of the file, through a console") {
     CHECK(d.err(std::string(kHead) + walk + console + cam + cam) == d.at(14) + "[anpr-camera cam-1] anpr-camera name repeated");
 }
 
-TEST_CASE("the evidence budget is 512 MiB by default when a lane has a QR camera, off without one, and any size asked for") {
+TEST_CASE("the evidence budget is 512 MiB by default when a lane has a QR or plate camera, off without one, and any size asked for") {
     ConfigDir d;
     const std::string lane = "[lane w]\ntype = pedestrian\ndirection = d\ncontroller = tcp:127.0.0.1:7001\n";
     const std::string camera = "qr-cameras = http://127.0.0.1:8081/cam\n";
@@ -251,6 +251,11 @@ TEST_CASE("the evidence budget is 512 MiB by default when a lane has a QR camera
     CHECK(d.load(std::string(kHead) + lane + "scanners = serial:/dev/ttyUSB0\n").value().evidence_budget_bytes == 0);
     CHECK(d.load(std::string(kHead) + "evidence-budget-mb = 0\n" + lane + camera).value().evidence_budget_bytes == 0);
     CHECK(d.load(std::string(kHead) + "evidence-budget-mb = 64\n" + lane).value().evidence_budget_bytes == 64ull << 20);
+    std::ofstream(d.dir.path / "plate.onnx") << "model";
+    const std::string car = "[lane c]\ntype = car\ndirection = d\ncontroller = tcp:127.0.0.1:7002\nscanners = serial:/dev/ttyUSB0\n";
+    CHECK(d.load(std::string(kHead) + "plate-model = plate.onnx\n" + car + "plate-cameras = http://127.0.0.1:8091/plate\n")
+              .value()
+              .evidence_budget_bytes == 512ull << 20);
 }
 
 TEST_CASE("a malformed evidence budget is refused word for word") {

@@ -475,6 +475,27 @@ TEST_CASE("outbox full: an opening whose event cannot be written is not carried 
     CHECK(cp.gateway->outbox().status().last_seq == 0);
 }
 
+TEST_CASE("a decision made on a plate a plate camera read names that plate's kept crop; another plate's crop is not named") {
+    Checkpoint cp;
+    auto& car = cp.lane("car-1");
+    // A plate camera's read arrives with the id its crop was kept under (the camera input's hook).
+    cp.gateway->lane("car-1")->post_plate("沪B99999", {}, 41);  // another vehicle's, earlier
+    cp.gateway->lane("car-1")->post_plate("沪A12345", {}, 42);
+    car.controller->vehicle_arrives();
+    cp.sim->scan(car, cp.payload("valid-commuter-car"));
+    REQUIRE(eventually([&] { return car.controller->open_count() == 1; }));
+    std::optional<lane::LaneReport> opened;
+    REQUIRE(eventually([&] {
+        std::lock_guard lock(cp.m);
+        for (const auto& r : cp.reports)
+            if (r.kind == lane::LaneReport::Kind::kDecision && r.lane_id == "car-1" && r.opened) opened = r;
+        return opened.has_value();
+    }));
+    CHECK(opened->plate_evidence_id == 42u);
+    CHECK_FALSE(opened->evidence_id);  // read by a scanner, not a camera
+    car.controller->vehicle_leaves();
+}
+
 TEST_CASE("every decision and override is on disk in the hash-chained passage log, the override with its operator") {
     Checkpoint cp;
     auto& walk = cp.lane("walk-1");

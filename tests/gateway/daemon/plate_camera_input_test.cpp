@@ -8,12 +8,16 @@
 #include <vector>
 
 #include "gateway/camsim/camera_feed.h"
-#include "gateway/core/poll_until.h"
 #include "gateway/camsim/mjpeg_server.h"
+#include "gateway/core/poll_until.h"
 #include "gateway/daemon/plate_camera_input.h"
+#include "gateway/evidence/evidence_store.h"
+#include "gateway/vision/jpeg_header.h"
+#include "tests/temp_dir.h"
 
 using namespace gw;
 using namespace std::chrono;
+using gw::testing::TempDir;
 
 namespace {
 
@@ -55,7 +59,7 @@ TEST_CASE("a plate camera streaming a car rolling up posts its plate once with a
     REQUIRE(server.start());
     Reads reads;
     auto input = daemon::plate_camera_input(vision::parse_camera_spec(server.url("/plate/1")).value(), nullptr, kModel,
-                                            fast_options(), nullptr, [&](daemon::PlateCameraRead r) {
+                                            fast_options(), nullptr, {}, [&](daemon::PlateCameraRead r) {
                                                 std::lock_guard lock(reads.mutex);
                                                 reads.all.push_back(std::move(r));
                                             });
@@ -86,7 +90,7 @@ TEST_CASE("a plate camera whose stream goes away is lost with a plate camera's a
     REQUIRE(server->start());
     const auto port = server->port();
     auto input = daemon::plate_camera_input(vision::parse_camera_spec(server->url("/plate/1")).value(), nullptr, kModel,
-                                            fast_options(), nullptr, [](daemon::PlateCameraRead) {});
+                                            fast_options(), nullptr, {}, [](daemon::PlateCameraRead) {});
     REQUIRE(input);
     (*input)->start();
     REQUIRE(eventually([&] { return (*input)->is_open(); }));
@@ -106,7 +110,57 @@ TEST_CASE("a plate camera whose stream goes away is lost with a plate camera's a
 
 TEST_CASE("a plate camera whose model file is missing is refused as not found") {
     auto input = daemon::plate_camera_input(vision::parse_camera_spec("http://127.0.0.1:9/x").value(), nullptr,
-                                            "/nonexistent/plate_ocr.onnx", {}, nullptr, [](daemon::PlateCameraRead) {});
+                                            "/nonexistent/plate_ocr.onnx", {}, nullptr, {}, [](daemon::PlateCameraRead) {});
     REQUIRE_FALSE(input);
     CHECK(input.error().kind == ErrorKind::kNotFound);
+}
+
+TEST_CASE("with evidence kept, a plate camera's read comes with the crop around its plate, and its loss with its last frame") {
+    TempDir dir;
+    std::shared_ptr<evidence::EvidenceStore> store = evidence::EvidenceStore::open(dir.path / "evidence", 8 << 20).value();
+    const daemon::EvidenceKeeper keeper(store, {});
+    const auto plate = vision::load_bgr(kPlate).value();
+    auto clip = camsim::render_plate_clip(plate, 240, 10, 40, 60);
+    REQUIRE(clip);
+    auto server = std::make_unique<camsim::MjpegServer>(camsim::MjpegServerOptions{25.0});
+    server->add_stream("/plate/1", camsim::looped(std::move(*clip)));
+    REQUIRE(server->start());
+    std::mutex mutex;
+    std::vector<std::optional<std::uint64_t>> ids;
+    auto input = daemon::plate_camera_input(vision::parse_camera_spec(server->url("/plate/1")).value(), nullptr, kModel,
+                                            fast_options(), nullptr, keeper, [&](daemon::PlateCameraRead r) {
+                                                REQUIRE(r.jpeg);  // on the processing thread, as the lane's hook calls it
+                                                keeper.keep(r.jpeg, [&](std::optional<std::uint64_t> id) {
+                                                    std::lock_guard lock(mutex);
+                                                    ids.push_back(id);
+                                                });
+                                            });
+    REQUIRE(input);
+    (*input)->start();
+    REQUIRE(eventually([&] {
+        std::lock_guard lock(mutex);
+        return !ids.empty();
+    }));
+    std::optional<std::uint64_t> id;
+    {
+        std::lock_guard lock(mutex);
+        id = ids.front();
+    }
+    REQUIRE(id);
+    REQUIRE(eventually([&] { return store->get(evidence::EvidenceId{*id}).has_value(); }));
+    const auto jpeg = store->get(evidence::EvidenceId{*id}).value();
+    const auto crop = vision::read_jpeg_size(jpeg);
+    REQUIRE(crop);
+    // The 240 px plate with a margin of half its size each way, not the 1280x720 frame.
+    CHECK(crop->width >= 240);
+    CHECK(crop->width <= 2 * 240 + 2);
+    CHECK(crop->height < crop->width);
+
+    REQUIRE(eventually([&] { return (*input)->is_open(); }));
+    server.reset();
+    REQUIRE(eventually([&] { return !(*input)->is_open(); }));
+    const auto lost = (*input)->loss_alert(true);
+    REQUIRE(lost.evidence);
+    CHECK(store->get(evidence::EvidenceId{*lost.evidence}).has_value());
+    (*input)->stop();
 }
