@@ -134,7 +134,7 @@ Result<std::unique_ptr<Cache>> Cache::open(const std::filesystem::path& dir, Cac
     cf_options.level_compaction_dynamic_level_bytes = true;
 
     auto impl = std::make_unique<Impl>();
-    if (auto opened = rocks::open(*impl, dir, kCfNames, cf_options, "cache"); !opened) return unexpected(opened.error());
+    if (auto opened = rocks::open(*impl, dir, kCfNames, cf_options, "cache", options.memtable_bytes); !opened) return unexpected(opened.error());
     impl->dir = dir;
     impl->write.sync = options.sync_writes;
     auto* raw = impl->db.get();
@@ -316,6 +316,8 @@ std::vector<Bytes> Cache::certificates() const {
 }
 
 std::uint64_t Cache::corrupt_values() const { return impl_->corrupt.load(); }
+
+std::uint64_t Cache::memtable_bytes() const { return rocks::memtable_bytes(*impl_); }
 
 std::vector<RegistryState> Cache::registries() const {
     std::shared_lock lock(impl_->state_mutex);

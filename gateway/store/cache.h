@@ -41,6 +41,9 @@ struct RegistryState {
 struct CacheOptions {
     bool sync_writes = true;
     std::size_t block_cache_bytes = 64u << 20;
+    /// Written records held in memory before a flush: a 1M-entry bootstrap (~100 MB) flushes a
+    /// few times, a day of passages and sync batches stays within it.
+    std::size_t memtable_bytes = 16u << 20;
 };
 
 class Cache {
@@ -87,6 +90,8 @@ public:
     /// skipped at open (logged on stderr; that registry's data is then of unknown age) and
     /// lookups that met a value of the wrong size (they report no data age, as a failed read).
     std::uint64_t corrupt_values() const;
+    /// Bytes of written records held in memory (bounded by CacheOptions::memtable_bytes).
+    std::uint64_t memtable_bytes() const;
     /// Bumped by every apply(): anything cached from earlier lookups is stale once it moves.
     std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 

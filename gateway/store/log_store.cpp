@@ -77,7 +77,7 @@ Result<std::unique_ptr<LogStore>> LogStore::open(const std::filesystem::path& di
     cf_options.level_compaction_dynamic_level_bytes = true;
 
     auto impl = std::make_unique<Impl>();
-    if (auto opened = rocks::open(*impl, dir, kCfNames, cf_options, "log store"); !opened) return unexpected(opened.error());
+    if (auto opened = rocks::open(*impl, dir, kCfNames, cf_options, "log store", options.memtable_bytes); !opened) return unexpected(opened.error());
     impl->write.sync = options.sync_writes;
     auto* raw = impl->db.get();
 
@@ -159,6 +159,8 @@ StreamInfo LogStore::info(const std::string& stream) const {
     const auto it = impl_->streams.find(stream);
     return it == impl_->streams.end() ? StreamInfo{} : it->second;
 }
+
+std::uint64_t LogStore::memtable_bytes() const { return rocks::memtable_bytes(*impl_); }
 
 std::vector<std::string> LogStore::streams(const std::string& prefix) const {
     std::shared_lock lock(impl_->info_mutex);

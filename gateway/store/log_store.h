@@ -29,6 +29,7 @@ namespace gw::store {
 struct LogStoreOptions {
     bool sync_writes = true;
     std::size_t block_cache_bytes = 16u << 20;
+    std::size_t memtable_bytes = 4u << 20;  ///< written records held in memory before a flush
 };
 
 struct LogRecord {
@@ -78,6 +79,8 @@ public:
     Result<void> write(const LogBatch& batch);
 
     StreamInfo info(const std::string& stream) const;
+    /// Bytes of written records held in memory (bounded by LogStoreOptions::memtable_bytes).
+    std::uint64_t memtable_bytes() const;
     /// Names of the streams ever written that start with `prefix`.
     std::vector<std::string> streams(const std::string& prefix) const;
     std::optional<Bytes> get(const std::string& stream, std::uint64_t seq) const;

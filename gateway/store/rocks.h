@@ -6,6 +6,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <memory>
@@ -36,19 +37,27 @@ struct Db {
 };
 
 /// Opens (creating if missing) the database in `dir` into `out`. `what` names it in the error
-/// ("cache", "log store").
+/// ("cache", "log store"). `memtable_bytes` caps the memtables of all its column families
+/// together (RocksDB flushes the largest beyond it): left at RocksDB's default, each column
+/// family may hold 64 MB twice over in memory, which a 1 GB box cannot give, and a slow trickle
+/// of writes (passage events) grows the process's memory for days before the first flush.
 template <std::size_t N>
 Result<void> open(Db<N>& out, const std::filesystem::path& dir, const std::array<const char*, N>& names,
-                  const rocksdb::ColumnFamilyOptions& cf_options, const std::string& what) {
+                  const rocksdb::ColumnFamilyOptions& cf_options, const std::string& what, std::size_t memtable_bytes) {
     rocksdb::DBOptions db_options;
+    db_options.db_write_buffer_size = memtable_bytes;
+    // Each column family's own limit, and with it its arena blocks (1/8 of it), scaled to the
+    // budget: with the default 64 MB one column family's first block alone is 8 MB.
+    auto cf = cf_options;
+    cf.write_buffer_size = std::max<std::size_t>(memtable_bytes / 2, 64u << 10);
     db_options.create_if_missing = true;
     db_options.create_missing_column_families = true;
     db_options.max_background_jobs = 2;
     db_options.keep_log_file_num = 4;
 
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-    for (auto* name : names) descriptors.emplace_back(name, cf_options);
+    descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf);
+    for (auto* name : names) descriptors.emplace_back(name, cf);
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
     std::error_code ec;
@@ -59,6 +68,18 @@ Result<void> open(Db<N>& out, const std::filesystem::path& dir, const std::array
     raw->DestroyColumnFamilyHandle(handles[0]);  // the default column family: unused
     for (std::size_t i = 0; i < N; ++i) out.cf[i] = handles[i + 1];
     return {};
+}
+
+/// Bytes held by the database's memtables, active and unflushed (RocksDB's
+/// "rocksdb.size-all-mem-tables", summed over `cf`).
+template <std::size_t N>
+std::uint64_t memtable_bytes(const Db<N>& d) {
+    std::uint64_t total = 0;
+    for (auto* h : d.cf) {
+        std::uint64_t v = 0;
+        if (h && d.db->GetIntProperty(h, "rocksdb.size-all-mem-tables", &v)) total += v;
+    }
+    return total;
 }
 
 }  // namespace gw::store::rocks

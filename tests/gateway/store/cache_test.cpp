@@ -231,3 +231,20 @@ TEST_CASE("a passage record written without a sync reads back at once, after a r
     REQUIRE(f.last_passage);
     CHECK(f.last_passage->at == demo::demo_now());
 }
+
+TEST_CASE("the cache holds at most about its memtable budget of written records in memory") {
+    TempDir d;
+    CacheOptions options;
+    options.memtable_bytes = 1 << 20;
+    options.sync_writes = false;
+    auto cache = Cache::open(d.path, options).value();
+    std::uint64_t most = 0;
+    for (std::uint64_t i = 1; i <= 40000; ++i) {  // about 2 MB of passage records with RocksDB's framing
+        REQUIRE(cache->record_passage(credential::PassId{i}, decision::PassbackRecord{demo::demo_now(), std::string(32, 'd')},
+                                      Cache::Durability::kLogged));
+        if (i % 1000 == 0) most = std::max(most, cache->memtable_bytes());
+    }
+    CHECK(most > 0);
+    CHECK(most < 3 * options.memtable_bytes);
+    CHECK(cache->last_passage(credential::PassId{1}).has_value());
+}
