@@ -3,19 +3,9 @@
 #include <algorithm>
 
 #include "gateway/core/codec.h"
+#include "gateway/core/text.h"
 
 namespace gw::credential {
-namespace {
-
-// A warning is printed as one line of a terminal or a log; a .cert file is outside input
-// (fetched from a registry) and a conf error may echo its bytes.
-std::string one_line(std::string text) {
-    for (auto& c : text)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-    return text;
-}
-
-}  // namespace
 
 const TrustedRoot* TrustConfig::find(const PublicKey& key) const {
     for (const auto& r : roots)

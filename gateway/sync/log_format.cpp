@@ -198,13 +198,6 @@ SignedBytes finish(std::string body, std::string_view context, bool sign_hash, c
 
 }  // namespace
 
-std::string printable(std::string_view untrusted) {
-    std::string out(untrusted.substr(0, 64));
-    for (auto& c : out)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-    return out;
-}
-
 Hash sha256(ByteView data) {
     Hash h{};
     unsigned int len = 0;

@@ -28,9 +28,6 @@ constexpr std::string_view kSegmentContext = "GW-REGISTRY-SEGMENT-1";
 constexpr std::string_view kHeadContext = "GW-REGISTRY-HEAD-1";
 constexpr std::string_view kSnapshotContext = "GW-REGISTRY-SNAPSHOT-1";
 
-/// Text from the network for a one-line message: control bytes become '?', at most 64 bytes.
-std::string printable(std::string_view untrusted);
-
 using Hash = std::array<std::uint8_t, 32>;
 Hash sha256(ByteView data);
 std::string hash_hex(const Hash& h);  ///< 64 lower-case hex digits.

@@ -1,4 +1,5 @@
 #include "gateway/sync/passage_log.h"
+#include "gateway/core/text.h"
 
 namespace gw::sync {
 
@@ -32,8 +33,8 @@ Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std:
         auto event = parse_event(*bytes);
         if (!event) return failure("passage log: newest event " + std::to_string(last) + ": " + event.error().message);
         if (event->gateway != gateway)
-            return failure("passage log: the outbox holds events of gateway '" + printable(event->gateway) + "', not '" +
-                           printable(gateway) + "'");
+            return failure("passage log: the outbox holds events of gateway '" + one_line(event->gateway, 64) + "', not '" +
+                           one_line(gateway, 64) + "'");
         if (event->seq != last) return failure("passage log: event " + std::to_string(last) + " is numbered " +
                                                std::to_string(event->seq));
         last_hash = event_hash(*bytes);
@@ -133,7 +134,7 @@ Result<std::uint64_t> PassageLog::verify_chain() const {
             auto e = parse_event(r.data);
             if (!e) return failure(where + e.error().message);
             if (e->seq != r.seq) return failure(where + "numbered " + std::to_string(e->seq));
-            if (e->gateway != gateway_) return failure(where + "of gateway '" + printable(e->gateway) + "'");
+            if (e->gateway != gateway_) return failure(where + "of gateway '" + one_line(e->gateway, 64) + "'");
             // The oldest held event anchors the check: what came before it was uploaded and dropped.
             if (checked) {
                 if (r.seq != expected_seq) return failure(where + "follows " + std::to_string(expected_seq - 1) + ": a gap");

@@ -1,4 +1,5 @@
 #include "gateway/sync/verifier.h"
+#include "gateway/core/text.h"
 
 #include <algorithm>
 
@@ -22,7 +23,7 @@ SyncResult<void> check_cert(const RegistryTrust& trust, const RegistryCert& cert
     if (!(cert.root_key == trust.root_key))
         return refuse(SyncReason::kUncertifiedKey, std::string(what) + ": key certified by a root other than " + trust.name + "'s");
     if (cert.registry != trust.name)
-        return refuse(SyncReason::kUncertifiedKey, std::string(what) + ": key certified for registry '" + printable(cert.registry) + "'");
+        return refuse(SyncReason::kUncertifiedKey, std::string(what) + ": key certified for registry '" + one_line(cert.registry, 64) + "'");
     for (auto p : cert.provinces)
         if (std::find(trust.provinces.begin(), trust.provinces.end(), p) == trust.provinces.end())
             return refuse(SyncReason::kUncertifiedKey,
@@ -106,7 +107,7 @@ SyncResult<VerifiedHead> verify_head(const RegistryTrust& trust, const Cursor& c
     const auto& h = parsed->body;
     Bytes known;
     if (auto ok = check_signed(trust, *parsed, h.issued_at, "head", known); !ok) return unexpected(ok.error());
-    if (h.registry != trust.name) return refuse(SyncReason::kWrongRegistry, "head of registry '" + printable(h.registry) + "'");
+    if (h.registry != trust.name) return refuse(SyncReason::kWrongRegistry, "head of registry '" + one_line(h.registry, 64) + "'");
     if (h.issued_at > now + limits.max_clock_skew)
         return refuse(SyncReason::kHeadFromFuture, "head issued at " + at_text(h.issued_at));
     if (now >= h.expires_at) return refuse(SyncReason::kHeadExpired, "head expired at " + at_text(h.expires_at));
@@ -171,7 +172,7 @@ SyncResult<Update> verify_update(const RegistryTrust& trust, const Cursor& curso
         auto snap = parse_signed_snapshot(bytes, limits.max_snapshot_entries);
         if (!snap) return refuse_parse(snap.error());
         const auto& s = snap->body;
-        if (s.registry != trust.name) return refuse(SyncReason::kWrongRegistry, "snapshot of registry '" + printable(s.registry) + "'");
+        if (s.registry != trust.name) return refuse(SyncReason::kWrongRegistry, "snapshot of registry '" + one_line(s.registry, 64) + "'");
         if (snap->hash != h.snapshot_hash || s.seq != h.snapshot_seq || s.segment_count != h.snapshot_segment_count)
             return refuse(SyncReason::kMixedHeads, "snapshot at entry " + std::to_string(s.seq) + " is not the head's");
         if (auto ok = check_signed(trust, *snap, s.created_at, "snapshot", known); !ok) return unexpected(ok.error());
@@ -187,7 +188,7 @@ SyncResult<Update> verify_update(const RegistryTrust& trust, const Cursor& curso
         if (!seg) return refuse_parse(seg.error());
         const auto& s = seg->body;
         const auto what = "segment " + std::to_string(s.index);
-        if (s.registry != trust.name) return refuse(SyncReason::kWrongRegistry, what + " of registry '" + printable(s.registry) + "'");
+        if (s.registry != trust.name) return refuse(SyncReason::kWrongRegistry, what + " of registry '" + one_line(s.registry, 64) + "'");
         if (s.index >= h.segment_count) return refuse(SyncReason::kMixedHeads, what + " is beyond the head's log");
         if (s.index != chain.segment_count) return refuse(SyncReason::kChainBroken, what + " where segment " +
                                                                                          std::to_string(chain.segment_count) + " belongs");

@@ -7,6 +7,7 @@
 
 #include "gateway/core/conf.h"
 #include "gateway/core/number.h"
+#include "gateway/core/text.h"
 
 namespace gw::vision {
 namespace {
@@ -47,7 +48,7 @@ std::string percent_encoded(std::string_view s) {
 
 // A spec quoted in an error: a password the operator typed into it is masked first.
 std::string quoted(std::string_view text) {
-    std::string s(text.substr(0, 200));
+    std::string s(text);
     const auto scheme = s.find("://");
     if (scheme != std::string::npos) {
         const auto authority_end = s.find('/', scheme + 3);
@@ -57,9 +58,7 @@ std::string quoted(std::string_view text) {
             if (colon != std::string::npos && colon < at) s.replace(colon + 1, at - colon - 1, "***");
         }
     }
-    for (auto& c : s)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-    return "camera '" + s + (text.size() > 200 ? "...'" : "'");
+    return "camera '" + one_line(s, 200) + "'";
 }
 
 Result<CameraSpec> parse_url(std::string_view text, SourceKind kind, std::size_t scheme_length) {

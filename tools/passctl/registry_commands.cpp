@@ -15,6 +15,7 @@
 #include "gateway/core/conf.h"
 #include "gateway/core/json.h"
 #include "gateway/core/time.h"
+#include "gateway/core/text.h"
 #include "gateway/credential/certificate.h"
 #include "gateway/credential/id_number.h"
 #include "gateway/credential/key_file.h"
@@ -260,7 +261,7 @@ std::string plural(std::uint64_t n, const char* word) {
 
 // An answer that does not read as the API says: the registry did something, but what is not
 // known from here (exit 1, as a refusal).
-int unreadable(const Error& e) { return refused(api::one_line(e.message, 300)); }
+int unreadable(const Error& e) { return refused(one_line(e.message, 300)); }
 
 // What the registry will read, read here first with the same parser: anything it would
 // refuse is refused before the request.
@@ -424,8 +425,8 @@ int import_records(int argc, char** argv) {
     auto state = api::parse_state(asked.body);
     if (!state) return unreadable(state.error());
     if (state->registry != batch->registry)
-        return refused(path + ": the records of registry '" + api::one_line(batch->registry, 64) + "', but " + target->url.text() +
-                       " is registry '" + api::one_line(state->registry, 64) + "'");
+        return refused(path + ": the records of registry '" + one_line(batch->registry, 64) + "', but " + target->url.text() +
+                       " is registry '" + one_line(state->registry, 64) + "'");
     return post_records(*args, std::move(batch->records));
 }
 
@@ -539,7 +540,7 @@ int add_issuer(int argc, char** argv) {
     auto issuer = api::parse_issuer_key(sent.body);
     if (!issuer) return unreadable(issuer.error());
     std::printf("published issuer key %u:%u (%s); the registry issues with it: %s\n", static_cast<unsigned>(issuer->province),
-                static_cast<unsigned>(issuer->key_id), api::one_line(issuer->name, 64).c_str(), issuer->can_issue ? "yes" : "no");
+                static_cast<unsigned>(issuer->key_id), one_line(issuer->name, 64).c_str(), issuer->can_issue ? "yes" : "no");
     return kOk;
 }
 
@@ -605,7 +606,7 @@ int head(int argc, char** argv) {
     if (!sync::signature_ok(*head) || !sync::registry_cert_signature_ok(head->cert))
         return refused("the registry's head is not signed as its own certificate says");
     const auto& h = head->body;
-    const auto registry = api::one_line(h.registry, 64);
+    const auto registry = one_line(h.registry, 64);
     if (args->has("json")) {
         JsonWriter w;
         w.begin_object()

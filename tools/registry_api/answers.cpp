@@ -8,6 +8,7 @@
 #include "gateway/core/json.h"
 #include "gateway/core/json_read.h"
 #include "gateway/core/number.h"
+#include "gateway/core/text.h"
 
 namespace gw::registry_api {
 namespace {
@@ -375,20 +376,6 @@ Result<GatewayEvents> parse_gateway_events(std::string_view body) {
         e.count = f.number("count");
         e.duplicates = f.number("duplicates");
     });
-}
-
-std::string one_line(std::string_view text, std::size_t max) {
-    std::string out(text);
-    if (out.size() > max) {
-        out.resize(max);
-        // Drop a character cut in half: continuation bytes, then their lead byte.
-        while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-        if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-        out += "...";
-    }
-    for (auto& ch : out)
-        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F) ch = '?';
-    return out;
 }
 
 std::string refusal_line(unsigned status, std::string_view body) {

@@ -97,10 +97,6 @@ struct GatewayEvents {
 std::string format_gateway_events(const GatewayEvents& answer);
 Result<GatewayEvents> parse_gateway_events(std::string_view body);
 
-/// Text from the registry made fit for one line of a terminal: control bytes become '?', and
-/// past `max` bytes it is cut (at a character boundary) and ends in "...".
-std::string one_line(std::string_view text, std::size_t max);
-
 /// The line a client prints when the registry refused: "registry refused (HTTP 401): 未授权 /
 /// admin token required", with the ErrorAnswer's text when the body is one, control bytes
 /// replaced and at most 300 bytes of it.

@@ -7,6 +7,7 @@
 
 #include "gateway/core/codec.h"
 #include "gateway/core/conf.h"
+#include "gateway/core/text.h"
 #include "gateway/credential/pass_codec.h"
 
 namespace gw::registryd {
@@ -382,7 +383,7 @@ sync::EventAck Registry::ingest(const std::string& gateway, const sync::EventBat
         }
         const auto n = std::to_string(e->seq);
         if (e->gateway != gateway) {
-            ack.error = "event " + n + " names gateway '" + sync::printable(e->gateway) + "'";
+            ack.error = "event " + n + " names gateway '" + one_line(e->gateway, 64) + "'";
             break;
         }
         if (e->seq <= last) {

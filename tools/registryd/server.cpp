@@ -11,6 +11,7 @@
 
 #include "gateway/core/codec.h"
 #include "gateway/core/number.h"
+#include "gateway/core/text.h"
 #include "gateway/credential/crypto.h"
 #include "gateway/sync/on_pool.h"
 #include "gateway/sync/passage_event.h"
@@ -295,8 +296,8 @@ struct Server::Impl {
             if (!batch) co_return error(http::status::bad_request, "通行记录无效", batch.error().message);
             if (batch->gateway != peer)
                 co_return error(http::status::forbidden, "网关身份不符",
-                                "batch of gateway '" + sync::printable(batch->gateway) + "' sent with the certificate of '" +
-                                    sync::printable(peer) + "'");
+                                "batch of gateway '" + one_line(batch->gateway, 64) + "' sent with the certificate of '" +
+                                    one_line(peer, 64) + "'");
             auto work = [this, peer, b = std::move(*batch)] {
                 const auto ack = registry.ingest(peer, b);
                 const auto body = sync::encode_ack(ack);

@@ -6,6 +6,7 @@
 
 #include "gateway/core/time.h"
 #include "tests/tools/registry_api/must.h"
+#include "gateway/core/text.h"
 #include "tools/registry_api/answers.h"
 
 namespace {
@@ -156,5 +157,5 @@ TEST_CASE("a refusal is one line: the HTTP status and the registry's error text,
     const auto long_line = api::refusal_line(422, api::format_error({long_text}));
     CHECK(long_line.size() <= std::string("registry refused (HTTP 422): ").size() + 303);
     CHECK(long_line.ends_with("中..."));
-    CHECK(api::one_line("中文字", 4) == "中...");
+    CHECK(gw::one_line("中文字", 4) == "中...");
 }
