@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "gateway/core/codec.h"
+#include "gateway/core/text.h"
 
 namespace gw::credential {
 namespace {
@@ -47,9 +48,10 @@ bool decode_bmp(std::string_view s, std::vector<char32_t>& out) {
 }
 
 Result<std::uint64_t> parse_hex48(std::string_view hex, std::string_view what) {
-    if (hex.size() != 12) return failure("bad " + std::string(what) + " '" + std::string(hex) + "': expected 12 hex digits");
+    // The text comes from outside (a payload, a registry's answer, a request): quoted as one line.
+    if (hex.size() != 12) return failure("bad " + std::string(what) + " '" + one_line(hex, 24) + "': expected 12 hex digits");
     auto b = from_hex(hex);
-    if (!b) return failure("bad " + std::string(what) + " '" + std::string(hex) + "': expected 12 hex digits");
+    if (!b) return failure("bad " + std::string(what) + " '" + one_line(hex, 24) + "': expected 12 hex digits");
     std::uint64_t v = 0;
     for (auto x : *b) v = v << 8 | x;
     return v;
@@ -115,9 +117,17 @@ Result<Holder> make_holder(std::string_view full_name, std::string_view id_tail,
     std::vector<char32_t> cps;
     if (!decode_bmp(full_name, cps) || cps.empty() || cps.size() > 8)
         return failure("bad holder name: expected 1 to 8 characters of UTF-8");
+    // No ID card's name holds a control character or a '#'; an issue request's text would
+    // read a '#' as the start of a comment and a control character breaks the line it is
+    // shown in. Everything else a name may be written in (any script, digits in a test
+    // fixture's names) stays allowed: the pass keeps only its first and last characters.
+    for (const char32_t c : cps)
+        if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == U'#')
+            return failure("bad holder name: a control character or '#' in it");
+    if (cps.front() == U' ' || cps.back() == U' ') return failure("bad holder name: it begins or ends with a space");
     if (id_tail.size() != 4 || !std::all_of(id_tail.begin(), id_tail.begin() + 3, [](char c) { return c >= '0' && c <= '9'; }) ||
         !((id_tail[3] >= '0' && id_tail[3] <= '9') || id_tail[3] == 'X'))
-        return failure("bad ID number tail '" + std::string(id_tail) + "': expected 3 digits and a digit or X");
+        return failure("bad ID number tail '" + one_line(id_tail, 8) + "': expected 3 digits and a digit or X");
     Holder h;
     h.surname = cps.front();
     h.last = cps.size() > 1 ? cps.back() : 0;

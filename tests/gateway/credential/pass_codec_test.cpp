@@ -117,6 +117,31 @@ TEST_CASE("masked names show the first and last character only") {
     CHECK_FALSE(make_holder("张三", "12X4", {}));
 }
 
+TEST_CASE("a holder name may be written in any script, but never holds a control character or a '#'") {
+    CHECK(make_holder("阿依古丽·买买提", "1234", {}));
+    CHECK(make_holder("Li Ming", "1234", {}));
+    CHECK(make_holder("Holder 7", "1234", {}));  // the tests' own fixtures carry digits
+    for (const char* bad : {"#\x02l+张三明", "张\n三", "张\t三", "张#三", "张\x7f三", "张\u0085三"}) {
+        INFO(bad);
+        const auto h = make_holder(bad, "1234", {});
+        REQUIRE_FALSE(h);
+        CHECK(h.error().message == "bad holder name: a control character or '#' in it");
+    }
+    for (const char* bad : {" 张三", "张三 "}) {
+        const auto h = make_holder(bad, "1234", {});
+        REQUIRE_FALSE(h);
+        CHECK(h.error().message == "bad holder name: it begins or ends with a space");
+    }
+}
+
+TEST_CASE("a bad pass id's error is one line, whatever bytes the pass id held") {
+    CHECK(parse_pass_id("zz").error().message == "bad pass id 'zz': expected 12 hex digits");
+    CHECK(parse_pass_id("2a2b\n7c4d\r\x01").error().message == "bad pass id '2a2b?7c4d?" "?': expected 12 hex digits");
+    CHECK(parse_pass_id(std::string(100, 'a')).error().message ==
+          "bad pass id '" + std::string(24, 'a') + "...': expected 12 hex digits");
+    CHECK(make_holder("张三", "12\n4", {}).error().message == "bad ID number tail '12?4': expected 3 digits and a digit or X");
+}
+
 namespace {
 
 /// Writes fields most significant bit first, as §2 of proto/credential.md lays them out.
