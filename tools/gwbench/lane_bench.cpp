@@ -9,8 +9,9 @@
 //   idle_cpu_per_lane_pct             gatewayd's CPU with 8 linked lanes streaming thermal
 //                                     frames and nobody passing, per lane, % of one core
 //   durable_write_p99_ms              the floor: a bare append + fdatasync of one passage
-//                                     event's size, one writer per lane at the lanes' pace,
-//                                     in the state directory's file system, same run
+//                                     event's size, one writer (and file) per lane, at the
+//                                     instants the lanes' scans were sent (replayed), in the
+//                                     state directory's file system, same run
 //   scan_to_barrier_p99_over_write_ms what the gateway adds at p99 (goal <= 1 ms)
 //   hop_<hop>_p50_ms / p99_ms         where gatewayd's part goes (lane::kHopNames, printed by
 //                                     gatewayd with each opening); hop_outside: the rest
@@ -44,23 +45,30 @@ template <class Pred>
 bool wait_until(Pred&& pred, milliseconds timeout) { return poll_until(pred, timeout, microseconds{100}); }
 
 /// One writer per lane appending `size`-byte records to its own file in `dir` and making each
-/// durable (fdatasync), `count` of them `interval` apart: the synced write a lane's event needs,
-/// with nothing of the gateway around it. Milliseconds per write.
-std::vector<double> durable_writes(const std::filesystem::path& dir, std::size_t writers, int count, std::size_t size,
-                                   steady_clock::duration interval) {
+/// durable (fdatasync): the synced write a lane's event needs, with nothing of the gateway
+/// around it. Writer w writes at the instants of `schedule[w]`, shifted as a whole to start
+/// now: the lanes' own scans replayed, so that writes collide as often as the lanes' events
+/// did (8 lanes driven at once scan within microseconds of each other, and a write that
+/// arrives during another's fdatasync waits for the file system's journal commit as a
+/// passage event waits for the group commit). Milliseconds per write.
+std::vector<double> durable_writes(const std::filesystem::path& dir, const std::vector<std::vector<steady_clock::time_point>>& schedule,
+                                   std::size_t size) {
+    std::optional<steady_clock::time_point> first;
+    for (const auto& lane : schedule)
+        for (const auto t : lane) first = first ? std::min(*first, t) : t;
+    if (!first) return {};
+    const auto shift = steady_clock::now() + milliseconds{20} - *first;
     std::mutex m;
     std::vector<double> out;
     std::vector<std::thread> threads;
-    for (std::size_t w = 0; w < writers; ++w)
+    for (std::size_t w = 0; w < schedule.size(); ++w)
         threads.emplace_back([&, w] {
             const auto path = dir / ("durable-probe-" + std::to_string(w));
             const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
             if (fd < 0) return;
             const std::string record(size, 'e');
-            auto next = steady_clock::now() + interval * static_cast<int>(w) / static_cast<int>(writers);
-            for (int i = 0; i < count; ++i) {
-                std::this_thread::sleep_until(next);
-                next += interval;
+            for (const auto at : schedule[w]) {
+                std::this_thread::sleep_until(at + shift);
                 const auto t = steady_clock::now();
                 if (::write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size()) || ::fdatasync(fd) != 0) break;
                 const double ms = duration<double, std::milli>(steady_clock::now() - t).count();
@@ -91,9 +99,10 @@ sim::SimOptions stamped_options(OpenStamps& stamps) {
 }
 
 int drive_passes(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, std::vector<double>& latencies,
-                 std::vector<std::vector<double>>* by_lane) {
+                 std::vector<std::vector<double>>* by_lane, std::vector<std::vector<steady_clock::time_point>>* scans) {
     std::mutex m;
     if (by_lane) by_lane->assign(sim.lanes().size(), {});
+    if (scans) scans->assign(sim.lanes().size(), {});
     std::atomic<int> failures{0};
     std::vector<std::thread> drivers;
     const auto& world = sim.world();
@@ -122,6 +131,7 @@ int drive_passes(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, std:
                     stamp.at.reset();
                 }
                 const auto t = steady_clock::now();
+                if (scans) (*scans)[index].push_back(t);  // only this driver touches its lane's list
                 // A truck opens on its plate alone (a freight pass is bound to it): the
                 // plate read is its "scan". Everyone else shows a QR code.
                 if (truck) sim.show_plate(*lp, "浙F12345");
@@ -153,6 +163,7 @@ namespace {
 struct Drive {
     std::vector<double> latencies;
     std::vector<std::vector<double>> per_lane;
+    std::vector<std::vector<steady_clock::time_point>> scans;  // per lane, when each scan was sent
     std::size_t log_from = 0, log_to = 0;
     steady_clock::duration time{};
     int failures = 0;
@@ -162,7 +173,7 @@ Drive drive(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, const std
     Drive d;
     d.log_from = read_text(log).size();
     const auto t0 = steady_clock::now();
-    d.failures = drive_passes(sim, stamps, per_lane, d.latencies, &d.per_lane);
+    d.failures = drive_passes(sim, stamps, per_lane, d.latencies, &d.per_lane, &d.scans);
     d.time = steady_clock::now() - t0;
     d.log_to = read_text(log).size();
     return d;
@@ -312,13 +323,14 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     const auto log = read_text(log_path);
     tools::terminate_child(child, 5000);
     // The floor, measured now in the same directory: as many bare synced appends as the lanes
-    // wrote events, the size of the newest event gatewayd wrote, at the pace the lanes went.
+    // wrote events, the size of the newest event gatewayd wrote, at the instants the lanes'
+    // scans of the baseline drive were sent.
     std::vector<double> writes;
     if (rc == 0) {
         std::size_t size = 400;
         if (auto outbox = store::Outbox::open(dir / "state" / "outbox", {}))
             if (auto newest = (*outbox)->get((*outbox)->last_seq())) size = newest->size();
-        writes = durable_writes(dir / "state", lanes, per_lane, size, base.time / per_lane);
+        writes = durable_writes(dir / "state", base.scans, size);
     }
     (*sim)->stop();
     guard.reset();
