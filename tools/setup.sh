@@ -10,6 +10,7 @@ packages=(
   libboost-dev libssl-dev libsodium-dev libprotobuf-dev protobuf-compiler
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libopencv-dnn-dev libzxing-dev
   librocksdb-dev doctest-dev
+  curl  # tools/campaigns/soak.sh reads gatewayd's /metrics
   nginx openssl  # registry sync tests: nginx serves a registry's static export; openssl makes test certificates
   # libFuzzer targets (clang-14) and sanitizers
   clang-14 libclang-rt-14-dev llvm-14

@@ -144,6 +144,10 @@ std::string render_metrics(const MetricsInput& in) {
         o.head("gw_outbox_backlog_events", "gauge", "Passage events waiting in the outbox for upload.");
         o.line("gw_outbox_backlog_events", "", std::to_string(*in.outbox_backlog));
     }
+    if (!in.stores.empty()) {
+        o.head("gw_store_memtable_bytes", "gauge", "Bytes of written records a RocksDB database holds in memory until its next flush (bounded by its budget).");
+        for (const auto& s : in.stores) o.line("gw_store_memtable_bytes", "store=\"" + metric_label(s.store) + "\"", std::to_string(s.memtable_bytes));
+    }
     if (in.disk) {
         o.head("gw_state_disk_available_bytes", "gauge", "Free space on the file system of the state directory.");
         o.line("gw_state_disk_available_bytes", "", std::to_string(in.disk->available_bytes));

@@ -26,6 +26,13 @@ struct DiskStatus {
 };
 
 
+/// A RocksDB database's memory for written records (memtables, active and unflushed): it
+/// grows with writes up to its budget and falls at a flush, which is what a soak's RSS shows.
+struct StoreMemory {
+    std::string store;  ///< "cache", "outbox"
+    std::uint64_t memtable_bytes = 0;
+};
+
 struct ConsoleStats {
     std::size_t sessions = 0;
     std::uint64_t logins = 0, login_failures = 0, login_throttled = 0, csrf_refused = 0;
@@ -40,6 +47,7 @@ struct MetricsInput {
     ConsoleStats console;
     TimePoint now{};
     std::optional<evidence::EvidenceStats> evidence{};  ///< the evidence frames' disk budget; none when not kept
+    std::vector<StoreMemory> stores{};
 };
 
 std::string render_metrics(const MetricsInput& in);

@@ -54,6 +54,8 @@ struct Backend {
     std::function<std::optional<DiskStatus>()> disk;
     /// Events waiting in the outbox for upload; empty function while the gateway runs no outbox.
     std::function<std::optional<std::uint64_t>()> outbox_backlog;
+    /// The memtables of the gateway's databases for /metrics (quick: RocksDB properties, no I/O).
+    std::function<std::vector<StoreMemory>()> store_memory;
     /// The evidence frame `id` (JPEG bytes): kNotFound when unknown or evicted. Blocking file
     /// I/O: called on the server's blocking pool only (Router::blocking). Empty function while
     /// the gateway keeps no evidence (every id is then unknown).

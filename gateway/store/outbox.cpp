@@ -143,6 +143,8 @@ Result<void> Outbox::acknowledge(const std::string& dest, std::uint64_t through)
     return {};
 }
 
+std::uint64_t Outbox::memtable_bytes() const { return log_->memtable_bytes(); }
+
 OutboxStatus Outbox::status() const {
     std::lock_guard lock(mutex_);
     OutboxStatus s;

@@ -430,3 +430,15 @@ TEST_CASE("the evidence frames' disk budget is in /metrics") {
     CHECK(text.find("# TYPE gw_evidence_frames gauge\ngw_evidence_frames 12\n") != std::string::npos);
     CHECK(text.find("# TYPE gw_evidence_evicted_total counter\ngw_evidence_evicted_total 3\n") != std::string::npos);
 }
+
+TEST_CASE("the databases' memtables are in /metrics, one line a store") {
+    HubCounters hub;
+    const std::vector<lane::LaneSnapshot> lanes;
+    const std::vector<RegistryStatus> registries;
+    const auto none = render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}});
+    CHECK(none.find("gw_store_memtable_bytes") == std::string::npos);
+    const auto text = render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}, std::nullopt,
+                                      {{"cache", 2097152}, {"outbox", 65536}}});
+    CHECK(text.find("# TYPE gw_store_memtable_bytes gauge\ngw_store_memtable_bytes{store=\"cache\"} 2097152\n"
+                    "gw_store_memtable_bytes{store=\"outbox\"} 65536\n") != std::string::npos);
+}
