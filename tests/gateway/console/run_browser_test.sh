@@ -69,6 +69,17 @@ rc=$?
 echo "browser: exit $rc after $(( $(date +%s) - started )) s"
 echo "screenshots: $out/screenshots"; ls "$out/screenshots"
 
+# The browser's steps take their own time (the expiry test a fixed idle minute), lanesim's
+# round its own (the scenarios, then the registries' round with Shanghai down and back): let
+# the round end ("holding:") before SIGTERM, or a slow round is cut short and judged
+# incomplete. lanesim gives up on each step by itself, so this wait is bounded.
+for _ in $(seq 1 1200); do
+  grep -q '^holding: ' "$out/lanesim.log" && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+grep -q '^holding: ' "$out/lanesim.log" || echo "lanesim's round had not ended 120 s after the browser"
+
 stop_lanesim
 echo "--- lanesim (exit $lanesim_rc)"; cat "$out/lanesim.log"
 if [ "$lanesim_rc" -ne 0 ]; then
