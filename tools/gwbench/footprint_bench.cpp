@@ -4,19 +4,31 @@
 //   startup_to_ready_ms       fork of gatewayd -> its READY=1 on $NOTIFY_SOCKET (every lane
 //                             started: the moment systemd counts a Type=notify unit as up)
 //   rss_mb_1m_entries         gatewayd's VmRSS, lanes linked, 1M cache entries, idle
+//   rss_anon_mb_1m_entries    the part of it that is the process's own (RssAnon); the rest is
+//                             mapped files, mostly shared libraries (OpenCV's imgcodecs brings
+//                             GDAL, GDCM, poppler, ... in Debian's build)
 //   idle_cpu_per_lane_pct     CPU over an idle window, per lane, % of one core
 //   busy_cpu_per_lane_pct     CPU while every lane passes people as fast as the emulated
 //                             lanes go, per lane, % of one core
 //   disk_bytes_per_passage    growth of the outbox (WAL and tables as written) per passage
 //   disk_mb_per_day_peak      that, times the design peak: 8 lanes, one person every 1.5 s
 //                             (the fastest field figure, ARCHITECTURE.md), 24 hours
+//   rss_mb_1m_entries_4_cameras  the same gatewayd's VmRSS once four of its lanes' QR cameras
+//                             (qr-cameras, 720p MJPEG at 25 fps on loopback, the busiest a
+//                             camera gets: every frame goes to ZXing) have decoded for seconds
+//   rss_anon_mb_1m_entries_4_cameras  its RssAnon
+//   cpu_per_camera_pct        CPU over a window of that, per camera, % of one core
+// The figures before those come from a gatewayd whose configuration has no cameras and no
+// console (the lanes' serial scanners and plate feeds only); the camera figures from a second
+// gatewayd started afterwards on the same state directory with the four cameras and the
+// console (its /metrics tell when the cameras are decoding).
 //   instructions_per_decision one full-path decision (decode, Ed25519, cache lookups, decide),
 //                             counted by valgrind --tool=callgrind on `gwbench decide N`, for
 //                             the architecture gwbench was built for; the difference of two
 //                             runs takes the set-up out
 //
 // `gwbench footprint --instructions-only` counts instructions_per_decision and nothing else: no
-// gatewayd, no 1M-entry cache. deploy/arm-footprint.sh runs it natively and, for arm64, under
+// gatewayd, no 1M-entry cache. deploy/cross-build.sh --from footprint runs it natively and, for arm64, under
 // qemu-aarch64 with valgrind:arm64 in the cross root.
 #include <poll.h>
 #include <stdlib.h>
@@ -25,18 +37,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "gateway/check/pass_checker.h"
 #include "gateway/daemon/config.h"
 #include "gateway/demo/demo_world.h"
 #include "gateway/sim/scenarios.h"
+#include "gateway/core/poll_until.h"
 #include "gateway/core/temp_dir.h"
 #include "tools/common/process.h"
 #include "tools/gwbench/benches.h"
+#include "tools/gwbench/lane_probes.h"
 
 namespace gw::bench {
 namespace {
@@ -78,10 +94,17 @@ private:
     bool bound_ = false;
 };
 
-std::optional<double> rss_mb(pid_t pid) {
+/// A memory line of /proc/PID/status in MB: "VmRSS" (all resident pages), "RssAnon" (the
+/// process's own: heap, stacks, RocksDB's memtables and block cache), "RssFile" (pages of
+/// mapped files, mostly the shared libraries: shareable, and clean pages can be dropped).
+std::optional<double> status_mb(pid_t pid, std::string_view field) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     for (std::string line; std::getline(in, line);)
-        if (line.starts_with("VmRSS:")) return std::stod(line.substr(6)) / 1024.0;  // kB
+        if (line.starts_with(field) && line.size() > field.size() && line[field.size()] == ':') {
+            char* end = nullptr;
+            const double kb = std::strtod(line.c_str() + field.size() + 1, &end);
+            if (end != line.c_str() + field.size() + 1) return kb / 1024.0;
+        }
     return std::nullopt;
 }
 
@@ -170,6 +193,11 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
         report.note(gatewayd.string() + ": no gatewayd beside gwbench");
         return 1;
     }
+    auto load = CameraLoad::create(static_cast<int>(kCameraLoadLanes.size()));
+    if (!load) {
+        report.note("camera load: " + load.error().message);
+        return 1;
+    }
     const auto made = gw::make_temp_dir("gwbench-footprint");
     if (!made) return 1;
     const std::filesystem::path dir = *made;
@@ -181,6 +209,8 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
     so.copies = 2;
     // Both truck lanes open on the one freight pass, and anti-passback counts from the opening.
     so.passback_window = "0s";
+    for (std::size_t i = 0; i < kCameraLoadLanes.size(); ++i) so.extra_qr_cameras[kCameraLoadLanes[i]] = {(*load)->url(static_cast<int>(i))};
+    so.extra_config = "[console]\nlisten = 127.0.0.1:0\n";  // its /metrics count the cameras' frames
     auto sim = sim::SimCheckpoint::create(devices, dir, time_point_cast<Seconds>(system_clock::now()), so);
     const auto stop_devices = [&] {
         if (sim) (*sim)->stop();
@@ -215,11 +245,21 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
     }
     ::setenv("NOTIFY_SOCKET", systemd.path().c_str(), 1);
     const auto t0 = steady_clock::now();
-    const pid_t child = tools::spawn_gatewayd(gatewayd, (*sim)->config_path(), dir / "gatewayd.log");
+    // The first gatewayd's configuration: the same without the cameras' lines and the console
+    // (SimOptions::extra_config, appended last).
+    const auto no_cameras = dir / "gatewayd-no-cameras.conf";
+    {
+        std::istringstream full(read_text((*sim)->config_path()));
+        std::ofstream out(no_cameras);
+        for (std::string line; std::getline(full, line) && line != "[console]";)
+            if (!line.starts_with("qr-cameras")) out << line << '\n';
+    }
+    const pid_t child = tools::spawn_gatewayd(gatewayd, no_cameras, dir / "gatewayd.log");
     ::unsetenv("NOTIFY_SOCKET");
     const auto lanes = (*sim)->lanes().size();
     int rc = 0;
     double startup_ms = 0, rss = 0, idle_pct = 0, busy_pct = 0, busy_s = 0, bytes_per_passage = 0;
+    double rss_anon = 0, rss_cameras = 0, rss_anon_cameras = 0, camera_pct = 0;
     std::vector<double> latencies;
     if (const auto ready = systemd.ready_by(t0 + seconds{60}); !ready) {
         report.note("gatewayd sent no READY=1 within 60 s: see " + (dir / "gatewayd.log").string());
@@ -233,7 +273,8 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
     }
     if (rc == 0) {
         std::this_thread::sleep_for(seconds{1});  // past start-up
-        rss = rss_mb(child).value_or(0);
+        rss = status_mb(child, "VmRSS").value_or(0);
+        rss_anon = status_mb(child, "RssAnon").value_or(0);
         const auto cpu_pct = [&](auto&& during) {
             const auto cpu0 = tools::cpu_seconds(child);
             const auto w0 = steady_clock::now();
@@ -260,6 +301,37 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
         }
     }
     tools::terminate_child(child, 5000);
+    if (rc == 0) {
+        // The second gatewayd, with the cameras: once linked, the cameras stream; wait until
+        // each has scanned about 4 s of frames, then measure.
+        const auto log2 = dir / "gatewayd-cameras.log";
+        const pid_t child = tools::spawn_gatewayd(gatewayd, (*sim)->config_path(), log2);
+        std::optional<std::uint16_t> console;
+        const bool up = sim::wait_linked(**sim, seconds{30}) &&
+                        poll_until([&] { return (console = console_port(read_text(log2))).has_value(); }, seconds{10}, milliseconds{50});
+        const auto cameras = static_cast<double>(kCameraLoadLanes.size());
+        if (auto served = (*load)->start(); !served) {
+            report.note("camera load: " + served.error().message);
+            rc = 1;
+        } else if (!up || !poll_until([&] {
+                       const auto f = camera_frames(*console);
+                       return f && f->scanned > 25.0 * 4 * cameras;
+                   }, seconds{30}, milliseconds{100})) {
+            report.note("gatewayd's cameras did not start decoding the load streams: see " + log2.string());
+            rc = 1;
+        } else {
+            const auto c0 = tools::cpu_seconds(child);
+            const auto w0 = steady_clock::now();
+            std::this_thread::sleep_for(options.quick ? seconds{2} : seconds{6});
+            const auto c1 = tools::cpu_seconds(child);
+            const double wall = duration<double>(steady_clock::now() - w0).count();
+            if (c0 && c1) camera_pct = (*c1 - *c0) / wall / cameras * 100.0;
+            rss_cameras = status_mb(child, "VmRSS").value_or(0);
+            rss_anon_cameras = status_mb(child, "RssAnon").value_or(0);
+        }
+        (*load)->stop();
+        tools::terminate_child(child, 5000);
+    }
     stop_devices();
     if (rc != 0) return 1;
 
@@ -267,12 +339,17 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
     report.figure("footprint", "cache_entries", static_cast<double>(entries), "entries");
     report.figure("footprint", "startup_to_ready_ms", startup_ms, "ms");
     report.figure("footprint", "rss_mb_1m_entries", rss, "MB");
+    report.figure("footprint", "rss_anon_mb_1m_entries", rss_anon, "MB");
     report.figure("footprint", "idle_cpu_per_lane_pct", idle_pct, "%");
     report.figure("footprint", "busy_cpu_per_lane_pct", busy_pct, "%");
     report.figure("footprint", "busy_passages_per_lane_per_min",
                   static_cast<double>(latencies.size()) / static_cast<double>(lanes) / busy_s * 60.0, "1/min");
     report.figure("footprint", "disk_bytes_per_passage", bytes_per_passage, "B");
     report.figure("footprint", "disk_mb_per_day_peak", bytes_per_passage * kPeakPassagesPerDay / 1e6, "MB");
+    report.figure("footprint", "camera_streams", static_cast<double>(kCameraLoadLanes.size()), "cameras");
+    report.figure("footprint", "rss_mb_1m_entries_4_cameras", rss_cameras, "MB");
+    report.figure("footprint", "rss_anon_mb_1m_entries_4_cameras", rss_anon_cameras, "MB");
+    report.figure("footprint", "cpu_per_camera_pct", camera_pct, "%");
     report_instructions(report, options, dir);  // optional: a box without valgrind still has the rest
     std::filesystem::remove_all(dir);
     return 0;

@@ -221,20 +221,6 @@ void report_hops(Report& report, const Hops& h, const std::string& suffix, bool 
     }
 }
 
-/// The cameras' frame counters summed over the lanes, from gatewayd's /metrics.
-struct CameraFrames {
-    double scanned = 0, decoded = 0, dropped = 0;
-};
-std::optional<CameraFrames> camera_frames(std::uint16_t console) {
-    const auto text = fetch_metrics(console);
-    if (!text) return std::nullopt;
-    return CameraFrames{metric_sum(*text, "gw_camera_frames_scanned_total"), metric_sum(*text, "gw_camera_frames_decoded_total"),
-                        metric_sum(*text, "gw_camera_frames_dropped_total")};
-}
-
-// The lanes of the first copy each get one camera, as a deployer adds qr-cameras to a lane.
-constexpr std::array<const char*, 4> kCameraLanes{"car-1", "car-2", "truck-1", "walk-1"};
-
 }  // namespace
 
 int run_lane_bench(Report& report, const BenchOptions& options) {
@@ -243,7 +229,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         report.note(gatewayd.string() + ": no gatewayd beside gwbench");
         return 1;
     }
-    auto load = CameraLoad::create(static_cast<int>(kCameraLanes.size()));
+    auto load = CameraLoad::create(static_cast<int>(kCameraLoadLanes.size()));
     if (!load) {
         report.note("camera load: " + load.error().message);
         return 1;
@@ -262,7 +248,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     // Both truck lanes open on the one freight pass bound to 浙F12345, and anti-passback counts
     // from the opening: any window would let one truck lane's opening refuse the other's.
     so.passback_window = "0s";
-    for (std::size_t i = 0; i < kCameraLanes.size(); ++i) so.extra_qr_cameras[kCameraLanes[i]] = {(*load)->url(static_cast<int>(i))};
+    for (std::size_t i = 0; i < kCameraLoadLanes.size(); ++i) so.extra_qr_cameras[kCameraLoadLanes[i]] = {(*load)->url(static_cast<int>(i))};
     so.extra_config = "[console]\nlisten = 127.0.0.1:0\n";  // its /metrics count the cameras' frames
     auto sim = sim::SimCheckpoint::create(devices, dir, now, so);
     if (!sim) {
@@ -301,7 +287,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
             rc = 1;
         } else if (!wait_until([&] {
                        const auto f = camera_frames(*console);
-                       return f && f->scanned > 25.0 * 4 * static_cast<double>(kCameraLanes.size());
+                       return f && f->scanned > 25.0 * 4 * static_cast<double>(kCameraLoadLanes.size());
                    }, seconds{30})) {
             report.note("gatewayd's cameras did not start decoding the load streams");
             rc = 1;
@@ -360,7 +346,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     if (frames0 && frames1) {
         // The load, proven from gatewayd's own counters over the timed passes.
         const double secs = duration<double>(cams.time).count();
-        report.figure("lane", "camera_streams", static_cast<double>(kCameraLanes.size()), "cameras");
+        report.figure("lane", "camera_streams", static_cast<double>(kCameraLoadLanes.size()), "cameras");
         report.figure("lane", "camera_frames_scanned", frames1->scanned - frames0->scanned, "frames");
         report.figure("lane", "camera_frames_decoded", frames1->decoded - frames0->decoded, "frames");
         report.figure("lane", "camera_frames_dropped", frames1->dropped - frames0->dropped, "frames");

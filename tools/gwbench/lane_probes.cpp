@@ -106,6 +106,13 @@ double metric_sum(const std::string& text, const std::string& name) {
     return sum;
 }
 
+std::optional<CameraFrames> camera_frames(std::uint16_t console) {
+    const auto text = fetch_metrics(console);
+    if (!text) return std::nullopt;
+    return CameraFrames{metric_sum(*text, "gw_camera_frames_scanned_total"), metric_sum(*text, "gw_camera_frames_decoded_total"),
+                        metric_sum(*text, "gw_camera_frames_dropped_total")};
+}
+
 std::optional<std::uint16_t> console_port(const std::string& log) {
     constexpr std::string_view kPrefix = "console 控制台: https://127.0.0.1:";
     const auto at = log.find(kPrefix);

@@ -47,6 +47,16 @@ double metric_sum(const std::string& text, const std::string& name);
 /// The console's port from gatewayd's log ("console 控制台: https://127.0.0.1:PORT/ ..."), if printed yet.
 std::optional<std::uint16_t> console_port(const std::string& log);
 
+/// The lanes of the simulated checkpoint's first copy, which the camera load's streams are
+/// added to (one each, as a deployer adds qr-cameras to a lane).
+constexpr std::array<const char*, 4> kCameraLoadLanes{"car-1", "car-2", "truck-1", "walk-1"};
+
+/// gatewayd's camera frame counters summed over its lanes, from its /metrics.
+struct CameraFrames {
+    double scanned = 0, decoded = 0, dropped = 0;
+};
+std::optional<CameraFrames> camera_frames(std::uint16_t console);
+
 /// The whole of a (log) file; empty when it cannot be read.
 std::string read_text(const std::filesystem::path& file);
 

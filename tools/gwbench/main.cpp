@@ -22,9 +22,10 @@ areas:
            fixtures per kind, ms per 720p frame and idle; --plates DIR measures a folder with
            a manifest.csv of file,plate (crops or whole scenes)
   footprint  gatewayd with 8 lanes and a 1M-entry cache: start-up to READY, resident memory,
-           CPU per lane idle and busy, disk per day at the design peak, instructions per
-           decision (valgrind --tool=callgrind; see deploy/README.md); --instructions-only: that
-           count alone, for this build's architecture (deploy/arm-footprint.sh runs it for arm64)
+           CPU per lane idle and busy, disk per day at the design peak, memory and CPU with
+           four QR cameras decoding, instructions per decision (valgrind --tool=callgrind; see
+           deploy/README.md); --instructions-only: that count alone, for this build's
+           architecture (deploy/cross-build.sh --from footprint counts it for arm64)
   decide N N full-path decisions and nothing else (footprint counts them under callgrind)
   demo     the README's first command (gatewayd's embedded default, beside gwbench) from
            outside: command to first decision, revocation at Zhejiang to the lane's refusal,
