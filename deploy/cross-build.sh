@@ -4,7 +4,7 @@
 # packages (RocksDB, OpenCV, ...) cannot be installed beside the amd64 ones on the developer's
 # system (../shared/notes/debian12-build.md).
 #
-#   deploy/cross-build.sh [--from STAGE] [--until STAGE] [--jobs N]          (run as root)
+#   deploy/cross-build.sh [--from STAGE] [--until STAGE] [--jobs N] [--rerun-failed]   (as root)
 #
 # Stages, in order (--until stops after the one named, --from skips those before it, the
 # root being always made ready; default: root to package):
@@ -18,7 +18,8 @@
 #              compiler, libraries, doctest discovery and the emulator in a minute
 #   build      everything (-j N, default 2)
 #   test       ctest under qemu; tests that measure wall time or need a browser are skipped,
-#              each named with its reason (list below); everything else must pass
+#              each named with its reason (list below); everything else must pass. With
+#              --rerun-failed, only the tests the last run failed (log: cross-test-rerun.log)
 #   package    the arm64 .debs (shlibdeps against the arm64 libraries) into
 #              build-arm64/deploy-packages/, then lintian if the build machine has it
 #   footprint  only when named (--from footprint): instructions per decision of the arm64
@@ -27,9 +28,10 @@
 #              makes on an ARM core: GW_ARM_CORE (default Cortex-A53), GW_ARM_CLOCK_MHZ (1500),
 #              GW_ARM_IPC (instructions per cycle, 0.7) are assumptions, printed with the result
 #
-# Time on a 2-core amd64 box shared with other builds, at nice 19 (measured): root 6.5 min once
-# (downloads), configure 10 s, probe 15 s, build 37 min at -j2, test 15.7 min under qemu (558
-# tests), package 45 s, footprint 402 s (both callgrind counts).
+# Time on a 2-core amd64 box shared with other builds, at nice 19 (measured): root 6.5-9 min
+# once (downloads), configure 10 s, probe 15 s, build 21-37 min at -j2, test 15.7 min under
+# qemu for 558 tests (5 Dec) and 31 min for 699 (6 Dec, a CI run beside it for 18 min of
+# them), package 45 s, footprint 402 s (both callgrind counts).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,12 +42,14 @@ build=/src/build-arm64   # inside the root; $here/build-arm64 outside
 until=
 from=root
 jobs=2
+rerun=
 while [ $# -gt 0 ]; do
     case $1 in
         --until) until=$2; shift 2 ;;
         --from) from=$2; shift 2 ;;
         --jobs) jobs=$2; shift 2 ;;
-        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+        --rerun-failed) rerun=1; shift ;;
+        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
         *) echo "cross-build: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -183,11 +187,12 @@ for entry in "${skipped[@]}"; do
     exclude="${exclude:+$exclude|}$regex"
 done
 # One job: under qemu each test already takes both cores' worth of emulation now and then.
-in_root ctest --test-dir "$build" -E "$exclude" --timeout 1800 --output-on-failure -j 1 \
-    >"$here/build-arm64/cross-test.log" 2>&1
+test_log=$here/build-arm64/cross-test${rerun:+-rerun}.log
+in_root ctest --test-dir "$build" -E "$exclude" ${rerun:+--rerun-failed} --timeout 1800 --output-on-failure -j 1 \
+    >"$test_log" 2>&1
 rc=$?
-tail -5 "$here/build-arm64/cross-test.log"
-[ $rc -eq 0 ] || { grep -A3 'The following tests FAILED' "$here/build-arm64/cross-test.log"; die "tests under qemu (log: build-arm64/cross-test.log)"; }
+tail -5 "$test_log"
+[ $rc -eq 0 ] || { grep -A20 'The following tests FAILED' "$test_log"; die "tests under qemu (log: ${test_log#"$here"/})"; }
 fi
 done_stage test
 
