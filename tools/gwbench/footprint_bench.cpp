@@ -18,14 +18,15 @@
 //                             camera gets: every frame goes to ZXing) have decoded for seconds
 //   rss_anon_mb_1m_entries_4_cameras  its RssAnon
 //   cpu_per_camera_pct        CPU over a window of that, per camera, % of one core
-// The figures before those come from a gatewayd whose configuration has no cameras and no
-// console (the lanes' serial scanners and plate feeds only); the camera figures from a second
-// gatewayd started afterwards on the same state directory with the four cameras and the
-// console (its /metrics tell when the cameras are decoding).
 //   instructions_per_decision one full-path decision (decode, Ed25519, cache lookups, decide),
 //                             counted by valgrind --tool=callgrind on `gwbench decide N`, for
 //                             the architecture gwbench was built for; the difference of two
 //                             runs takes the set-up out
+//
+// The figures before the camera ones come from a gatewayd whose configuration has no cameras
+// and no console (the lanes' serial scanners and plate feeds only); the camera figures from a
+// second gatewayd started afterwards on the same state directory with the four cameras and the
+// console (its /metrics tell when the cameras are decoding).
 //
 // `gwbench footprint --instructions-only` counts instructions_per_decision and nothing else: no
 // gatewayd, no 1M-entry cache. deploy/cross-build.sh --from footprint runs it natively and, for arm64, under
@@ -276,12 +277,7 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
         rss = status_mb(child, "VmRSS").value_or(0);
         rss_anon = status_mb(child, "RssAnon").value_or(0);
         const auto cpu_pct = [&](auto&& during) {
-            const auto cpu0 = tools::cpu_seconds(child);
-            const auto w0 = steady_clock::now();
-            during();
-            const auto cpu1 = tools::cpu_seconds(child);
-            const double wall = duration<double>(steady_clock::now() - w0).count();
-            return cpu0 && cpu1 ? (*cpu1 - *cpu0) / wall / static_cast<double>(lanes) * 100.0 : 0.0;
+            return tools::cpu_cores_during(child, during).value_or(0) / static_cast<double>(lanes) * 100.0;
         };
         idle_pct = cpu_pct([&] { std::this_thread::sleep_for(options.quick ? seconds{2} : seconds{6}); });
         const auto outbox0 = bytes_under(config->state_dir / "outbox");
@@ -313,19 +309,12 @@ int run_footprint_bench(Report& report, const BenchOptions& options) {
         if (auto served = (*load)->start(); !served) {
             report.note("camera load: " + served.error().message);
             rc = 1;
-        } else if (!up || !poll_until([&] {
-                       const auto f = camera_frames(*console);
-                       return f && f->scanned > 25.0 * 4 * cameras;
-                   }, seconds{30}, milliseconds{100})) {
+        } else if (!up || !cameras_decoding(*console, kCameraLoadLanes.size())) {
             report.note("gatewayd's cameras did not start decoding the load streams: see " + log2.string());
             rc = 1;
         } else {
-            const auto c0 = tools::cpu_seconds(child);
-            const auto w0 = steady_clock::now();
-            std::this_thread::sleep_for(options.quick ? seconds{2} : seconds{6});
-            const auto c1 = tools::cpu_seconds(child);
-            const double wall = duration<double>(steady_clock::now() - w0).count();
-            if (c0 && c1) camera_pct = (*c1 - *c0) / wall / cameras * 100.0;
+            const auto window = options.quick ? seconds{2} : seconds{6};
+            camera_pct = tools::cpu_cores_during(child, [&] { std::this_thread::sleep_for(window); }).value_or(0) / cameras * 100.0;
             rss_cameras = status_mb(child, "VmRSS").value_or(0);
             rss_anon_cameras = status_mb(child, "RssAnon").value_or(0);
         }

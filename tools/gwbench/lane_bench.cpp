@@ -270,12 +270,8 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     } else {
         std::this_thread::sleep_for(seconds{1});  // past start-up
         const auto idle_window = options.quick ? seconds{2} : seconds{6};
-        const auto cpu0 = tools::cpu_seconds(child);
-        const auto t0 = steady_clock::now();
-        std::this_thread::sleep_for(idle_window);
-        const auto cpu1 = tools::cpu_seconds(child);
-        const double wall = duration<double>(steady_clock::now() - t0).count();
-        if (cpu0 && cpu1) idle_pct = (*cpu1 - *cpu0) / wall / static_cast<double>(lanes) * 100.0;
+        if (const auto cores = tools::cpu_cores_during(child, [&] { std::this_thread::sleep_for(idle_window); }))
+            idle_pct = *cores / static_cast<double>(lanes) * 100.0;
 
         // The baseline: the cameras' streams are not served yet (their lanes report them lost
         // and keep reopening them, which costs nothing worth counting).
@@ -285,10 +281,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         if (auto served = (*load)->start(); !served) {
             report.note("camera load: " + served.error().message);
             rc = 1;
-        } else if (!wait_until([&] {
-                       const auto f = camera_frames(*console);
-                       return f && f->scanned > 25.0 * 4 * static_cast<double>(kCameraLoadLanes.size());
-                   }, seconds{30})) {
+        } else if (!cameras_decoding(*console, kCameraLoadLanes.size())) {
             report.note("gatewayd's cameras did not start decoding the load streams");
             rc = 1;
         } else {

@@ -8,6 +8,7 @@
 #include "gateway/camsim/scene.h"
 #include "gateway/core/asio.h"
 #include "gateway/core/number.h"
+#include "gateway/core/poll_until.h"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -111,6 +112,13 @@ std::optional<CameraFrames> camera_frames(std::uint16_t console) {
     if (!text) return std::nullopt;
     return CameraFrames{metric_sum(*text, "gw_camera_frames_scanned_total"), metric_sum(*text, "gw_camera_frames_decoded_total"),
                         metric_sum(*text, "gw_camera_frames_dropped_total")};
+}
+
+bool cameras_decoding(std::uint16_t console, std::size_t cameras) {
+    return poll_until([&] {
+        const auto f = camera_frames(console);
+        return f && f->scanned > 25.0 * 4 * static_cast<double>(cameras);
+    }, std::chrono::seconds{30}, std::chrono::milliseconds{100});
 }
 
 std::optional<std::uint16_t> console_port(const std::string& log) {

@@ -56,6 +56,9 @@ struct CameraFrames {
     double scanned = 0, decoded = 0, dropped = 0;
 };
 std::optional<CameraFrames> camera_frames(std::uint16_t console);
+/// Waits (up to 30 s) until gatewayd's `cameras` cameras have scanned about 4 s of 25 fps
+/// frames between them: they are decoding the load's streams. False if they never did.
+bool cameras_decoding(std::uint16_t console, std::size_t cameras);
 
 /// The whole of a (log) file; empty when it cannot be read.
 std::string read_text(const std::filesystem::path& file);
