@@ -25,7 +25,10 @@ console::Backend console_backend(daemon::Gateway& gateway) {
     b.registries = [&gateway] { return registry_status(gateway); };
     b.outbox_backlog = [&gateway]() -> std::optional<std::uint64_t> { return gateway.outbox_backlog(); };
     b.store_memory = [&gateway] {
-        return std::vector<console::StoreMemory>{{"cache", gateway.cache().memtable_bytes()}, {"outbox", gateway.outbox().memtable_bytes()}};
+        const auto entry = [](const char* name, const store::StoreMemory& m) {
+            return console::StoreMemory{name, m.memtables, m.block_cache, m.table_readers};
+        };
+        return std::vector<console::StoreMemory>{entry("cache", gateway.cache().memory()), entry("outbox", gateway.outbox().memory())};
     };
     b.disk = [dir = gateway.config().state_dir] { return console::disk_status(dir); };
     // The router calls evidence_frame on the server's blocking pool (a file read).

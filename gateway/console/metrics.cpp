@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <malloc.h>
+
 #include "gateway/console/router.h"
 
 namespace gw::console {
@@ -43,6 +45,13 @@ std::string metric_label(std::string_view v) {
         else out.push_back(c);
     }
     return out;
+}
+
+HeapMemory read_heap_memory() {
+    // mallinfo2 (glibc 2.33+) sums every arena: the worker threads' own arenas are where a
+    // multi-threaded process's heap grows, and the old mallinfo's int fields wrap at 2 GiB.
+    const struct mallinfo2 m = ::mallinfo2();
+    return {m.uordblks + m.hblkhd, m.fordblks, m.hblkhd};
 }
 
 std::string render_metrics(const MetricsInput& in) {
@@ -147,6 +156,18 @@ std::string render_metrics(const MetricsInput& in) {
     if (!in.stores.empty()) {
         o.head("gw_store_memtable_bytes", "gauge", "Bytes of written records a RocksDB database holds in memory until its next flush (bounded by its budget).");
         for (const auto& s : in.stores) o.line("gw_store_memtable_bytes", "store=\"" + metric_label(s.store) + "\"", std::to_string(s.memtable_bytes));
+        o.head("gw_store_block_cache_bytes", "gauge", "Bytes of a RocksDB database's block cache in use (bounded by its capacity).");
+        for (const auto& s : in.stores) o.line("gw_store_block_cache_bytes", "store=\"" + metric_label(s.store) + "\"", std::to_string(s.block_cache_bytes));
+        o.head("gw_store_table_readers_bytes", "gauge", "Bytes of index and filter blocks of a RocksDB database's open files, outside the block cache.");
+        for (const auto& s : in.stores) o.line("gw_store_table_readers_bytes", "store=\"" + metric_label(s.store) + "\"", std::to_string(s.table_readers_bytes));
+    }
+    if (in.heap) {
+        o.head("gw_heap_in_use_bytes", "gauge", "Bytes of the C heap handed out (every malloc arena, mmapped blocks included).");
+        o.line("gw_heap_in_use_bytes", "", std::to_string(in.heap->in_use_bytes));
+        o.head("gw_heap_free_bytes", "gauge", "Bytes the C heap holds free (fragmentation, arenas not yet trimmed).");
+        o.line("gw_heap_free_bytes", "", std::to_string(in.heap->free_bytes));
+        o.head("gw_heap_mmapped_bytes", "gauge", "Bytes of large blocks the C heap mapped on their own (part of in use).");
+        o.line("gw_heap_mmapped_bytes", "", std::to_string(in.heap->mmapped_bytes));
     }
     if (in.disk) {
         o.head("gw_state_disk_available_bytes", "gauge", "Free space on the file system of the state directory.");

@@ -26,12 +26,26 @@ struct DiskStatus {
 };
 
 
-/// A RocksDB database's memory for written records (memtables, active and unflushed): it
-/// grows with writes up to its budget and falls at a flush, which is what a soak's RSS shows.
+/// What a RocksDB database holds in memory, so that a soak can tell its bounded parts from a
+/// leak: the memtables (written records, active and unflushed: they grow with writes up to
+/// their budget and fall at a flush), the block cache (up to its capacity) and the table
+/// readers (index and filter blocks of the open SST files, outside the block cache).
 struct StoreMemory {
     std::string store;  ///< "cache", "outbox"
     std::uint64_t memtable_bytes = 0;
+    std::uint64_t block_cache_bytes = 0;
+    std::uint64_t table_readers_bytes = 0;
 };
+
+/// The C heap (glibc's mallinfo2, every arena): bytes handed out and bytes free but still held
+/// by the allocator. A climbing in-use figure is a leak; a climbing free one is fragmentation.
+struct HeapMemory {
+    std::uint64_t in_use_bytes = 0;
+    std::uint64_t free_bytes = 0;
+    std::uint64_t mmapped_bytes = 0;
+};
+/// Reads it now (walks every arena under its lock: cheap, but not for a hot path).
+HeapMemory read_heap_memory();
 
 struct ConsoleStats {
     std::size_t sessions = 0;
@@ -48,6 +62,7 @@ struct MetricsInput {
     TimePoint now{};
     std::optional<evidence::EvidenceStats> evidence{};  ///< the evidence frames' disk budget; none when not kept
     std::vector<StoreMemory> stores{};
+    std::optional<HeapMemory> heap{};
 };
 
 std::string render_metrics(const MetricsInput& in);

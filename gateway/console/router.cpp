@@ -288,7 +288,8 @@ std::string Router::metrics_text() {
     return render_metrics({counters, lanes, regs, backend_.disk ? backend_.disk() : std::nullopt,
                            backend_.outbox_backlog ? backend_.outbox_backlog() : std::nullopt, stats, backend_.now(),
                            backend_.evidence_stats ? std::optional(backend_.evidence_stats()) : std::nullopt,
-                           backend_.store_memory ? backend_.store_memory() : std::vector<StoreMemory>{}});
+                           backend_.store_memory ? backend_.store_memory() : std::vector<StoreMemory>{},
+                           read_heap_memory()});
 }
 
 }  // namespace gw::console

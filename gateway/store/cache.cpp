@@ -317,7 +317,7 @@ std::vector<Bytes> Cache::certificates() const {
 
 std::uint64_t Cache::corrupt_values() const { return impl_->corrupt.load(); }
 
-std::uint64_t Cache::memtable_bytes() const { return rocks::memtable_bytes(*impl_); }
+StoreMemory Cache::memory() const { return rocks::memory(*impl_); }
 
 std::vector<RegistryState> Cache::registries() const {
     std::shared_lock lock(impl_->state_mutex);

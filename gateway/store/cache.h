@@ -27,6 +27,7 @@
 #include "gateway/core/error.h"
 #include "gateway/credential/pass.h"
 #include "gateway/decision/decision.h"
+#include "gateway/store/memory.h"
 #include "gateway/store/record.h"
 
 namespace gw::store {
@@ -90,8 +91,9 @@ public:
     /// skipped at open (logged on stderr; that registry's data is then of unknown age) and
     /// lookups that met a value of the wrong size (they report no data age, as a failed read).
     std::uint64_t corrupt_values() const;
-    /// Bytes of written records held in memory (bounded by CacheOptions::memtable_bytes).
-    std::uint64_t memtable_bytes() const;
+    /// What the database holds in memory: written records (bounded by
+    /// CacheOptions::memtable_bytes), the block cache, the open files' index and filters.
+    StoreMemory memory() const;
     /// Bumped by every apply(): anything cached from earlier lookups is stale once it moves.
     std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 

@@ -160,7 +160,7 @@ StreamInfo LogStore::info(const std::string& stream) const {
     return it == impl_->streams.end() ? StreamInfo{} : it->second;
 }
 
-std::uint64_t LogStore::memtable_bytes() const { return rocks::memtable_bytes(*impl_); }
+StoreMemory LogStore::memory() const { return rocks::memory(*impl_); }
 
 std::vector<std::string> LogStore::streams(const std::string& prefix) const {
     std::shared_lock lock(impl_->info_mutex);

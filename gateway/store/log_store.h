@@ -23,6 +23,7 @@
 
 #include "gateway/core/codec.h"
 #include "gateway/core/error.h"
+#include "gateway/store/memory.h"
 
 namespace gw::store {
 
@@ -79,8 +80,9 @@ public:
     Result<void> write(const LogBatch& batch);
 
     StreamInfo info(const std::string& stream) const;
-    /// Bytes of written records held in memory (bounded by LogStoreOptions::memtable_bytes).
-    std::uint64_t memtable_bytes() const;
+    /// What the database holds in memory (written records bounded by
+    /// LogStoreOptions::memtable_bytes; StoreMemory).
+    StoreMemory memory() const;
     /// Names of the streams ever written that start with `prefix`.
     std::vector<std::string> streams(const std::string& prefix) const;
     std::optional<Bytes> get(const std::string& stream, std::uint64_t seq) const;

@@ -143,7 +143,7 @@ Result<void> Outbox::acknowledge(const std::string& dest, std::uint64_t through)
     return {};
 }
 
-std::uint64_t Outbox::memtable_bytes() const { return log_->memtable_bytes(); }
+StoreMemory Outbox::memory() const { return log_->memory(); }
 
 OutboxStatus Outbox::status() const {
     std::lock_guard lock(mutex_);

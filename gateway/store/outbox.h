@@ -89,8 +89,8 @@ public:
     /// Then drops the records every destination holds.
     Result<void> acknowledge(const std::string& dest, std::uint64_t through);
     OutboxStatus status() const;
-    /// Bytes of written records its log store holds in memory (bounded by its memtable budget).
-    std::uint64_t memtable_bytes() const;
+    /// What its log store holds in memory (StoreMemory).
+    StoreMemory memory() const;
 
 private:
     Outbox(std::unique_ptr<LogStore> log, std::vector<std::string> destinations, OutboxOptions options);

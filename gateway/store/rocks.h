@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/core/error.h"
+#include "gateway/store/memory.h"
 
 namespace gw::store::rocks {
 
@@ -70,16 +71,19 @@ Result<void> open(Db<N>& out, const std::filesystem::path& dir, const std::array
     return {};
 }
 
-/// Bytes held by the database's memtables, active and unflushed (RocksDB's
-/// "rocksdb.size-all-mem-tables", summed over `cf`).
+/// What the database holds in memory (memory.h).
 template <std::size_t N>
-std::uint64_t memtable_bytes(const Db<N>& d) {
-    std::uint64_t total = 0;
+StoreMemory memory(const Db<N>& d) {
+    StoreMemory m;
     for (auto* h : d.cf) {
         std::uint64_t v = 0;
-        if (h && d.db->GetIntProperty(h, "rocksdb.size-all-mem-tables", &v)) total += v;
+        if (!h) continue;
+        if (d.db->GetIntProperty(h, "rocksdb.size-all-mem-tables", &v)) m.memtables += v;
+        if (d.db->GetIntProperty(h, "rocksdb.estimate-table-readers-mem", &v)) m.table_readers += v;
     }
-    return total;
+    // One cache shared by every column family (one table factory): read it once.
+    if (std::uint64_t v = 0; d.db->GetIntProperty("rocksdb.block-cache-usage", &v)) m.block_cache = v;
+    return m;
 }
 
 }  // namespace gw::store::rocks

@@ -10,13 +10,17 @@
 # the registries' first snapshots and the RocksDB memtables fill then):
 #   threads  max - min <= 2            (pools are fixed; a leak of threads shows at once)
 #   fds      max - min <= 16           (sockets to the registries and lanes come and go)
-#   RSS      net of the RocksDB memtables: least-squares slope <= 256 KiB per minute (15 MiB an
-#            hour) and the last sample at most 16 MiB above the first one after the warm-up.
-#            The memtables (gw_store_memtable_bytes on the console's /metrics) hold written
-#            records until a flush: they grow with every passage event up to their budget (16 MiB
-#            cache, 4 MiB outbox) and fall at the flush, which takes longer than an hour of
-#            lanesim to come. They are sampled beside RSS, judged apart (never above their
-#            budget) and the raw RSS slope is printed too.
+#   RSS      net of RocksDB's bounded memory (memtables and block caches): least-squares slope
+#            <= 256 KiB per minute (15 MiB an hour) and the last sample at most 16 MiB above the
+#            first one after the warm-up. The memtables (gw_store_memtable_bytes on the
+#            console's /metrics) hold written records until a flush: they grow with every
+#            passage event up to their budget (16 MiB cache, 4 MiB outbox) and fall at the
+#            flush, which takes longer than an hour of lanesim to come; the block caches
+#            (gw_store_block_cache_bytes) fill up to their capacity (64 + 16 MiB). Both are
+#            sampled beside RSS and judged apart (never above their budgets).
+# Where a climb comes from, sampled from /metrics too and printed with their slopes (not
+# judged): RocksDB's table readers (index and filters of the open files), the C heap in use
+# (a leak) and free (fragmentation: arenas that grew and are not trimmed), and the raw RSS.
 # Every decision right means lanesim printed no "BAD" line and its summary says right == total.
 # Run it under nice on a shared machine: nice -n 10 tools/campaigns/soak.sh
 set -u
@@ -28,7 +32,7 @@ while (($#)); do
         --interval) INTERVAL=$2; shift 2 ;;
         --build) BUILD=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "soak: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -59,12 +63,16 @@ for _ in $(seq 300); do
     sleep 0.1
 done
 [[ -n $url ]] || { echo "soak: lanesim printed no console address (see $LOG)" >&2; kill -TERM $SIM; wait $SIM; exit 1; }
-# Sum of the databases' memtables, KiB; empty when /metrics did not answer.
-memtables() {
-    curl -sk --max-time 5 "${url%/}/metrics" | awk '/^gw_store_memtable_bytes\{/ { s += $2; n++ } END { if (n) printf "%d", s / 1024 }'
+# From /metrics, tab-separated KiB: memtables, block caches, table readers (each summed over the
+# stores), heap in use, heap free; empty when /metrics did not answer.
+memory() {
+    curl -sk --max-time 5 "${url%/}/metrics" | awk '
+        /^gw_store_memtable_bytes\{/ { m += $2; n++ }   /^gw_store_block_cache_bytes\{/ { b += $2 }
+        /^gw_store_table_readers_bytes\{/ { t += $2 }   /^gw_heap_in_use_bytes / { u = $2 }   /^gw_heap_free_bytes / { f = $2 }
+        END { if (n) printf "%d\t%d\t%d\t%d\t%d", m / 1024, b / 1024, t / 1024, u / 1024, f / 1024 }'
 }
 
-printf 'minute\trss_kib\tfds\tthreads\tdecisions\tmemtables_kib\n' >"$SAMPLES"
+printf 'minute\trss_kib\tfds\tthreads\tdecisions\tmemtables_kib\tblock_cache_kib\ttable_readers_kib\theap_in_use_kib\theap_free_kib\n' >"$SAMPLES"
 start=$(date +%s)
 minute=0
 while :; do
@@ -73,8 +81,8 @@ while :; do
     thr=$(awk '/^Threads:/ {print $2}' "/proc/$gw_pid/status")
     fds=$(ls "/proc/$gw_pid/fd" | wc -l)
     dec=$(grep -c '^ok \|^BAD ' "$LOG")
-    mem=$(memtables)
-    [[ -n $mem ]] || { echo "soak: no memtable figure from ${url%/}/metrics after $minute min" >&2; mem=-1; }
+    mem=$(memory)
+    [[ -n $mem ]] || { echo "soak: no memory figures from ${url%/}/metrics after $minute min" >&2; mem=$'-1\t-1\t-1\t-1\t-1'; }
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$minute" "$rss" "$fds" "$thr" "$dec" "$mem" | tee -a "$SAMPLES"
     now=$(date +%s)
     (( now - start >= DURATION )) && break
@@ -93,9 +101,11 @@ clean=$(grep -c 'gatewayd SIGTERM: clean exit 0; barriers after shutdown: all cl
 
 verdict=$(awk -v warm="$WARMUP" -F'\t' '
     NR == 1 || $1 < warm { next }
-    { n++; x = $1; y = $2 - $6; sx += x; sy += y; sxx += x * x; sxy += x * y; ry += $2; rxy += x * $2
+    { n++; x = $1; y = $2 - $6 - $7; sx += x; sy += y; sxx += x * x; sxy += x * y; ry += $2; rxy += x * $2
+      sxt += x * $8; st += $8; sxu += x * $9; su += $9; sxf += x * $10; sf += $10
       if ($6 < 0) nomem++
       if ($6 > mmax) mmax = $6
+      if ($7 > bmax) bmax = $7
       if (n == 1) { rss0 = y; raw0 = $2; fmin = fmax = $3; tmin = tmax = $4 }
       rssl = y; rawl = $2
       if ($3 < fmin) fmin = $3; if ($3 > fmax) fmax = $3
@@ -103,11 +113,14 @@ verdict=$(awk -v warm="$WARMUP" -F'\t' '
     END {
       if (n < 3) { print "too few samples after the warm-up (" n ")"; exit 1 }
       slope = (n * sxy - sx * sy) / (n * sxx - sx * sx)
-      raw = (n * rxy - sx * ry) / (n * sxx - sx * sx)
-      printf "samples %d after warm-up; rss net of memtables %d -> %d KiB (slope %.1f KiB/min); raw rss %d -> %d KiB (slope %.1f KiB/min); memtables at most %d KiB (budget 20480); fds %d..%d; threads %d..%d\n",
-             n, rss0, rssl, slope, raw0, rawl, raw, mmax, fmin, fmax, tmin, tmax
-      if (nomem) print "memtables unread in " nomem " samples"
-      ok = !nomem && mmax <= 20480 && slope <= 256 && rssl - rss0 <= 16384 && fmax - fmin <= 16 && tmax - tmin <= 2
+      d = n * sxx - sx * sx
+      raw = (n * rxy - sx * ry) / d
+      printf "samples %d after warm-up; rss net of memtables and block caches %d -> %d KiB (slope %.1f KiB/min); raw rss %d -> %d KiB (slope %.1f KiB/min); memtables at most %d KiB (budget 20480); block caches at most %d KiB (capacity 81920); fds %d..%d; threads %d..%d\n",
+             n, rss0, rssl, slope, raw0, rawl, raw, mmax, bmax, fmin, fmax, tmin, tmax
+      printf "slopes, KiB/min: table readers %.1f, heap in use %.1f, heap free %.1f\n",
+             (n * sxt - sx * st) / d, (n * sxu - sx * su) / d, (n * sxf - sx * sf) / d
+      if (nomem) print "memory figures unread in " nomem " samples"
+      ok = !nomem && mmax <= 20480 && bmax <= 81920 && slope <= 256 && rssl - rss0 <= 16384 && fmax - fmin <= 16 && tmax - tmin <= 2
       print ok ? "flat: yes" : "flat: NO"
       exit ok ? 0 : 1 }' "$SAMPLES")
 flat=$?

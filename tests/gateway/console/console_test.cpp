@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "gateway/console/accounts.h"
@@ -431,14 +432,42 @@ TEST_CASE("the evidence frames' disk budget is in /metrics") {
     CHECK(text.find("# TYPE gw_evidence_evicted_total counter\ngw_evidence_evicted_total 3\n") != std::string::npos);
 }
 
-TEST_CASE("the databases' memtables are in /metrics, one line a store") {
+TEST_CASE("the databases' memtables, block caches and table readers are in /metrics, one line a store") {
     HubCounters hub;
     const std::vector<lane::LaneSnapshot> lanes;
     const std::vector<RegistryStatus> registries;
     const auto none = render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}});
-    CHECK(none.find("gw_store_memtable_bytes") == std::string::npos);
+    CHECK(none.find("gw_store_") == std::string::npos);
     const auto text = render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}, std::nullopt,
-                                      {{"cache", 2097152}, {"outbox", 65536}}});
+                                      {{"cache", 2097152, 4096, 700}, {"outbox", 65536, 8192, 300}}});
     CHECK(text.find("# TYPE gw_store_memtable_bytes gauge\ngw_store_memtable_bytes{store=\"cache\"} 2097152\n"
                     "gw_store_memtable_bytes{store=\"outbox\"} 65536\n") != std::string::npos);
+    CHECK(text.find("gw_store_block_cache_bytes{store=\"cache\"} 4096\ngw_store_block_cache_bytes{store=\"outbox\"} 8192\n") !=
+          std::string::npos);
+    CHECK(text.find("gw_store_table_readers_bytes{store=\"cache\"} 700\ngw_store_table_readers_bytes{store=\"outbox\"} 300\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("the C heap is in /metrics when read: in use, free and mmapped") {
+    HubCounters hub;
+    const std::vector<lane::LaneSnapshot> lanes;
+    const std::vector<RegistryStatus> registries;
+    CHECK(render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}}).find("gw_heap_") ==
+          std::string::npos);
+    const auto text = render_metrics({hub, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}, std::nullopt,
+                                      {}, HeapMemory{5000000, 120000, 1000000}});
+    CHECK(text.find("# TYPE gw_heap_in_use_bytes gauge\ngw_heap_in_use_bytes 5000000\n") != std::string::npos);
+    CHECK(text.find("gw_heap_free_bytes 120000\n") != std::string::npos);
+    CHECK(text.find("gw_heap_mmapped_bytes 1000000\n") != std::string::npos);
+}
+
+TEST_CASE("reading the heap sees a large allocation while it is held") {
+    const auto before = read_heap_memory();
+    auto* block = static_cast<char*>(std::malloc(64u << 20));
+    REQUIRE(block != nullptr);
+    static_cast<volatile char*>(block)[0] = 1;  // used, so the allocation is not elided
+    const auto during = read_heap_memory();
+    std::free(block);
+    CHECK(during.in_use_bytes >= before.in_use_bytes + (64u << 20));
+    CHECK(during.mmapped_bytes >= (64u << 20));
 }

@@ -30,7 +30,7 @@ int main() {
     b.disk = [] { return std::optional<DiskStatus>(DiskStatus{"/var/lib/gatewayd", 1 << 30, 1 << 29}); };
     b.outbox_backlog = [] { return std::optional<std::uint64_t>(4); };
     b.evidence_stats = [] { return evidence::EvidenceStats{12, 900000, 3, 0}; };
-    b.store_memory = [] { return std::vector<StoreMemory>{{"cache", 2097152}, {"outbox", 65536}}; };
+    b.store_memory = [] { return std::vector<StoreMemory>{{"cache", 2097152, 4194304, 81920}, {"outbox", 65536, 1048576, 20480}}; };
     b.now = [] { return TimePoint{Seconds{1583024400}}; };
     Router router(b, hub, accounts);
     lane::LaneReport r;

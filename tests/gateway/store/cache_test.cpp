@@ -242,7 +242,7 @@ TEST_CASE("the cache holds at most about its memtable budget of written records 
     for (std::uint64_t i = 1; i <= 40000; ++i) {  // about 2 MB of passage records with RocksDB's framing
         REQUIRE(cache->record_passage(credential::PassId{i}, decision::PassbackRecord{demo::demo_now(), std::string(32, 'd')},
                                       Cache::Durability::kLogged));
-        if (i % 1000 == 0) most = std::max(most, cache->memtable_bytes());
+        if (i % 1000 == 0) most = std::max(most, cache->memory().memtables);
     }
     CHECK(most > 0);
     CHECK(most < 3 * options.memtable_bytes);

@@ -218,12 +218,12 @@ TEST_CASE("a log store holds at most about its memtable budget of written record
         LogBatch b;
         b.append("events", seq, record);
         REQUIRE(log->write(b).has_value());
-        if (seq % 1000 == 0) most = std::max(most, log->memtable_bytes());
+        if (seq % 1000 == 0) most = std::max(most, log->memory().memtables);
     }
     CHECK(most > 0);
     // RocksDB flushes the largest memtable once the budget is passed, in the background: a
     // little over it at the moment of a check, never the 12 MB written.
     CHECK(most < 3 * options.memtable_bytes);
-    CHECK(poll_until([&] { return log->memtable_bytes() <= 2 * options.memtable_bytes; }, std::chrono::seconds{10}));
+    CHECK(poll_until([&] { return log->memory().memtables <= 2 * options.memtable_bytes; }, std::chrono::seconds{10}));
     CHECK(log->read("events", 19990, 100).size() == 11);
 }
