@@ -17,54 +17,20 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$here/build}" && pwd)
-cache=${GW_DEPLOY_CACHE:-/var/cache/gw-deploy}
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 started=$(date +%s)
-
-failures=0
-pass() { printf 'PASS  %s\n' "$*"; }
-fail() { printf 'FAIL  %s\n' "$*"; failures=$((failures + 1)); }
-# check NAME COMMAND...: one step, PASS or FAIL with the command's output.
-check() {
-    local name=$1; shift
-    local out
-    if out=$("$@" 2>&1); then pass "$name"; return 0; fi
-    fail "$name"
-    printf '%s\n' "$out" | sed 's/^/      /' | tail -20
-    return 1
-}
-die() { printf 'FAIL  %s\n' "$*"; printf '\ntest-packages: stopped after a failed prerequisite (%ss)\n' $(($(date +%s) - started)); exit 1; }
-
-[ "$(id -u)" -eq 0 ] || die "run as root (debootstrap and chroot need it)"
-command -v debootstrap >/dev/null || die "debootstrap missing: apt-get install debootstrap"
-[ -f "$build/CMakeCache.txt" ] || die "$build is not a configured build directory (cmake --preset default)"
-
 work=$(mktemp -d /tmp/gw-test-packages-XXXXXX)
-root=$work/root
-cleanup() {
-    for m in proc dev/pts dev; do mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m"; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+. "$here/deploy/test-root.sh"
+trap 'unmount_root; rm -rf "$work"' EXIT
+require_root_tools
 
 # --- build the packages: an older build and the current one --------------------------------
 upstream=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
-current_version=$(sed -n 's/^GW_DEB_VERSION:STRING=//p' "$build/CMakeCache.txt")
 old_version="${upstream}-0~older1"
 new_version="${upstream}-1"
 echo "test-packages: packaging $old_version and $new_version from $build"
-cmake --build "$build" -j2 --target gatewayd registryd passctl lanesim >"$work/build.log" 2>&1 ||
-    { tail -20 "$work/build.log"; die "build gatewayd registryd passctl lanesim"; }
-for v in "$old_version" "$new_version"; do
-    cmake -S "$here" -B "$build" -DGW_DEB_VERSION="$v" >"$work/configure.log" 2>&1 || die "configure GW_DEB_VERSION=$v"
-    (cd "$build" && cpack -G DEB -B "$work/debs-$v" >"$work/cpack-$v.log" 2>&1) || { tail "$work/cpack-$v.log"; die "cpack $v"; }
-done
-# Leave the build directory's package version as it was.
-cmake -S "$here" -B "$build" -DGW_DEB_VERSION="${current_version:-$new_version}" >/dev/null 2>&1
+build_debs "$old_version" "$new_version"
 old=$work/debs-$old_version
 new=$work/debs-$new_version
-ls "$new"/gatewayd_*.deb "$new"/registryd_*.deb "$new"/checkpoint-tools_*.deb >/dev/null 2>&1 || die "cpack made no .debs"
 pass "build: packages $old_version and $new_version"
 
 if command -v lintian >/dev/null; then
@@ -72,22 +38,10 @@ if command -v lintian >/dev/null; then
         sh -c "! lintian --suppress-tags no-manual-page,initial-upload-closes-no-bugs '$new'/*.deb 2>&1 | grep -E '^E:'"
 fi
 
-# --- the root: a clean Debian 12 minbase with systemd (as on a checkpoint box), made once ----
-base=$cache/bookworm-amd64-minbase-systemd
-if [ ! -f "$base/.complete" ]; then
-    echo "test-packages: debootstrap --variant=minbase --include=systemd bookworm into $base (once)"
-    rm -rf "$base" && mkdir -p "$cache"
-    debootstrap --variant=minbase --include=systemd bookworm "$base" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-        { tail -20 "$work/debootstrap.log"; die "debootstrap"; }
-    touch "$base/.complete"
-fi
-cp -a "$base" "$root" || die "copy the clean root"
-mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev" && mount --bind /dev/pts "$root/dev/pts" ||
-    die "mount /proc and /dev in the root"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
+# --- the root: a clean Debian 12 minbase with systemd (as on a checkpoint box) --------------
+make_root
 mkdir -p "$root/debs/old" "$root/debs/new"
 cp "$old"/*.deb "$root/debs/old/" && cp "$new"/*.deb "$root/debs/new/"
-in_root apt-get update -qq >"$work/apt.log" 2>&1 || { tail "$work/apt.log"; die "apt-get update in the root"; }
 pass "root: clean bookworm minbase at $root"
 
 # --- install the older build -----------------------------------------------------------------
@@ -191,10 +145,4 @@ check "purge: /var/lib/gatewayd, /var/lib/registryd, /etc/gatewayd, /etc/registr
 check "purge: checkpoint-tools still installed (passctl stays for the operator)" \
     sh -c "chroot '$root' passctl --help >/dev/null"
 
-elapsed=$(($(date +%s) - started))
-if [ "$failures" -eq 0 ]; then
-    printf '\ntest-packages: all steps passed (%ss)\n' "$elapsed"
-    exit 0
-fi
-printf '\ntest-packages: %d step(s) FAILED (%ss)\n' "$failures" "$elapsed"
-exit 1
+finish
