@@ -62,12 +62,19 @@ Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink 
     outbox_options.before_drop = [c = cache->get()] { return c->sync_log(); };
     auto outbox = store::Outbox::open(config.state_dir / "outbox", destinations, outbox_options);
     if (!outbox) return unexpected(outbox.error());
+    // The passage log first: it moves what the journal holds (events made durable there, not
+    // yet in the outbox, when the power went) into the outbox, where the passback is read from.
+    // One journal file per lane deciding at once (passage_log.h).
+    auto log = sync::PassageLog::open(**outbox, config.sync ? config.sync->gateway : config.name, config.state_dir / "journal",
+                                      std::clamp<std::size_t>(config.lanes.size(), 2, 16));
+    if (!log) return unexpected(log.error());
+    if (const auto recovered = (*log)->group_stats().recovered; recovered > 0)
+        std::fprintf(stderr, "gatewayd: %llu passage events moved from the journal into the outbox\n",
+                     static_cast<unsigned long long>(recovered));
     if (auto restored = restore_passback(**outbox, **cache, sync::system_now(), config.policy.passback_window); !restored)
         return unexpected(restored.error());
     else if (*restored > 0)
         std::fprintf(stderr, "gatewayd: %zu anti-passback records restored from the passage log\n", *restored);
-    auto log = sync::PassageLog::open(**outbox, config.sync ? config.sync->gateway : config.name);
-    if (!log) return unexpected(log.error());
     std::shared_ptr<evidence::EvidenceStore> evidence;
     if (config.evidence_budget_bytes > 0) {
         auto opened = evidence::EvidenceStore::open(config.state_dir / "evidence", config.evidence_budget_bytes);

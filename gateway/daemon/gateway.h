@@ -101,9 +101,8 @@ private:
     asio::executor_work_guard<asio::io_context::executor_type> work_;
     asio::thread_pool blocking_{1};
     // The lanes' synced writes. Two threads a lane (its event, its passback record; at least
-    // 4), mostly asleep in fsync: lanes deciding at once then share one group commit of the
-    // passage log and one WAL sync of the cache, and no write waits for a free thread while
-    // others sleep in a group commit.
+    // 4), mostly asleep in fdatasync: lanes deciding at once make their events durable side by
+    // side in the passage journal, and no write waits for a free thread while others sleep.
     asio::thread_pool writes_;
     std::vector<std::shared_ptr<sync::RegistrySync>> syncs_;
     std::vector<std::shared_ptr<sync::EventUploader>> uploaders_;

@@ -91,7 +91,7 @@ Result<std::unique_ptr<LogStore>> LogStore::open(const std::filesystem::path& di
     return std::unique_ptr<LogStore>(new LogStore(std::move(impl)));
 }
 
-Result<void> LogStore::write(const LogBatch& batch) {
+Result<void> LogStore::write(const LogBatch& batch, Sync sync) {
     auto& d = *impl_;
     std::lock_guard lock(d.write_mutex);
     // Work on copies of the touched streams' counters: a refused batch changes nothing.
@@ -148,7 +148,9 @@ Result<void> LogStore::write(const LogBatch& batch) {
         }
     }
     for (const auto& [name, info] : touched) wb.Put(d.cf[kStreams], name, encode_info(info));
-    if (auto s = d.db->Write(d.write, &wb); !s.ok()) return unexpected(rocks::status_error("log store write", s));
+    auto options = d.write;
+    if (sync == Sync::kLazy) options.sync = false;
+    if (auto s = d.db->Write(options, &wb); !s.ok()) return unexpected(rocks::status_error("log store write", s));
     std::unique_lock write_lock(d.info_mutex);
     for (auto& [name, info] : touched) d.streams[name] = info;
     return {};
@@ -158,6 +160,12 @@ StreamInfo LogStore::info(const std::string& stream) const {
     std::shared_lock lock(impl_->info_mutex);
     const auto it = impl_->streams.find(stream);
     return it == impl_->streams.end() ? StreamInfo{} : it->second;
+}
+
+Result<void> LogStore::sync() {
+    if (!impl_->write.sync) return {};  // a store opened without syncs (tests, benches) never syncs
+    if (auto s = impl_->db->SyncWAL(); !s.ok()) return unexpected(rocks::status_error("log store sync", s));
+    return {};
 }
 
 StoreMemory LogStore::memory() const { return rocks::memory(*impl_); }

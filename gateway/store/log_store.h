@@ -76,8 +76,16 @@ public:
     LogStore(const LogStore&) = delete;
     LogStore& operator=(const LogStore&) = delete;
 
+    /// How durable a write is when it returns:
+    enum class Sync {
+        kDurable,  ///< on disk (synced), unless LogStoreOptions::sync_writes is false
+        kLazy,     ///< in the write-ahead log, on disk with the next durable write or flush: a
+                   ///< crash before that may lose it, whole, and never anything written before it
+    };
     /// Applies the batch atomically. Refuses (writing nothing) a seq that does not rise.
-    Result<void> write(const LogBatch& batch);
+    Result<void> write(const LogBatch& batch, Sync sync = Sync::kDurable);
+    /// Makes every write so far durable, kLazy ones included (one sync of the write-ahead log).
+    Result<void> sync();
 
     StreamInfo info(const std::string& stream) const;
     /// What the database holds in memory (written records bounded by

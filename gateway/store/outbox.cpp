@@ -75,7 +75,20 @@ Result<OutboxLevel> Outbox::append(std::uint64_t seq, ByteView data) {
     return done->level;
 }
 
-Result<Outbox::Appended> Outbox::append(std::uint64_t first_seq, std::span<const Bytes> records) {
+std::uint64_t Outbox::room() const {
+    std::lock_guard lock(mutex_);
+    const auto held = held_bytes();
+    return held >= options_.budget_bytes ? 0 : options_.budget_bytes - held;
+}
+
+std::string Outbox::full_refusal() const {
+    return "事件缓存已满，本次通行记录未保存 / outbox full (" + std::to_string(options_.budget_bytes) +
+           "-byte budget): the passage record was not stored";
+}
+
+Result<void> Outbox::sync() { return log_->sync(); }
+
+Result<Outbox::Appended> Outbox::append(std::uint64_t first_seq, std::span<const Bytes> records, LogStore::Sync sync) {
     std::lock_guard lock(mutex_);
     const auto last = log_->info(kStream).last;
     if (first_seq != last + 1)
@@ -86,17 +99,16 @@ Result<Outbox::Appended> Outbox::append(std::uint64_t first_seq, std::span<const
     for (const auto& data : records) {
         const auto after = held + data.size() + kRecordOverhead;
         if (after > options_.budget_bytes) {
-            out.refusal = "事件缓存已满，本次通行记录未保存 / outbox full (" + std::to_string(options_.budget_bytes) +
-                          "-byte budget): the passage record was not stored";
+            out.refusal = full_refusal();
             break;
         }
         batch.append(kStream, first_seq + out.accepted, data);
         held = after;
         ++out.accepted;
     }
-    // One synced write for the whole group: the point of batching (one fsync, not one each).
+    // One write for the whole group: the point of batching (one fsync, not one each).
     if (out.accepted)
-        if (auto ok = log_->write(batch); !ok) return unexpected(ok.error());
+        if (auto ok = log_->write(batch, sync); !ok) return unexpected(ok.error());
     out.level = level_for(held);
     return out;
 }
@@ -121,25 +133,34 @@ std::vector<LogRecord> Outbox::pending(const std::string& dest, std::size_t max_
 }
 
 Result<void> Outbox::acknowledge(const std::string& dest, std::uint64_t through) {
+    // Two steps with the lock released between them: before_drop syncs the cache (a disk
+    // flush), and the appends of lanes waiting to open must not queue behind it.
+    std::uint64_t drop_through = 0;  // 0: nothing to drop
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = acked_.find(dest);
+        if (it == acked_.end()) return failure("outbox: unknown destination '" + dest + "'");
+        const auto info = log_->info(kStream);
+        through = std::min(through, info.last);
+        if (through <= it->second) return {};
+        // The newest record always stays: the next one is chained to it (passage_log.h).
+        std::uint64_t everyone = std::min(through, info.last - 1);
+        for (const auto& [name, acked] : acked_)
+            if (name != dest) everyone = std::min(everyone, acked);
+        if (info.count && everyone >= info.first) drop_through = everyone;
+    }
+    if (drop_through && options_.before_drop)
+        if (auto ok = options_.before_drop(); !ok) return ok;
     std::lock_guard lock(mutex_);
-    const auto it = acked_.find(dest);
-    if (it == acked_.end()) return failure("outbox: unknown destination '" + dest + "'");
-    const auto info = log_->info(kStream);
-    through = std::min(through, info.last);
-    if (through <= it->second) return {};
-    // The newest record always stays: the next one is chained to it (passage_log.h).
-    std::uint64_t everyone = std::min(through, info.last - 1);
-    for (const auto& [name, acked] : acked_)
-        if (name != dest) everyone = std::min(everyone, acked);
+    auto& acked = acked_.at(dest);
+    if (through <= acked) return {};  // a concurrent acknowledge of the same destination went further
     LogBatch batch;
     batch.put(ack_key(dest), encode_u64(through));
-    if (info.count && everyone >= info.first) {
-        if (options_.before_drop)
-            if (auto ok = options_.before_drop(); !ok) return ok;
-        batch.trim(kStream, everyone);
-    }
-    if (auto ok = log_->write(batch); !ok) return ok;
-    it->second = through;
+    // Still held by every destination (acknowledgements only rise) and still not the newest
+    // (appends only add); a trim below what another acknowledge already dropped is a no-op.
+    if (drop_through) batch.trim(kStream, drop_through);
+    if (auto ok = log_->write(batch, LogStore::Sync::kLazy); !ok) return ok;
+    acked = through;
     return {};
 }
 

@@ -5,7 +5,11 @@
 //   append(seq, bytes)     synced before it returns: what it acknowledged survives power loss
 //   pending(dest, ...)     what `dest` has not acknowledged yet, oldest first
 //   acknowledge(dest, n)   dest holds everything up to n; records every destination holds go,
-//                          except the newest, which stays as the anchor the next one chains to
+//                          except the newest, which stays as the anchor the next one chains to.
+//                          Not synced (LogStore::Sync::kLazy): a power cut may undo it, and the
+//                          records are then owed and sent again (registries keep each seq once);
+//                          what it must not do is make the appends behind it wait for a disk
+//                          flush of its own, twice per event with two registries
 //
 // Budget: the bytes of the records held (plus kRecordOverhead each) may not pass
 // budget_bytes. From warn_fraction of it on, status() and append() report kWarn (the alarm);
@@ -35,7 +39,8 @@ struct OutboxOptions {
     std::uint64_t budget_bytes = 512ull << 20;
     double warn_fraction = 0.8;
     bool sync_writes = true;
-    /// Called by acknowledge() before it drops records (under the outbox's lock): whatever was
+    /// Called by acknowledge() before it drops records (outside the outbox's lock, so that
+    /// appends never wait for it; it may run on two threads at once): whatever was
     /// kept durable only by those records is made durable on its own first (the gateway syncs
     /// the anti-passback records it wrote without a sync: daemon/passage_recorder.h). An error
     /// drops nothing and is acknowledge()'s error.
@@ -68,15 +73,23 @@ public:
     /// written) when the budget would be passed; otherwise returns the level after it.
     Result<OutboxLevel> append(std::uint64_t seq, ByteView data);
 
-    /// Group commit: records first_seq, first_seq + 1, ... in one synced write. As many as fit
-    /// the budget are written, in order; the rest are refused (accepted < records.size(), and
-    /// `refusal` says why). An error means nothing was written.
+    /// Group commit: records first_seq, first_seq + 1, ... in one write, synced unless `sync`
+    /// is kLazy (the records are then durable elsewhere already: the passage journal). As many
+    /// as fit the budget are written, in order; the rest are refused (accepted <
+    /// records.size(), and `refusal` says why). An error means nothing was written.
     struct Appended {
         std::size_t accepted = 0;
         OutboxLevel level = OutboxLevel::kOk;  ///< After the accepted ones.
         std::string refusal;                   ///< Set when accepted < records.size().
     };
-    Result<Appended> append(std::uint64_t first_seq, std::span<const Bytes> records);
+    Result<Appended> append(std::uint64_t first_seq, std::span<const Bytes> records,
+                            LogStore::Sync sync = LogStore::Sync::kDurable);
+    /// Bytes of records that still fit the budget (each record costs its size + kRecordOverhead).
+    std::uint64_t room() const;
+    /// The refusal of a record that does not fit (Chinese / English).
+    std::string full_refusal() const;
+    /// Makes every record appended so far durable (one sync of the write-ahead log).
+    Result<void> sync();
 
     std::uint64_t last_seq() const;
     std::optional<Bytes> get(std::uint64_t seq) const;

@@ -21,11 +21,22 @@ PassageEvent make_event(const LaneDecision& p) {
     return e;
 }
 
-PassageLog::PassageLog(store::Outbox& outbox, std::string gateway, std::uint64_t last, Hash last_hash)
-    : outbox_(outbox), gateway_(std::move(gateway)), last_seq_(last), last_hash_(last_hash) {}
+PassageLog::PassageLog(store::Outbox& outbox, std::string gateway, std::unique_ptr<PassageJournal> journal, std::uint64_t last,
+                       Hash last_hash)
+    : outbox_(outbox),
+      gateway_(std::move(gateway)),
+      journal_(std::move(journal)),
+      last_seq_(last),
+      last_hash_(last_hash),
+      durable_through_(last),
+      applied_through_(last) {}
 
-Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std::string gateway) {
-    const auto last = outbox.last_seq();
+PassageLog::~PassageLog() = default;
+
+Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std::string gateway,
+                                                     const std::filesystem::path& journal_dir, std::size_t journal_files,
+                                                     std::uint64_t journal_file_limit) {
+    auto last = outbox.last_seq();
     Hash last_hash{};
     if (last) {
         const auto bytes = outbox.get(last);
@@ -39,7 +50,36 @@ Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std:
                                                std::to_string(event->seq));
         last_hash = event_hash(*bytes);
     }
-    return std::unique_ptr<PassageLog>(new PassageLog(outbox, std::move(gateway), last, last_hash));
+    auto journal = PassageJournal::open(journal_dir, journal_files);
+    if (!journal) return unexpected(journal.error());
+    auto records = (*journal)->read_all();
+    if (!records) return unexpected(records.error());
+    // What the journal holds beyond the outbox: events answered as durable (and those of
+    // writers cut off on their way), the outbox's copy not synced yet. They continue the chain
+    // up to the first gap or mismatch; nothing after it was ever answered as durable.
+    std::vector<Bytes> recovered;
+    for (auto& r : *records) {
+        if (r.seq <= last) continue;  // in the outbox already
+        if (r.seq != last + 1) break;
+        auto event = parse_event(r.data);
+        if (!event || event->seq != r.seq || event->gateway != gateway || event->prev_hash != last_hash) break;
+        last_hash = event_hash(r.data);
+        last = r.seq;
+        recovered.push_back(std::move(r.data));
+    }
+    if (!recovered.empty()) {
+        const auto first = last - recovered.size() + 1;
+        auto appended = outbox.append(first, recovered);  // synced: the journal is emptied next
+        if (!appended) return failure("passage log: moving the journal's events into the outbox: " + appended.error().message);
+        if (appended->accepted != recovered.size())
+            return failure("passage log: the outbox cannot take the " + std::to_string(recovered.size()) +
+                           " events the journal holds: " + appended->refusal);
+    }
+    if (auto ok = (*journal)->clear_all(); !ok) return unexpected(ok.error());
+    std::unique_ptr<PassageLog> log(new PassageLog(outbox, std::move(gateway), std::move(*journal), last, last_hash));
+    log->stats_.recovered = recovered.size();
+    log->journal_file_limit_ = journal_file_limit;
+    return log;
 }
 
 void PassageLog::set_listener(std::function<void()> f) {
@@ -49,73 +89,100 @@ void PassageLog::set_listener(std::function<void()> f) {
 
 std::uint64_t PassageLog::last_seq() const {
     std::lock_guard lock(mutex_);
-    return last_seq_;
+    return applied_through_;
 }
-
-struct PassageLog::Waiting {
-    PassageEvent event;
-    std::optional<Result<Recorded>> answer;
-};
 
 Result<Recorded> PassageLog::record(PassageEvent event) {
-    Waiting me{std::move(event), std::nullopt};
-    std::unique_lock lock(queue_mutex_);
-    queue_.push_back(&me);
-    // Either a writer takes this event into its group and answers, or the disk is free and
-    // this thread writes the group itself (with everything queued behind the last writer).
-    written_.wait(lock, [&] { return me.answer.has_value() || !writing_; });
-    if (me.answer) return std::move(*me.answer);
-    writing_ = true;
-    const auto group = std::exchange(queue_, {});
+    std::unique_lock lock(mutex_);
+    if (broken_) return unexpected(*broken_);
+    event.gateway = gateway_;
+    event.seq = last_seq_ + 1;
+    event.prev_hash = last_hash_;
+    auto bytes = encode_event(event);
+    // The outbox's budget is taken now: once numbered and journalled, an event cannot be
+    // refused without leaving a hole in the chain.
+    const auto cost = bytes.size() + store::kRecordOverhead;
+    if (reserved_bytes_ + cost > outbox_.room()) return failure(outbox_.full_refusal());
+    const auto seq = event.seq;
+    last_seq_ = seq;
+    last_hash_ = event_hash(bytes);
+    reserved_bytes_ += cost;
+    const auto& kept = waiting_.emplace(seq, std::move(bytes)).first->second;
     lock.unlock();
-    auto answers = write_group(group);
+
+    // The synced write, beside the other lanes' in their own files (the file goes back at
+    // once: a writer never holds one while it waits for others, so none can starve).
+    auto written = journal_->take().append(seq, kept);
+
     lock.lock();
-    // Answers are handed over under the queue's lock: a waiter reads its own only under it.
-    for (std::size_t i = 0; i < group.size(); ++i) group[i]->answer = std::move(answers[i]);
-    writing_ = false;
+    if (!written) {
+        if (!broken_) broken_ = written.error();
+        changed_.notify_all();
+        return unexpected(written.error());
+    }
+    durable_.insert(seq);
+    while (!durable_.empty() && *durable_.begin() == durable_through_ + 1) {
+        durable_.erase(durable_.begin());
+        ++durable_through_;
+    }
+    changed_.notify_all();
+    if (auto applied = apply_through(lock, seq); !applied) return unexpected(applied.error());
+    const Recorded answer{seq, level_};
+    const auto through = applied_through_;
     lock.unlock();
-    written_.notify_all();
-    return std::move(*me.answer);
+
+    // Now and then a journal file is full: every event in it is in the outbox, so one outbox
+    // sync lets it be emptied (about one in 2,500 events per file pays for that).
+    if (auto full = journal_->take_full(journal_file_limit_, through)) {
+        auto ok = outbox_.sync();
+        if (ok) ok = full->clear();
+        std::lock_guard again(mutex_);
+        if (ok) ++stats_.journal_clears;
+        else if (!broken_) broken_ = ok.error();  // this event is durable; later ones are refused
+    }
+    return answer;
 }
 
-std::vector<Result<Recorded>> PassageLog::write_group(const std::vector<Waiting*>& group) {
-    std::vector<Result<Recorded>> answers;
-    answers.reserve(group.size());
-    std::function<void()> listener;
-    {
-        std::lock_guard lock(mutex_);
-        std::vector<Bytes> records;
-        std::vector<Hash> hashes;
-        records.reserve(group.size());
-        auto prev = last_hash_;
-        for (std::size_t i = 0; i < group.size(); ++i) {
-            auto& event = group[i]->event;  // only the writer touches a queued event
-            event.gateway = gateway_;
-            event.seq = last_seq_ + 1 + i;
-            event.prev_hash = prev;
-            records.push_back(encode_event(event));
-            prev = event_hash(records.back());
-            hashes.push_back(prev);
+Result<void> PassageLog::apply_through(std::unique_lock<std::mutex>& lock, std::uint64_t seq) {
+    for (;;) {
+        if (applied_through_ >= seq) return {};
+        if (broken_) return unexpected(*broken_);
+        if (applying_ || durable_through_ <= applied_through_) {
+            changed_.wait(lock);
+            continue;
         }
-        auto appended = outbox_.append(last_seq_ + 1, records);
-        if (!appended) {
-            answers.assign(group.size(), unexpected(appended.error()));
-            return answers;
+        // Every durable event not yet in the outbox, in one write, in order.
+        applying_ = true;
+        const auto first = applied_through_ + 1;
+        const auto last = durable_through_;
+        std::vector<Bytes> batch;
+        std::uint64_t cost = 0;
+        for (auto s = first; s <= last; ++s) {
+            auto node = waiting_.extract(s);
+            cost += node.mapped().size() + store::kRecordOverhead;
+            batch.push_back(std::move(node.mapped()));
         }
-        const auto accepted = appended->accepted;
-        for (std::size_t i = 0; i < group.size(); ++i)
-            answers.push_back(i < accepted ? Result<Recorded>(Recorded{last_seq_ + 1 + i, appended->level})
-                                           : Result<Recorded>(failure(appended->refusal)));
-        if (accepted) {
-            last_seq_ += accepted;
-            last_hash_ = hashes[accepted - 1];
-            ++stats_.groups;
-            stats_.events += accepted;
-            listener = listener_;
+        lock.unlock();
+        auto appended = outbox_.append(first, batch, store::LogStore::Sync::kLazy);
+        lock.lock();
+        applying_ = false;
+        reserved_bytes_ -= cost;
+        if (!appended || appended->accepted != batch.size()) {
+            if (!broken_) broken_ = appended ? Error{"passage log: " + appended->refusal, ErrorKind::kIo} : appended.error();
+            changed_.notify_all();
+            return unexpected(*broken_);
+        }
+        applied_through_ = last;
+        level_ = appended->level;
+        ++stats_.groups;
+        stats_.events += batch.size();
+        changed_.notify_all();
+        if (auto listener = listener_) {
+            lock.unlock();
+            listener();
+            lock.lock();
         }
     }
-    if (listener) listener();
-    return answers;
 }
 
 PassageLog::GroupStats PassageLog::group_stats() const {

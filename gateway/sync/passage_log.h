@@ -7,20 +7,31 @@
 // A full outbox refuses the event with an error (the caller must not count the decision as
 // done: the lane goes to manual handling); the level in the answer is the disk-budget alarm.
 //
-// Thread-safe: record() may be called from any thread, but it blocks for one synced RocksDB
-// write (about 0.15 ms), so never from a network thread (a lane's strand runs on those): the
-// lanes call it on the gateway's `writes` pool and post the answer back to their strand.
+// Thread-safe: record() may be called from any thread, but it blocks for one fdatasync, so
+// never from a network thread (a lane's strand runs on those): the lanes call it on the
+// gateway's `writes` pool and post the answer back to their strand.
 //
-// Group commit: while one caller's write is on its way to disk, the events other threads
-// record meanwhile queue up; the next of them writes the whole group in one synced batch
-// and hands each caller its own answer. Eight lanes deciding at the same instant cost two
-// fsyncs, not eight. Each event is still durable before its record() returns.
+// Durable in parallel, in order: record() numbers and chains the event under a lock, then
+// makes it durable in a journal file of its own (passage_journal.h), at the same time as
+// the other lanes' events, each in its file; it returns once its event and every event
+// before it are durable, and have been handed to the outbox in order (without a sync: the
+// journal holds them). A file is emptied only after an outbox sync. So eight lanes deciding
+// at once wait for about one fdatasync, not for a queue of them, and an event answered as
+// durable never has a gap before it. open() moves whatever the journal holds beyond the
+// outbox's newest event into the outbox first (a crash or a power cut between the two).
+//
+// A journal write that fails leaves a number taken that is not on disk; every later record()
+// fails with that error (the lanes hand their passages to the staff) until a restart
+// recovers the journal: the chain never continues over a hole.
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +39,7 @@
 #include "gateway/decision/decision.h"
 #include "gateway/store/outbox.h"
 #include "gateway/sync/passage_event.h"
+#include "gateway/sync/passage_journal.h"
 
 namespace gw::sync {
 
@@ -52,9 +64,18 @@ struct Recorded {
 
 class PassageLog {
 public:
-    /// Continues the chain from the outbox's newest event; fails if that event is unreadable
-    /// or belongs to another gateway.
-    static Result<std::unique_ptr<PassageLog>> open(store::Outbox& outbox, std::string gateway);
+    /// A journal file is emptied (after an outbox sync) once it holds this many bytes.
+    static constexpr std::uint64_t kJournalFileLimit = 1u << 20;
+
+    /// Moves the journal's events beyond the outbox's newest one into the outbox (those that
+    /// continue its chain without a gap; the rest were never answered as durable and are
+    /// dropped), empties the journal, and continues the chain. Fails if the outbox's newest
+    /// event is unreadable or belongs to another gateway. `journal_dir` is made if missing;
+    /// `journal_files` writers make their events durable at once.
+    static Result<std::unique_ptr<PassageLog>> open(store::Outbox& outbox, std::string gateway,
+                                                    const std::filesystem::path& journal_dir, std::size_t journal_files = 8,
+                                                    std::uint64_t journal_file_limit = kJournalFileLimit);
+    ~PassageLog();
 
     /// Assigns gateway, seq and prev_hash, writes the event durably, then calls the listener.
     Result<Recorded> record(PassageEvent event);
@@ -68,31 +89,39 @@ public:
     /// Returns how many events it checked, or the first break found.
     Result<std::uint64_t> verify_chain() const;
 
-    /// Group commits so far and the events they held (how well batching works).
+    /// Batches handed to the outbox so far and the events they held; journal files emptied.
     struct GroupStats {
         std::uint64_t groups = 0;
         std::uint64_t events = 0;
+        std::uint64_t journal_clears = 0;
+        std::uint64_t recovered = 0;  ///< events moved from the journal into the outbox at open
     };
     GroupStats group_stats() const;
 
 private:
-    struct Waiting;
-    PassageLog(store::Outbox& outbox, std::string gateway, std::uint64_t last, Hash last_hash);
-    std::vector<Result<Recorded>> write_group(const std::vector<Waiting*>& group);  ///< one answer per event
+    PassageLog(store::Outbox& outbox, std::string gateway, std::unique_ptr<PassageJournal> journal, std::uint64_t last,
+               Hash last_hash);
+    /// Hands the durable events through `seq` to the outbox in order (the caller's among them).
+    Result<void> apply_through(std::unique_lock<std::mutex>& lock, std::uint64_t seq);
 
     store::Outbox& outbox_;
     const std::string gateway_;
+    std::unique_ptr<PassageJournal> journal_;
+    std::uint64_t journal_file_limit_ = kJournalFileLimit;
     mutable std::mutex mutex_;
-    std::uint64_t last_seq_;  // guarded by mutex_
-    Hash last_hash_;          // guarded by mutex_
+    std::condition_variable changed_;
+    std::uint64_t last_seq_;                       // numbered; guarded by mutex_
+    Hash last_hash_;                               // guarded by mutex_
+    std::uint64_t durable_through_;                // every event through it is in the journal
+    std::uint64_t applied_through_;                // ... and in the outbox
+    std::map<std::uint64_t, Bytes> waiting_;       // numbered events not yet in the outbox
+    std::set<std::uint64_t> durable_;              // of those, the ones in the journal
+    std::uint64_t reserved_bytes_ = 0;             // outbox budget taken by waiting_
+    bool applying_ = false;                        // one thread at a time hands events over
+    store::OutboxLevel level_ = store::OutboxLevel::kOk;
+    std::optional<Error> broken_;                  // a journal or outbox write failed
     std::function<void()> listener_;
-    GroupStats stats_;        // guarded by mutex_
-
-    // The group being formed, and whether a writer is at the disk (at most one is).
-    std::mutex queue_mutex_;
-    std::condition_variable written_;
-    std::vector<Waiting*> queue_;  // guarded by queue_mutex_
-    bool writing_ = false;         // guarded by queue_mutex_
+    GroupStats stats_;                             // guarded by mutex_
 };
 
 }  // namespace gw::sync

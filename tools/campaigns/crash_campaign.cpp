@@ -376,7 +376,8 @@ int main(int argc, char** argv) {
             if (!outbox) {
                 c.fail(trial, "chain", "the outbox does not open: " + outbox.error().message);
             } else {
-                auto log = sync::PassageLog::open(**outbox, log_gateway);
+                // As gatewayd does at its start: the journal's events move into the outbox.
+                auto log = sync::PassageLog::open(**outbox, log_gateway, state / "journal");
                 if (!log) c.fail(trial, "chain", "the passage log does not open: " + log.error().message);
                 else if (auto ok = (*log)->verify_chain(); !ok) c.fail(trial, "chain", ok.error().message);
                 bool found = false;
@@ -430,7 +431,8 @@ int main(int argc, char** argv) {
     c.trial_failed = false;
     // gatewayd died with the last trial: the newest event is the outbox's last seq now.
     std::uint64_t last_seq = 0;
-    if (auto outbox = store::Outbox::open(state / "outbox", names)) last_seq = (*outbox)->last_seq();
+    if (auto outbox = store::Outbox::open(state / "outbox", names))
+        if (auto log = sync::PassageLog::open(**outbox, log_gateway, state / "journal")) last_seq = (*log)->last_seq();
     under_shim = false;  // the last run uploads; nothing is cut
     if (start_gateway(final_trial)) {
         for (const auto& name : names) {

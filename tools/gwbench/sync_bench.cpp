@@ -141,6 +141,8 @@ int run_sync_bench(Report& report, const BenchOptions& options) {
     ro.key = registry_key.secret_key;
     ro.cert = sync::sign_registry_cert(rc, root.secret_key);
     ro.max_entries_per_segment = 2000;
+    // The log is built here in one append, past what one admin request may add.
+    ro.max_records_per_append = options.quick ? 100000 : 1000000;
     auto registry = registryd::Registry::open(dir / "registry", ro, now);
     if (!registry) return fail(registry.error().message);
     auto& reg = **registry;
@@ -238,7 +240,7 @@ int run_sync_bench(Report& report, const BenchOptions& options) {
         fill.sync_writes = false;  // filling is not the figure; draining is
         auto outbox = store::Outbox::open(dir / "outbox", {"zhejiang"}, fill);
         if (!outbox) return fail(outbox.error().message);
-        auto log = sync::PassageLog::open(**outbox, "gwbench").value();
+        auto log = sync::PassageLog::open(**outbox, "gwbench", dir / "journal").value();
         for (std::size_t i = 0; i < events; ++i) {
             auto ev = opening(i % 8, rng() >> 16);
             ev.data_age = Seconds{30};
@@ -274,7 +276,7 @@ int run_sync_bench(Report& report, const BenchOptions& options) {
     {
         auto durable = store::Outbox::open(dir / "outbox-durable", {"zhejiang"});
         if (!durable) return fail(durable.error().message);
-        auto log = sync::PassageLog::open(**durable, "gwbench").value();
+        auto log = sync::PassageLog::open(**durable, "gwbench", dir / "journal-durable").value();
         std::vector<double> record_us;
         for (int i = 0; i < (options.quick ? 200 : 1000); ++i) {
             const auto ev = opening(1, rng() >> 16);

@@ -31,7 +31,7 @@ struct Stores {
     TempDir dir;
     std::unique_ptr<store::Cache> cache = store::Cache::open(dir.path / "cache").value();
     std::unique_ptr<store::Outbox> outbox = store::Outbox::open(dir.path / "outbox", {}).value();
-    std::unique_ptr<sync::PassageLog> log = sync::PassageLog::open(*outbox, "gw-test").value();
+    std::unique_ptr<sync::PassageLog> log = sync::PassageLog::open(*outbox, "gw-test", dir.path / "journal").value();
     void record(sync::PassageEvent e) { REQUIRE(log->record(std::move(e)).has_value()); }
     std::optional<decision::PassbackRecord> kept(std::uint64_t pass) { return cache->last_passage(credential::PassId{pass}); }
 };

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
     if (auto b = args->get("budget")) box_options.budget_bytes = std::stoull(*b);
     auto outbox = store::Outbox::open(dir / "outbox", names, box_options);
     if (!outbox) return fail(outbox.error().message);
-    auto log = PassageLog::open(**outbox, gateway);
+    auto log = PassageLog::open(**outbox, gateway, dir / "journal");
     if (!log) return fail(log.error().message);
     if (auto chain = (*log)->verify_chain(); !chain) return fail(chain.error().message);
     auto tls = make_client_tls({(tls_dir / "ca.pem").string(), (tls_dir / ("client-" + gateway + ".pem")).string(),

@@ -192,7 +192,7 @@ TEST_CASE("events reach both registries once each; a registry down for a while g
     store::OutboxOptions budget;
     budget.budget_bytes = 64u << 10;
     auto outbox = store::Outbox::open(rig.dir.path / "outbox", {"zhejiang", "shanghai"}, budget).value();
-    auto log = PassageLog::open(*outbox, "gw-1").value();
+    auto log = PassageLog::open(*outbox, "gw-1", rig.dir.path / "journal").value();
     UploadOptions fast;
     fast.min_backoff = milliseconds{100};
     fast.max_backoff = milliseconds{400};
