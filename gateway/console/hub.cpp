@@ -307,6 +307,8 @@ HubCounters Hub::counters() const {
     auto c = counters_;
     c.subscribers = 0;
     for (const auto& w : subscribers_) c.subscribers += !w.expired();
+    c.kept_passages = passages_.size();
+    c.kept_alerts = alerts_.size();
     return c;
 }
 

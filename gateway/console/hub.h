@@ -72,6 +72,7 @@ struct HubCounters {
     double latency_sum_s = 0;
     std::uint64_t resyncs = 0, dropped_messages = 0;
     std::size_t subscribers = 0;
+    std::size_t kept_passages = 0, kept_alerts = 0;  ///< held for new clients (at most kMaxPassages, kMaxAlerts)
 };
 
 class Subscriber {

@@ -185,6 +185,10 @@ std::string render_metrics(const MetricsInput& in) {
         o.line("gw_evidence_evicted_total", "", std::to_string(in.evidence->evicted));
     }
 
+    o.head("gw_console_kept_passages", "gauge", "Decisions the console holds for clients that connect (at most 1000: memory that fills, then stays).");
+    o.line("gw_console_kept_passages", "", std::to_string(in.hub.kept_passages));
+    o.head("gw_console_kept_alerts", "gauge", "Alerts the console holds (at most 500).");
+    o.line("gw_console_kept_alerts", "", std::to_string(in.hub.kept_alerts));
     o.head("gw_console_live_clients", "gauge", "Live console connections (WebSocket).");
     o.line("gw_console_live_clients", "", std::to_string(in.hub.subscribers));
     o.head("gw_console_resyncs_total", "counter", "Live clients too slow for their queue, sent a fresh snapshot instead.");

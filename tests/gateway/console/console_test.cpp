@@ -229,6 +229,19 @@ TEST_CASE("a slow live client is cut back to a resync, never an unbounded queue"
     CHECK(wakes > 0);
 }
 
+TEST_CASE("the decisions and alerts the console keeps fill up to their bounds and stay there, as /metrics shows") {
+    Hub hub;
+    for (std::size_t i = 0; i < Hub::kMaxPassages + 20; ++i) hub.publish(fever_decision("car-1"));  // each with a FEVER alert
+    const auto c = hub.counters();
+    CHECK(c.kept_passages == Hub::kMaxPassages);
+    CHECK(c.kept_alerts == Hub::kMaxAlerts);
+    const std::vector<lane::LaneSnapshot> lanes;
+    const std::vector<RegistryStatus> registries;
+    const auto text = render_metrics({c, lanes, registries, std::nullopt, std::nullopt, {}, TimePoint{}});
+    CHECK(text.find("gw_console_kept_passages 1000\n") != std::string::npos);
+    CHECK(text.find("gw_console_kept_alerts 500\n") != std::string::npos);
+}
+
 TEST_CASE("the fan-out hands each lane report to every sink") {
     int a = 0, b = 0;
     auto sink = daemon::fan_out({[&](const lane::LaneReport&) { ++a; }, nullptr, [&](const lane::LaneReport&) { ++b; }});
