@@ -36,11 +36,20 @@ require_root_tools
 command -v nsenter >/dev/null && command -v unshare >/dev/null || die "nsenter/unshare missing (util-linux)"
 
 netns=$work/netns
-daemons=()
+# Every process running in the box (root directory $root): the daemons under runuser, nginx's
+# master and workers. Killing runuser alone leaves its child running.
+box_pids() {
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && echo "${p#/proc/}"
+    done
+}
 stop_all() {
-    for pid in "${daemons[@]}"; do kill "$pid" 2>/dev/null; done
-    [ -s "$root/run/nginx.pid" ] && kill "$(cat "$root/run/nginx.pid")" 2>/dev/null
-    sleep 0.5
+    local pids
+    pids=$(box_pids)
+    [ -n "$pids" ] && kill $pids 2>/dev/null && sleep 1
+    pids=$(box_pids)
+    [ -n "$pids" ] && kill -9 $pids 2>/dev/null && sleep 0.2
     mountpoint -q "$netns" 2>/dev/null && umount "$netns"
     unmount_root
     rm -rf "$work"
@@ -59,7 +68,6 @@ start_unit() {
     exec=$(sed -n 's/^ExecStart=//p' "$unit")
     if [ -n "$pre" ]; then in_box runuser -u "$user" -- $pre >"$2" 2>&1 || return 1; fi
     in_box runuser -u "$user" -- $exec >>"$2" 2>&1 &
-    daemons+=($!)
 }
 # wait_for SECONDS COMMAND...: until COMMAND succeeds.
 wait_for() {
