@@ -15,11 +15,7 @@
 # 3.5 minutes the first time (debootstrap with systemd: 198 s measured).
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$here/build}" && pwd)
-started=$(date +%s)
-work=$(mktemp -d /tmp/gw-test-packages-XXXXXX)
-. "$here/deploy/test-root.sh"
+. "$(dirname "$0")/test-root.sh" "$@"
 trap 'unmount_root; rm -rf "$work"' EXIT
 require_root_tools
 

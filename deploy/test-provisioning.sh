@@ -27,11 +27,7 @@
 # - Validity dates are today and a year on (the README's examples are of 2020).
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$here/build}" && pwd)
-started=$(date +%s)
-work=$(mktemp -d /tmp/gw-test-provisioning-XXXXXX)
-. "$here/deploy/test-root.sh"
+. "$(dirname "$0")/test-root.sh" "$@"
 require_root_tools
 command -v nsenter >/dev/null && command -v unshare >/dev/null || die "nsenter/unshare missing (util-linux)"
 

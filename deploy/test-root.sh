@@ -2,14 +2,18 @@
 # report, the Debian packages built from a build directory, and a fresh Debian 12 root (a
 # copy of a minbase root with systemd made once by debootstrap) to install them in.
 #
-# The sourcing script sets `here` (the source tree), `build` (a configured build directory),
-# `started` (date +%s) and `work` (its scratch directory, removed on exit with the root's mounts).
-# Environment: GW_DEPLOY_CACHE (default /var/cache/gw-deploy) keeps the clean root between runs;
+# Sourced with the script's arguments ([BUILD_DIR]), it sets `here` (the source tree), `build`
+# (BUILD_DIR, default build/), `started` (date +%s) and `work` (a scratch directory; the
+# sourcing script's EXIT trap removes it with the root's mounts). Environment: GW_DEPLOY_CACHE (default /var/cache/gw-deploy) keeps the clean root between runs;
 # DEBIAN_MIRROR (default http://deb.debian.org/debian).
 
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$here/build}" && pwd)
+started=$(date +%s)
+script_name=$(basename "$0" .sh)
+work=$(mktemp -d "/tmp/gw-$script_name-XXXXXX")
 cache=${GW_DEPLOY_CACHE:-/var/cache/gw-deploy}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-script_name=$(basename "$0" .sh)
 failures=0
 
 pass() { printf 'PASS  %s\n' "$*"; }

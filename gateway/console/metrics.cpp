@@ -154,12 +154,17 @@ std::string render_metrics(const MetricsInput& in) {
         o.line("gw_outbox_backlog_events", "", std::to_string(*in.outbox_backlog));
     }
     if (!in.stores.empty()) {
-        o.head("gw_store_memtable_bytes", "gauge", "Bytes of written records a RocksDB database holds in memory until its next flush (bounded by its budget).");
-        for (const auto& s : in.stores) o.line("gw_store_memtable_bytes", "store=\"" + metric_label(s.store) + "\"", std::to_string(s.memtable_bytes));
-        o.head("gw_store_block_cache_bytes", "gauge", "Bytes of a RocksDB database's block cache in use (bounded by its capacity).");
-        for (const auto& s : in.stores) o.line("gw_store_block_cache_bytes", "store=\"" + metric_label(s.store) + "\"", std::to_string(s.block_cache_bytes));
-        o.head("gw_store_table_readers_bytes", "gauge", "Bytes of index and filter blocks of a RocksDB database's open files, outside the block cache.");
-        for (const auto& s : in.stores) o.line("gw_store_table_readers_bytes", "store=\"" + metric_label(s.store) + "\"", std::to_string(s.table_readers_bytes));
+        // One gauge per kind of memory, one line a store (as per_lane does for lanes).
+        const auto per_store = [&](const char* name, const char* help, std::uint64_t StoreMemory::*field) {
+            o.head(name, "gauge", help);
+            for (const auto& s : in.stores) o.line(name, "store=\"" + metric_label(s.store) + "\"", std::to_string(s.*field));
+        };
+        per_store("gw_store_memtable_bytes", "Bytes of written records a RocksDB database holds in memory until its next flush (bounded by its budget).",
+                  &StoreMemory::memtable_bytes);
+        per_store("gw_store_block_cache_bytes", "Bytes of a RocksDB database's block cache in use (bounded by its capacity).",
+                  &StoreMemory::block_cache_bytes);
+        per_store("gw_store_table_readers_bytes", "Bytes of index and filter blocks of a RocksDB database's open files, outside the block cache.",
+                  &StoreMemory::table_readers_bytes);
     }
     if (in.heap) {
         o.head("gw_heap_in_use_bytes", "gauge", "Bytes of the C heap handed out (every malloc arena, mmapped blocks included).");

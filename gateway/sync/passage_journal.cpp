@@ -181,12 +181,14 @@ Result<void> PassageJournal::File::append(std::uint64_t seq, ByteView data) {
 
 std::uint64_t PassageJournal::File::size() const { return journal_->sizes_[index_]; }
 
-Result<void> PassageJournal::File::clear() {
-    const int fd = journal_->fds_[index_];
-    if (::ftruncate(fd, 0) != 0) return failure(errno_text(journal_->path_of(index_), "truncate"));
-    journal_->sizes_[index_] = 0;
-    journal_->max_seq_[index_] = 0;
-    if (::fdatasync(fd) != 0) return failure(errno_text(journal_->path_of(index_), "fdatasync"));
+Result<void> PassageJournal::File::clear() { return journal_->clear_file(index_); }
+
+Result<void> PassageJournal::clear_file(std::size_t index) {
+    const int fd = fds_[index];
+    if (::ftruncate(fd, 0) != 0) return failure(errno_text(path_of(index), "truncate"));
+    sizes_[index] = 0;
+    max_seq_[index] = 0;
+    if (::fdatasync(fd) != 0) return failure(errno_text(path_of(index), "fdatasync"));
     return {};
 }
 
@@ -210,15 +212,9 @@ Result<std::vector<JournalRecord>> PassageJournal::read_all() const {
 }
 
 Result<void> PassageJournal::clear_all() {
-    for (std::size_t i = 0; i < fds_.size(); ++i) {
-        if (sizes_[i] == 0) continue;
-        File f(*this, i);
-        if (auto ok = f.clear(); !ok) {
-            f.journal_ = nullptr;  // not taken from free_: nothing to give back
-            return ok;
-        }
-        f.journal_ = nullptr;
-    }
+    for (std::size_t i = 0; i < fds_.size(); ++i)
+        if (sizes_[i] != 0)
+            if (auto ok = clear_file(i); !ok) return ok;
     return {};
 }
 

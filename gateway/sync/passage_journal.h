@@ -76,6 +76,8 @@ public:
 private:
     explicit PassageJournal(std::filesystem::path dir) : dir_(std::move(dir)) {}
     void give_back(std::size_t index);
+    /// Empties file `index` durably; its holder (or open(), before any take()) calls it.
+    Result<void> clear_file(std::size_t index);
     std::filesystem::path path_of(std::size_t index) const;
 
     std::filesystem::path dir_;
