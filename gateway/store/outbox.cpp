@@ -86,7 +86,14 @@ std::string Outbox::full_refusal() const {
            "-byte budget): the passage record was not stored";
 }
 
-Result<void> Outbox::sync() { return log_->sync(); }
+Result<void> Outbox::sync() {
+    {
+        // Reset before the sync: it makes durable every acknowledgement written before it.
+        std::lock_guard lock(mutex_);
+        unsynced_acked_.clear();
+    }
+    return log_->sync();
+}
 
 Result<Outbox::Appended> Outbox::append(std::uint64_t first_seq, std::span<const Bytes> records, LogStore::Sync sync) {
     std::lock_guard lock(mutex_);
@@ -151,16 +158,30 @@ Result<void> Outbox::acknowledge(const std::string& dest, std::uint64_t through)
     }
     if (drop_through && options_.before_drop)
         if (auto ok = options_.before_drop(); !ok) return ok;
-    std::lock_guard lock(mutex_);
-    auto& acked = acked_.at(dest);
-    if (through <= acked) return {};  // a concurrent acknowledge of the same destination went further
-    LogBatch batch;
-    batch.put(ack_key(dest), encode_u64(through));
-    // Still held by every destination (acknowledgements only rise) and still not the newest
-    // (appends only add); a trim below what another acknowledge already dropped is a no-op.
-    if (drop_through) batch.trim(kStream, drop_through);
-    if (auto ok = log_->write(batch, LogStore::Sync::kLazy); !ok) return ok;
-    acked = through;
+    bool sync_now = false;
+    {
+        std::lock_guard lock(mutex_);
+        auto& acked = acked_.at(dest);
+        if (through <= acked) return {};  // a concurrent acknowledge of the same destination went further
+        LogBatch batch;
+        batch.put(ack_key(dest), encode_u64(through));
+        // Still held by every destination (acknowledgements only rise) and still not the newest
+        // (appends only add); a trim below what another acknowledge already dropped is a no-op.
+        if (drop_through) batch.trim(kStream, drop_through);
+        if (auto ok = log_->write(batch, LogStore::Sync::kLazy); !ok) return ok;
+        auto& unsynced = unsynced_acked_[dest];
+        unsynced += through - acked;
+        acked = through;
+        // Caught up (nothing newer held: the field's usual state, a few events a minute) or
+        // ack_sync_records behind the last sync (an upload catching up after an outage).
+        if (unsynced >= options_.ack_sync_records || through >= log_->info(kStream).last) {
+            unsynced_acked_.clear();  // the sync below covers every destination's
+            sync_now = true;
+        }
+    }
+    // Outside the lock, as before_drop: the lanes' appends do not wait for this flush (a
+    // RocksDB write-ahead-log sync runs beside writes).
+    if (sync_now) return log_->sync();
     return {};
 }
 

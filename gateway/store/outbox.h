@@ -6,10 +6,14 @@
 //   pending(dest, ...)     what `dest` has not acknowledged yet, oldest first
 //   acknowledge(dest, n)   dest holds everything up to n; records every destination holds go,
 //                          except the newest, which stays as the anchor the next one chains to.
-//                          Not synced (LogStore::Sync::kLazy): a power cut may undo it, and the
-//                          records are then owed and sent again (registries keep each seq once);
-//                          what it must not do is make the appends behind it wait for a disk
-//                          flush of its own, twice per event with two registries
+//                          Written without a sync under the lock (LogStore::Sync::kLazy): the
+//                          appends behind it must not wait for a disk flush of its own, twice
+//                          per event with two registries. A power cut may undo it, and the
+//                          records are then owed and sent again (registries keep each seq
+//                          once); so that this stays bounded, the acknowledgement is synced
+//                          after the lock is released when the destination is caught up
+//                          (nothing newer held) or ack_sync_records were acknowledged to it
+//                          since the last sync
 //
 // Budget: the bytes of the records held (plus kRecordOverhead each) may not pass
 // budget_bytes. From warn_fraction of it on, status() and append() report kWarn (the alarm);
@@ -45,6 +49,11 @@ struct OutboxOptions {
     /// the anti-passback records it wrote without a sync: daemon/passage_recorder.h). An error
     /// drops nothing and is acknowledge()'s error.
     std::function<Result<void>()> before_drop;
+    /// After a power cut a destination is sent again at most this many records it had
+    /// acknowledged (plus a batch in flight at the cut): acknowledge() syncs once that many
+    /// went unsynced, and whenever the destination caught up (one sync of the write-ahead log,
+    /// outside the lock; 1: every time).
+    std::uint64_t ack_sync_records = 64;
 };
 
 /// Accounting overhead per record (key, sequence, RocksDB framing), counted against the budget.
@@ -115,6 +124,7 @@ private:
     OutboxOptions options_;
     mutable std::mutex mutex_;                  // append() and acknowledge(): one at a time
     std::map<std::string, std::uint64_t> acked_;  // guarded by mutex_
+    std::map<std::string, std::uint64_t> unsynced_acked_;  // guarded by mutex_: records acknowledged since the last sync
 };
 
 }  // namespace gw::store

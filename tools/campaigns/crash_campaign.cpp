@@ -19,6 +19,12 @@
 //   alarms        the restarted gatewayd raised no BARRIER_FORCED or UNCOMMANDED_PASSAGE (nobody
 //                 forced anything: a barrier still up from before the kill is no alarm)
 //   uploaded      (at the end) each registry holds every event of the passage log, once
+//   resent        (at the end) each registry was sent again at most as many events as the
+//                 passage log holds: on average an event is sent at most twice. A kill re-sends
+//                 the batch that was on its way and, after a power cut, what the undone
+//                 acknowledgements covered (store/outbox.h: synced whenever the uploader caught
+//                 up), not everything since the outbox's last sync (1688 re-sent for 105 events
+//                 in 60 cuts before that)
 //
 // Prints one line per failed check, a progress line every 10 trials, and the summary: trials,
 // failures, per-check counts, duration. Exit 0 when no check failed.
@@ -72,7 +78,7 @@ SIGUSR2 makes it die, and the state directory is replaced by that image before t
 Exit 0 when no check failed, 1 otherwise, 2 on a setup error.
 )";
 
-const char* const kChecks[] = {"acknowledged", "chain", "cache", "closed", "passback", "alarms", "restart", "uploaded"};
+const char* const kChecks[] = {"acknowledged", "chain", "cache", "closed", "passback", "alarms", "restart", "uploaded", "resent"};
 
 struct Decoy {
     credential::Pass pass;
@@ -447,6 +453,10 @@ int main(int argc, char** argv) {
             if (held) std::printf("%s holds events %llu..%llu, %llu events, %llu re-sent duplicates refused\n", name.c_str(),
                                   static_cast<unsigned long long>(held->first_seq), static_cast<unsigned long long>(held->last_seq),
                                   static_cast<unsigned long long>(held->count), static_cast<unsigned long long>(held->duplicates));
+            if (held && held->duplicates > last_seq)
+                c.fail(final_trial, "resent", name + " was sent " + std::to_string(held->duplicates) +
+                                                  " events again, more than the " + std::to_string(last_seq) +
+                                                  " events of the passage log, in " + std::to_string(trials) + " kills");
             if (!all || !held)
                 c.fail(final_trial, "uploaded", name + " holds " + (held ? std::to_string(held->first_seq) + ".." + std::to_string(held->last_seq) + " (" + std::to_string(held->count) + " events, " + std::to_string(held->duplicates) + " duplicates)" : held.error().message) + " of 1.." + std::to_string(last_seq));
         }
