@@ -10,7 +10,8 @@
 # input that did it is kept in build-fuzz/fuzz-artifacts/ and belongs in tests/fuzz/corpus/NAME/
 # once the bug is fixed. JOBS sets the build parallelism (default: nproc); BUILD_DIR another
 # build directory than build-fuzz/; NICE runs the fuzzers at that niceness (a campaign on a
-# shared machine: NICE=19); PARALLEL runs that many targets at once (default 1).
+# shared machine: NICE=19); PARALLEL runs that many targets at once (default 1); TIMEOUT the
+# seconds one input may take (default 10; a timeout is rerun alone before it counts: starved()).
 #
 # The campaign report (issue 13): every target's runs, runs per second, coverage (libFuzzer's
 # cov: edges and ft: features at the end), corpus size and findings, as a table on stdout and
@@ -58,6 +59,23 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 report="$build/fuzz-report.tsv"
+timeout=${TIMEOUT:-10}  # seconds one input may take
+
+# A timeout on a shared machine may be a fuzzer starved of CPU (the 6 December campaign: two
+# "timeouts" at nice 19 beside a build, whose inputs run in 0.2 s): the input is run again
+# alone, at normal priority. It is a finding when it still passes TIMEOUT seconds; otherwise
+# the rerun's time goes in the report and the target's run stands (its statistics are those
+# of the run up to the timeout).
+starved() {
+    local n=$1 log=$2 input started took
+    input=$(sed -n 's/.*Test unit written to \(.*timeout-[0-9a-f]*\).*/\1/p' "$log" | tail -1)
+    [[ -n $input && -f $input ]] || return 1
+    started=$(date +%s%N)
+    timeout "$((timeout * 2))" "$build/fuzz/fuzz_$n" -timeout="$timeout" "$input" >"$log.rerun" 2>&1 || return 1
+    took=$((($(date +%s%N) - started) / 10000000))  # hundredths of a second
+    printf 'the input reruns alone in %d.%02d s' $((took / 100)) $((took % 100)) >"$work/$n.rerun"
+    rm -f "$input"
+}
 
 # One target: its log, its row of the report in $work/NAME.row, $work/NAME.failed on a finding.
 run_one() {
@@ -65,12 +83,15 @@ run_one() {
     mkdir -p "$corpus"
     if [[ -d tests/fuzz/corpus/$n ]]; then cp -R "tests/fuzz/corpus/$n/." "$corpus/"; fi
     echo "fuzz.sh: $n for ${seconds}s ($(find "$corpus" -type f | wc -l) seeds)"
-    if nice -n "${NICE:-0}" "$build/fuzz/fuzz_$n" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+    if nice -n "${NICE:-0}" "$build/fuzz/fuzz_$n" -max_total_time="$seconds" -timeout="$timeout" -print_final_stats=1 \
         -artifact_prefix="$artifacts/$n-" "$corpus" >"$log" 2>&1; then
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         added=$(sed -n 's/^stat::new_units_added: *//p' "$log")
         finding=none
         echo "fuzz.sh: $n ok: ${execs:-?} runs, ${added:-?} new inputs"
+    elif grep -q 'ERROR: libFuzzer: timeout' "$log" && starved "$n" "$log"; then
+        finding="none: a timeout that did not reproduce ($(cat "$work/$n.rerun"))"
+        echo "fuzz.sh: $n: $finding" >&2
     else
         finding=$(grep -m1 -oE '(ERROR: [A-Za-z]+: [a-z-]+|runtime error: .*|ERROR: libFuzzer: [a-z-]+)' "$log" || echo "exit status")
         echo "fuzz.sh: $n FAILED (log: $log)" >&2
