@@ -23,8 +23,9 @@
 //                 passage log holds: on average an event is sent at most twice. A kill re-sends
 //                 the batch that was on its way and, after a power cut, what the undone
 //                 acknowledgements covered (store/outbox.h: synced whenever the uploader caught
-//                 up), not everything since the outbox's last sync (1688 re-sent for 105 events
-//                 in 60 cuts before that)
+//                 up), not everything since the outbox's last sync (6 December, synced only when
+//                 a journal file was emptied: 941 re-sent a cut over 1000 cuts; synced only every
+//                 64 acknowledged records: 1688 re-sent for 105 events in 60 cuts)
 //
 // Prints one line per failed check, a progress line every 10 trials, and the summary: trials,
 // failures, per-check counts, duration. Exit 0 when no check failed.
