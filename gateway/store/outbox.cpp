@@ -75,10 +75,11 @@ Result<OutboxLevel> Outbox::append(std::uint64_t seq, ByteView data) {
     return done->level;
 }
 
-std::uint64_t Outbox::room() const {
+bool Outbox::reserve(std::uint64_t bytes) {
     std::lock_guard lock(mutex_);
-    const auto held = held_bytes();
-    return held >= options_.budget_bytes ? 0 : options_.budget_bytes - held;
+    if (held_bytes() + reserved_ + bytes > options_.budget_bytes) return false;
+    reserved_ += bytes;
+    return true;
 }
 
 std::string Outbox::full_refusal() const {
@@ -95,8 +96,12 @@ Result<void> Outbox::sync() {
     return log_->sync();
 }
 
-Result<Outbox::Appended> Outbox::append(std::uint64_t first_seq, std::span<const Bytes> records, LogStore::Sync sync) {
+Result<Outbox::Appended> Outbox::append(std::uint64_t first_seq, std::span<const Bytes> records, LogStore::Sync sync,
+                                        std::uint64_t reserved) {
     std::lock_guard lock(mutex_);
+    // These records' reservation is theirs to use; the others' stays taken.
+    reserved = std::min(reserved, reserved_);
+    reserved_ -= reserved;
     const auto last = log_->info(kStream).last;
     if (first_seq != last + 1)
         return failure("outbox: record " + std::to_string(first_seq) + " does not follow " + std::to_string(last));
@@ -105,7 +110,7 @@ Result<Outbox::Appended> Outbox::append(std::uint64_t first_seq, std::span<const
     LogBatch batch;
     for (const auto& data : records) {
         const auto after = held + data.size() + kRecordOverhead;
-        if (after > options_.budget_bytes) {
+        if (after + reserved_ > options_.budget_bytes) {
             out.refusal = full_refusal();
             break;
         }

@@ -91,10 +91,15 @@ public:
         OutboxLevel level = OutboxLevel::kOk;  ///< After the accepted ones.
         std::string refusal;                   ///< Set when accepted < records.size().
     };
+    /// `reserved`: bytes reserve() took for these records; given back by this call whatever
+    /// its outcome (the records use the room they hold instead).
     Result<Appended> append(std::uint64_t first_seq, std::span<const Bytes> records,
-                            LogStore::Sync sync = LogStore::Sync::kDurable);
-    /// Bytes of records that still fit the budget (each record costs its size + kRecordOverhead).
-    std::uint64_t room() const;
+                            LogStore::Sync sync = LogStore::Sync::kDurable, std::uint64_t reserved = 0);
+    /// Takes `bytes` of the budget (each record costs its size + kRecordOverhead) for records
+    /// appended later: false, taking nothing, when they do not fit beside the records held and
+    /// the other reservations. The records' append() gives it back in the same step as it
+    /// adds them, so a reservation is never counted twice or not at all.
+    bool reserve(std::uint64_t bytes);
     /// The refusal of a record that does not fit (Chinese / English).
     std::string full_refusal() const;
     /// Makes every record appended so far durable (one sync of the write-ahead log).
@@ -124,6 +129,7 @@ private:
     OutboxOptions options_;
     mutable std::mutex mutex_;                  // append() and acknowledge(): one at a time
     std::map<std::string, std::uint64_t> acked_;  // guarded by mutex_
+    std::uint64_t reserved_ = 0;                  // guarded by mutex_: reserve() not yet appended
     std::map<std::string, std::uint64_t> unsynced_acked_;  // guarded by mutex_: records acknowledged since the last sync
 };
 

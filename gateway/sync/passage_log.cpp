@@ -102,11 +102,10 @@ Result<Recorded> PassageLog::record(PassageEvent event) {
     // The outbox's budget is taken now: once numbered and journalled, an event cannot be
     // refused without leaving a hole in the chain.
     const auto cost = bytes.size() + store::kRecordOverhead;
-    if (reserved_bytes_ + cost > outbox_.room()) return failure(outbox_.full_refusal());
+    if (!outbox_.reserve(cost)) return failure(outbox_.full_refusal());
     const auto seq = event.seq;
     last_seq_ = seq;
     last_hash_ = event_hash(bytes);
-    reserved_bytes_ += cost;
     const auto& kept = waiting_.emplace(seq, std::move(bytes)).first->second;
     lock.unlock();
 
@@ -163,10 +162,9 @@ Result<void> PassageLog::apply_through(std::unique_lock<std::mutex>& lock, std::
             batch.push_back(std::move(node.mapped()));
         }
         lock.unlock();
-        auto appended = outbox_.append(first, batch, store::LogStore::Sync::kLazy);
+        auto appended = outbox_.append(first, batch, store::LogStore::Sync::kLazy, cost);
         lock.lock();
         applying_ = false;
-        reserved_bytes_ -= cost;
         if (!appended || appended->accepted != batch.size()) {
             if (!broken_) broken_ = appended ? Error{"passage log: " + appended->refusal, ErrorKind::kIo} : appended.error();
             changed_.notify_all();

@@ -116,7 +116,6 @@ private:
     std::uint64_t applied_through_;                // ... and in the outbox
     std::map<std::uint64_t, Bytes> waiting_;       // numbered events not yet in the outbox
     std::set<std::uint64_t> durable_;              // of those, the ones in the journal
-    std::uint64_t reserved_bytes_ = 0;             // outbox budget taken by waiting_
     bool applying_ = false;                        // one thread at a time hands events over
     store::OutboxLevel level_ = store::OutboxLevel::kOk;
     std::optional<Error> broken_;                  // a journal or outbox write failed

@@ -175,6 +175,30 @@ TEST_CASE("a group is written in one go: what fits the budget, in order, and the
     CHECK(box->last_seq() == 5);
 }
 
+TEST_CASE("a reservation holds budget until its records are appended, and is counted once, never twice") {
+    gw::testing::TempDir dir;
+    OutboxOptions options;
+    const std::uint64_t cost = 100 + kRecordOverhead;
+    options.budget_bytes = 3 * cost;
+    auto box = Outbox::open(dir.path, {"zhejiang"}, options).value();
+    CHECK(box->reserve(2 * cost));
+    CHECK_FALSE(box->reserve(2 * cost));  // 4 > 3: nothing taken
+    CHECK(box->reserve(cost));
+    CHECK_FALSE(box->reserve(1));
+    // Another writer's unreserved record does not fit beside the reservations.
+    const Bytes event(100, 'x');
+    CHECK_FALSE(box->append(1, event).has_value());
+    // The reserved records go in with their reservation: the room they held is theirs.
+    const std::vector<Bytes> two(2, event);
+    CHECK(box->append(1, two, LogStore::Sync::kLazy, 2 * cost).value().accepted == 2);
+    CHECK_FALSE(box->reserve(1));  // 2 held + 1 reserved: full, not 2 + 2 + 1
+    CHECK(box->append(3, std::span<const Bytes>(&event, 1), LogStore::Sync::kLazy, cost).value().accepted == 1);
+    CHECK(box->status().level == OutboxLevel::kFull);
+    REQUIRE(box->acknowledge("zhejiang", 3).has_value());
+    CHECK(box->reserve(2 * cost));  // the newest record stays as the anchor
+    CHECK_FALSE(box->reserve(1));
+}
+
 TEST_CASE("the outbox runs its before-drop step before it drops records, and a failed step drops nothing") {
     gw::testing::TempDir dir;
     int calls = 0;
