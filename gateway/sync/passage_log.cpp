@@ -125,7 +125,14 @@ Result<Recorded> PassageLog::record(PassageEvent event) {
         ++durable_through_;
     }
     changed_.notify_all();
-    if (auto applied = apply_through(lock, seq); !applied) return unexpected(applied.error());
+    // Answered once every event before it is durable too: never a gap before an answer.
+    while (durable_through_ < seq && !broken_) changed_.wait(lock);
+    if (durable_through_ < seq) return unexpected(*broken_);  // an earlier number is not on disk
+    // The hand-over to the outbox is not waited for: one thread at a time does it, for every
+    // durable event, while the others answer their lanes (the journal holds their events, and
+    // open() moves them into the outbox after a crash). A failure there breaks the log for the
+    // events after it.
+    if (!applying_) apply_durable(lock);
     const Recorded answer{seq, level_};
     const auto through = applied_through_;
     lock.unlock();
@@ -142,16 +149,12 @@ Result<Recorded> PassageLog::record(PassageEvent event) {
     return answer;
 }
 
-Result<void> PassageLog::apply_through(std::unique_lock<std::mutex>& lock, std::uint64_t seq) {
-    for (;;) {
-        if (applied_through_ >= seq) return {};
-        if (broken_) return unexpected(*broken_);
-        if (applying_ || durable_through_ <= applied_through_) {
-            changed_.wait(lock);
-            continue;
-        }
+void PassageLog::apply_durable(std::unique_lock<std::mutex>& lock) {
+    applying_ = true;
+    // Until nothing durable is left out: events that became durable during a write are
+    // handed over by this thread, as their own threads did not wait for it.
+    while (!broken_ && durable_through_ > applied_through_) {
         // Every durable event not yet in the outbox, in one write, in order.
-        applying_ = true;
         const auto first = applied_through_ + 1;
         const auto last = durable_through_;
         std::vector<Bytes> batch;
@@ -164,23 +167,22 @@ Result<void> PassageLog::apply_through(std::unique_lock<std::mutex>& lock, std::
         lock.unlock();
         auto appended = outbox_.append(first, batch, store::LogStore::Sync::kLazy, cost);
         lock.lock();
-        applying_ = false;
         if (!appended || appended->accepted != batch.size()) {
-            if (!broken_) broken_ = appended ? Error{"passage log: " + appended->refusal, ErrorKind::kIo} : appended.error();
+            broken_ = appended ? Error{"passage log: " + appended->refusal, ErrorKind::kIo} : appended.error();
             changed_.notify_all();
-            return unexpected(*broken_);
+            break;
         }
         applied_through_ = last;
         level_ = appended->level;
         ++stats_.groups;
         stats_.events += batch.size();
-        changed_.notify_all();
         if (auto listener = listener_) {
             lock.unlock();
             listener();
             lock.lock();
         }
     }
+    applying_ = false;
 }
 
 PassageLog::GroupStats PassageLog::group_stats() const {

@@ -14,15 +14,19 @@
 // Durable in parallel, in order: record() numbers and chains the event under a lock, then
 // makes it durable in a journal file of its own (passage_journal.h), at the same time as
 // the other lanes' events, each in its file; it returns once its event and every event
-// before it are durable, and have been handed to the outbox in order (without a sync: the
-// journal holds them). A file is emptied only after an outbox sync. So eight lanes deciding
-// at once wait for about one fdatasync, not for a queue of them, and an event answered as
-// durable never has a gap before it. open() moves whatever the journal holds beyond the
-// outbox's newest event into the outbox first (a crash or a power cut between the two).
+// before it are durable. They are handed to the outbox in order (without a sync: the journal
+// holds them) by one of the writers at a time, which the others do not wait for: an event
+// may reach the outbox (and last_seq(), and the uploaders) just after its record() returned,
+// and the level in the answer is the one of the newest hand-over. A file is emptied only
+// after an outbox sync. So eight lanes deciding at once wait for about one fdatasync, not
+// for a queue of them nor for the outbox's writes, and an event answered as durable never
+// has a gap before it. open() moves whatever the journal holds beyond the outbox's newest
+// event into the outbox first (a crash or a power cut between the two).
 //
 // A journal write that fails leaves a number taken that is not on disk; every later record()
 // fails with that error (the lanes hand their passages to the staff) until a restart
-// recovers the journal: the chain never continues over a hole.
+// recovers the journal: the chain never continues over a hole. A hand-over to the outbox that
+// fails does the same for the events after it (those answered before are in the journal).
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -101,8 +105,9 @@ public:
 private:
     PassageLog(store::Outbox& outbox, std::string gateway, std::unique_ptr<PassageJournal> journal, std::uint64_t last,
                Hash last_hash);
-    /// Hands the durable events through `seq` to the outbox in order (the caller's among them).
-    Result<void> apply_through(std::unique_lock<std::mutex>& lock, std::uint64_t seq);
+    /// Hands every durable event to the outbox in order, until none is left out (one caller at
+    /// a time: applying_); a failure sets broken_.
+    void apply_durable(std::unique_lock<std::mutex>& lock);
 
     store::Outbox& outbox_;
     const std::string gateway_;
