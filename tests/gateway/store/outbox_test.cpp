@@ -230,6 +230,32 @@ TEST_CASE("the outbox runs its before-drop step before it drops records, and a f
     CHECK(calls == 2);
 }
 
+TEST_CASE("an outbox acknowledged after every event trims 2000 times and reads back exactly what it still holds") {
+    gw::testing::TempDir dir;
+    LogStoreOptions options;
+    options.sync_writes = false;
+    auto log = LogStore::open(dir.path, options).value();
+    for (std::uint64_t seq = 1; seq <= 2000; ++seq) {  // an outbox acknowledged after every event
+        LogBatch b;
+        b.append("events", seq, bytes("event " + std::to_string(seq)));
+        REQUIRE(log->write(b).has_value());
+        LogBatch t;
+        t.trim("events", seq - 1);
+        REQUIRE(log->write(t).has_value());
+    }
+    const auto info = log->info("events");
+    CHECK(info.first == 2000);
+    CHECK(info.count == 1);
+    const auto held = log->read("events", 0, 10);
+    REQUIRE(held.size() == 1);
+    CHECK(text(held[0].data) == "event 2000");
+    CHECK(log->read("events", 1500, 10).size() == 1);  // a read from a trimmed seq starts at the oldest held
+    log.reset();
+    auto again = LogStore::open(dir.path, options).value();
+    CHECK(again->info("events").count == 1);
+    CHECK(again->read("events", 0, 10).size() == 1);
+}
+
 TEST_CASE("a log store holds at most about its memtable budget of written records in memory, however many it writes") {
     gw::testing::TempDir dir;
     LogStoreOptions options;
