@@ -507,8 +507,9 @@ TEST_CASE("every decision and override is on disk in the hash-chained passage lo
     REQUIRE(eventually([&] { return walk.controller->open_count() > opens; }));
     REQUIRE(eventually([&] { return cp.gateway->lane("walk-1")->snapshot().events_recorded >= 1; }));
     const auto& outbox = cp.gateway->outbox();
+    // In the journal when the lane heard of it; in the outbox just after (passage_log.h).
+    REQUIRE(eventually([&] { return outbox.status().last_seq >= 2; }));
     const auto last = outbox.status().last_seq;
-    REQUIRE(last >= 2);
     auto chain = cp.gateway->passage_log().verify_chain();
     REQUIRE(chain.has_value());
     CHECK(*chain == last);
