@@ -168,7 +168,8 @@ void PassageLog::apply_durable(std::unique_lock<std::mutex>& lock) {
         auto appended = outbox_.append(first, batch, store::LogStore::Sync::kLazy, cost);
         lock.lock();
         if (!appended || appended->accepted != batch.size()) {
-            broken_ = appended ? Error{"passage log: " + appended->refusal, ErrorKind::kIo} : appended.error();
+            // The first failure is the cause (a journal write may have failed during this one).
+            if (!broken_) broken_ = appended ? Error{"passage log: " + appended->refusal, ErrorKind::kIo} : appended.error();
             changed_.notify_all();
             break;
         }
