@@ -13,8 +13,10 @@
 namespace gw::sync {
 namespace {
 
-constexpr std::uint8_t kMagic[4] = {'G', 'W', 'J', '1'};
-constexpr std::size_t kHeader = 4 + 4 + 8;
+constexpr std::uint8_t kMagic[4] = {'G', 'W', 'J', '2'};
+constexpr std::uint8_t kOldMagic[4] = {'G', 'W', 'J', '1'};
+constexpr std::size_t kHeader = 4 + 4 + 8 + 8;  // magic, length, floor, seq
+constexpr std::size_t kOldHeader = 4 + 4 + 8;   // magic, length, seq
 constexpr std::size_t kCheck = 8;
 // An event is a few hundred bytes; anything near this is damage, not an event.
 constexpr std::uint32_t kMaxRecord = 1u << 20;
@@ -27,11 +29,29 @@ std::uint64_t get_be(const std::uint8_t* p, int bytes) {
     for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
     return v;
 }
-std::array<std::uint8_t, kCheck> check_of(const std::uint8_t* seq_and_data, std::size_t n) {
-    const auto h = sha256(ByteView(seq_and_data, n));
+std::array<std::uint8_t, kCheck> check_of(const std::uint8_t* covered, std::size_t n) {
+    const auto h = sha256(ByteView(covered, n));
     std::array<std::uint8_t, kCheck> c{};
     std::copy_n(h.begin(), kCheck, c.begin());
     return c;
+}
+
+DecodedJournal decode_old(ByteView bytes) {
+    DecodedJournal out;
+    out.old_format = true;
+    std::size_t at = 0;
+    while (bytes.size() - at >= kOldHeader + kCheck) {
+        const auto* p = bytes.data() + at;
+        if (!std::equal(kOldMagic, kOldMagic + 4, p)) break;
+        const auto length = static_cast<std::uint32_t>(get_be(p + 4, 4));
+        if (length > kMaxRecord || bytes.size() - at - kOldHeader - kCheck < length) break;  // torn
+        const auto check = check_of(p + 8, 8 + length);
+        if (!std::equal(check.begin(), check.end(), p + kOldHeader + length)) break;  // damaged
+        out.records.push_back({get_be(p + 8, 8), Bytes(p + kOldHeader, p + kOldHeader + length)});
+        at += kOldHeader + length + kCheck;
+    }
+    out.end = at;
+    return out;
 }
 
 std::string errno_text(const std::filesystem::path& path, const char* what) {
@@ -51,9 +71,20 @@ Result<void> sync_dir(const std::filesystem::path& dir) {
 
 }  // namespace
 
-Bytes encode_journal_record(std::uint64_t seq, ByteView data) {
+Bytes encode_journal_record(std::uint64_t floor, std::uint64_t seq, ByteView data) {
     Bytes out(kMagic, kMagic + 4);
     out.reserve(kHeader + data.size() + kCheck);
+    put_be(out, data.size(), 4);
+    put_be(out, floor, 8);
+    put_be(out, seq, 8);
+    out.insert(out.end(), data.begin(), data.end());
+    const auto check = check_of(out.data() + 4, kHeader - 4 + data.size());
+    out.insert(out.end(), check.begin(), check.end());
+    return out;
+}
+
+Bytes encode_journal_record_v1(std::uint64_t seq, ByteView data) {
+    Bytes out(kOldMagic, kOldMagic + 4);
     put_be(out, data.size(), 4);
     put_be(out, seq, 8);
     out.insert(out.end(), data.begin(), data.end());
@@ -62,23 +93,50 @@ Bytes encode_journal_record(std::uint64_t seq, ByteView data) {
     return out;
 }
 
-std::vector<JournalRecord> decode_journal(ByteView bytes) {
-    std::vector<JournalRecord> out;
+DecodedJournal decode_journal(ByteView bytes) {
+    if (bytes.size() >= 4 && std::equal(kOldMagic, kOldMagic + 4, bytes.data())) return decode_old(bytes);
+    DecodedJournal out;
     std::size_t at = 0;
     while (bytes.size() - at >= kHeader + kCheck) {
         const auto* p = bytes.data() + at;
-        if (!std::equal(kMagic, kMagic + 4, p)) break;
+        if (!std::equal(kMagic, kMagic + 4, p)) break;  // the zeros of a new file, an emptied one
         const auto length = static_cast<std::uint32_t>(get_be(p + 4, 4));
         if (length > kMaxRecord || bytes.size() - at - kHeader - kCheck < length) break;  // torn
-        const auto check = check_of(p + 8, 8 + length);
-        if (!std::equal(check.begin(), check.end(), p + kHeader + length)) break;  // damaged
-        out.push_back({get_be(p + 8, 8), Bytes(p + kHeader, p + kHeader + length)});
+        const auto check = check_of(p + 4, kHeader - 4 + length);
+        if (!std::equal(check.begin(), check.end(), p + kHeader + length)) break;  // torn or damaged
+        const auto floor = get_be(p + 8, 8);
+        const auto seq = get_be(p + 16, 8);
+        // An older generation's record where this one's end: written before the last clear.
+        if ((at != 0 && floor != out.floor) || seq <= floor) break;
+        out.floor = floor;
+        out.records.push_back({seq, Bytes(p + kHeader, p + kHeader + length)});
         at += kHeader + length + kCheck;
     }
+    out.end = at;
     return out;
 }
 
-Result<std::unique_ptr<PassageJournal>> PassageJournal::open(const std::filesystem::path& dir, std::size_t files) {
+namespace {
+
+// pwrite until done; the error is errno's text.
+Result<void> write_all_at(int fd, ByteView bytes, std::uint64_t offset) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const auto n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (n == 0) errno = EIO;
+            return failure(std::string(std::strerror(errno)));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PassageJournal>> PassageJournal::open(const std::filesystem::path& dir, std::size_t files,
+                                                             std::uint64_t file_bytes) {
     if (files == 0) return failure("passage journal: needs at least one file");
     std::error_code ec;
     const bool existed = std::filesystem::exists(dir, ec);
@@ -96,13 +154,27 @@ Result<std::unique_ptr<PassageJournal>> PassageJournal::open(const std::filesyst
     for (std::size_t i = 0; i < files; ++i) {
         const auto path = j->path_of(i);
         created = created || !std::filesystem::exists(path, ec);
-        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0) return failure(errno_text(path, "open"));
         j->fds_.push_back(fd);
         struct stat st {};
         if (::fstat(fd, &st) != 0) return failure(errno_text(path, "stat"));
-        j->sizes_.push_back(static_cast<std::uint64_t>(st.st_size));
-        j->max_seq_.push_back(st.st_size ? UINT64_MAX : 0);  // unknown until read: never "ready to empty"
+        auto length = static_cast<std::uint64_t>(st.st_size);
+        // Unknown until read: never "ready to empty" (a new file holds nothing).
+        j->max_seq_.push_back(length ? UINT64_MAX : 0);
+        // Zeros to the full size, synced now, so no record's fdatasync has to change the file's
+        // size (the reason for the layout: passage_journal.h). Zeros read as no record.
+        if (length < file_bytes) {
+            const Bytes zeros(static_cast<std::size_t>(file_bytes - length), 0);
+            if (auto ok = write_all_at(fd, zeros, length); !ok)
+                return failure("passage journal " + path.string() + ": cannot make it " + std::to_string(file_bytes) +
+                               " bytes: " + ok.error().message);
+            if (::fdatasync(fd) != 0) return failure(errno_text(path, "fdatasync"));
+            length = file_bytes;
+        }
+        j->lengths_.push_back(length);
+        j->sizes_.push_back(0);             // read_all() reads the whole length
+        j->floors_.push_back(0);            // set by clear_all() before any take()
         j->free_.push_back(i);
     }
     // A file made now must still be there after a power cut, or its first record would be lost
@@ -157,45 +229,42 @@ PassageJournal::File::~File() {
 }
 
 Result<void> PassageJournal::File::append(std::uint64_t seq, ByteView data) {
-    const auto record = encode_journal_record(seq, data);
-    const int fd = journal_->fds_[index_];
-    std::size_t done = 0;
-    while (done < record.size()) {
-        const auto n = ::write(fd, record.data() + done, record.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            // A partial record is a torn tail: decode_journal() stops there, and so must the
-            // next append, so the file is cut back to where this record began.
-            const auto saved = errno;
-            if (::ftruncate(fd, static_cast<off_t>(journal_->sizes_[index_])) != 0) {}
-            errno = saved;
-            return failure(errno_text(journal_->path_of(index_), "write"));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    journal_->sizes_[index_] += record.size();
-    journal_->max_seq_[index_] = std::max(journal_->max_seq_[index_], seq);
-    if (::fdatasync(fd) != 0) return failure(errno_text(journal_->path_of(index_), "fdatasync"));
+    auto& j = *journal_;
+    const auto record = encode_journal_record(j.floors_[index_], seq, data);
+    const int fd = j.fds_[index_];
+    // A record cut short is a torn one: decode_journal() stops there, and the next append
+    // writes over it (the size is only moved on below).
+    if (auto ok = write_all_at(fd, record, j.sizes_[index_]); !ok)
+        return failure("passage journal " + j.path_of(index_).string() + ": write: " + ok.error().message);
+    j.sizes_[index_] += record.size();
+    j.lengths_[index_] = std::max(j.lengths_[index_], j.sizes_[index_]);
+    j.max_seq_[index_] = std::max(j.max_seq_[index_], seq);
+    if (::fdatasync(fd) != 0) return failure(errno_text(j.path_of(index_), "fdatasync"));
     return {};
 }
 
 std::uint64_t PassageJournal::File::size() const { return journal_->sizes_[index_]; }
 
-Result<void> PassageJournal::File::clear() { return journal_->clear_file(index_); }
+Result<void> PassageJournal::File::clear(std::uint64_t floor) { return journal_->clear_file(index_, floor); }
 
-Result<void> PassageJournal::clear_file(std::size_t index) {
-    const int fd = fds_[index];
-    if (::ftruncate(fd, 0) != 0) return failure(errno_text(path_of(index), "truncate"));
+Result<void> PassageJournal::clear_file(std::size_t index, std::uint64_t floor) {
+    // The first record's magic zeroed: the file reads empty. Its length stays, and so do the
+    // older records after it (the next generation's records end where they meet one).
+    static constexpr std::uint8_t kZeros[4] = {};
+    if (auto ok = write_all_at(fds_[index], ByteView(kZeros, 4), 0); !ok)
+        return failure("passage journal " + path_of(index).string() + ": write: " + ok.error().message);
+    lengths_[index] = std::max<std::uint64_t>(lengths_[index], 4);
     sizes_[index] = 0;
+    floors_[index] = floor;
     max_seq_[index] = 0;
-    if (::fdatasync(fd) != 0) return failure(errno_text(path_of(index), "fdatasync"));
+    if (::fdatasync(fds_[index]) != 0) return failure(errno_text(path_of(index), "fdatasync"));
     return {};
 }
 
 Result<std::vector<JournalRecord>> PassageJournal::read_all() const {
     std::vector<JournalRecord> all;
     for (std::size_t i = 0; i < fds_.size(); ++i) {
-        Bytes bytes(sizes_[i]);
+        Bytes bytes(lengths_[i]);
         std::size_t done = 0;
         while (done < bytes.size()) {
             const auto n = ::pread(fds_[i], bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
@@ -205,16 +274,15 @@ Result<std::vector<JournalRecord>> PassageJournal::read_all() const {
             done += static_cast<std::size_t>(n);
         }
         bytes.resize(done);
-        for (auto& r : decode_journal(bytes)) all.push_back(std::move(r));
+        for (auto& r : decode_journal(bytes).records) all.push_back(std::move(r));
     }
     std::sort(all.begin(), all.end(), [](const JournalRecord& a, const JournalRecord& b) { return a.seq < b.seq; });
     return all;
 }
 
-Result<void> PassageJournal::clear_all() {
+Result<void> PassageJournal::clear_all(std::uint64_t floor) {
     for (std::size_t i = 0; i < fds_.size(); ++i)
-        if (sizes_[i] != 0)
-            if (auto ok = clear_file(i); !ok) return ok;
+        if (auto ok = clear_file(i, floor); !ok) return ok;
     return {};
 }
 

@@ -8,9 +8,26 @@
 // it does for separate files). The outbox then takes the events in order without a sync of its
 // own, and is synced only before a journal file is emptied (PassageLog, passage_log.h).
 //
-// A record on disk: "GWJ1", u32 length of the event, u64 seq, the event, the first 8 bytes of
-// the SHA-256 of seq and event (big-endian numbers). A torn or damaged tail ends that file's
-// records: whatever follows it in the same file was never answered as durable.
+// Each file is made at its full size, zero-filled and synced once, and records overwrite it in
+// place from the start: an fdatasync then writes the record's blocks and nothing else. An
+// append grows the file, and ext4 makes each size change durable with a commit of its own
+// journal, which in data=ordered mode also writes out the data other files (RocksDB's
+// write-ahead logs) left in the page cache: measured here, 400-byte records synced at 50 a
+// second, p50 0.67 ms appended against 0.43 ms in place, p99 4.7 against 2.9 ms.
+//
+// A record on disk: "GWJ2", u32 length of the event, u64 floor, u64 seq, the event, then the
+// first 8 bytes of the SHA-256 of everything from the length to the event's end (big-endian
+// numbers). The floor is the file's generation: emptying a file (clear) gives it a floor at or
+// above every seq it held, and every record written after carries that floor and a seq above
+// it. A file's records are those from its start that are intact, carry the first record's
+// floor and a seq above it: a torn or damaged record, the zeros of a new file, or a record
+// left by an older generation (a lower floor) ends them. clear() also zeroes the first
+// record's magic, so an emptied file reads empty; if the power goes before that is durable the
+// older generation still reads, and its records are all at or below the floor the caller gave
+// (durable elsewhere already: PassageLog skips them).
+//
+// Files written before December 2026 hold "GWJ1" records (no floor, appended): they are read
+// at open as before and overwritten from the start after the first clear.
 //
 // Thread-safe: take() hands each file to one writer at a time.
 #include <condition_variable>
@@ -31,11 +48,23 @@ struct JournalRecord {
     Bytes data;
 };
 
+/// One file's records as decode_journal() found them.
+struct DecodedJournal {
+    std::vector<JournalRecord> records;
+    std::uint64_t floor = 0;  ///< Their generation (0 for the old format).
+    std::size_t end = 0;      ///< Where the intact records end.
+    bool old_format = false;  ///< "GWJ1" records.
+};
+
 class PassageJournal {
 public:
+    static constexpr std::uint64_t kDefaultFileBytes = (1u << 20) + (64u << 10);
+
     /// Opens (creating them, and the directory, if missing) `files` journal files in `dir`, and
-    /// any more that a run with more writers left there.
-    static Result<std::unique_ptr<PassageJournal>> open(const std::filesystem::path& dir, std::size_t files);
+    /// any more that a run with more writers left there; each is made (or grown to)
+    /// `file_bytes` of zeros, synced, before open() returns. A record past that grows the file.
+    static Result<std::unique_ptr<PassageJournal>> open(const std::filesystem::path& dir, std::size_t files,
+                                                        std::uint64_t file_bytes = kDefaultFileBytes);
     ~PassageJournal();
     PassageJournal(const PassageJournal&) = delete;
     PassageJournal& operator=(const PassageJournal&) = delete;
@@ -46,12 +75,15 @@ public:
         File(File&& other) noexcept;
         File& operator=(File&&) = delete;
         ~File();
-        /// Appends the record and fdatasyncs it: durable when this returns without error.
+        /// Writes the record after the file's others and fdatasyncs it: durable when this
+        /// returns without error. `seq` must be above the floor of the file's last clear.
         Result<void> append(std::uint64_t seq, ByteView data);
-        /// Bytes in the file.
+        /// Bytes of records in the file.
         std::uint64_t size() const;
-        /// Empties the file durably. Only once whatever it holds is durable elsewhere.
-        Result<void> clear();
+        /// Empties the file (durably: it reads empty after a restart). Only once whatever it
+        /// holds is durable elsewhere; `floor` is at or above every seq it holds, and below
+        /// every seq appended to it after.
+        Result<void> clear(std::uint64_t floor);
 
     private:
         friend class PassageJournal;
@@ -68,8 +100,9 @@ public:
 
     /// Every intact record of every file, in seq order (at open, before any take()).
     Result<std::vector<JournalRecord>> read_all() const;
-    /// Empties every file durably (at open, once read_all()'s records are durable elsewhere).
-    Result<void> clear_all();
+    /// Empties every file durably (at open, once read_all()'s records are durable elsewhere);
+    /// `floor` as for File::clear(), for every file.
+    Result<void> clear_all(std::uint64_t floor);
 
     std::size_t files() const { return fds_.size(); }
 
@@ -77,21 +110,27 @@ private:
     explicit PassageJournal(std::filesystem::path dir) : dir_(std::move(dir)) {}
     void give_back(std::size_t index);
     /// Empties file `index` durably; its holder (or open(), before any take()) calls it.
-    Result<void> clear_file(std::size_t index);
+    Result<void> clear_file(std::size_t index, std::uint64_t floor);
     std::filesystem::path path_of(std::size_t index) const;
 
     std::filesystem::path dir_;
     std::vector<int> fds_;
-    std::vector<std::uint64_t> sizes_;    // each touched only by the file's holder (or at open)
-    std::vector<std::uint64_t> max_seq_;  // the highest seq in each file; likewise
+    // Each touched only by the file's holder (or at open):
+    std::vector<std::uint64_t> sizes_;     // where the file's records end (the next one's offset)
+    std::vector<std::uint64_t> lengths_;   // the file's length on disk (its zeros included)
+    std::vector<std::uint64_t> floors_;    // the generation the next record carries
+    std::vector<std::uint64_t> max_seq_;   // the highest seq in each file
     std::mutex mutex_;
     std::condition_variable freed_;
     std::vector<std::size_t> free_;  // guarded by mutex_
 };
 
 /// Encodes one record as it is written (exposed for the tests and the fuzzer).
-Bytes encode_journal_record(std::uint64_t seq, ByteView data);
-/// Decodes the records of one file's bytes, stopping at the first torn or damaged one.
-std::vector<JournalRecord> decode_journal(ByteView bytes);
+Bytes encode_journal_record(std::uint64_t floor, std::uint64_t seq, ByteView data);
+/// Encodes one record of the old format (for the upgrade test and the fuzzer; never written).
+Bytes encode_journal_record_v1(std::uint64_t seq, ByteView data);
+/// Decodes the records of one file's bytes, stopping at the first torn or damaged one, or one
+/// of another generation.
+DecodedJournal decode_journal(ByteView bytes);
 
 }  // namespace gw::sync

@@ -50,7 +50,8 @@ Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std:
                                                std::to_string(event->seq));
         last_hash = event_hash(*bytes);
     }
-    auto journal = PassageJournal::open(journal_dir, journal_files);
+    // Room in each file for the records that land between reaching the limit and the clear.
+    auto journal = PassageJournal::open(journal_dir, journal_files, journal_file_limit + journal_file_limit / 16);
     if (!journal) return unexpected(journal.error());
     auto records = (*journal)->read_all();
     if (!records) return unexpected(records.error());
@@ -75,7 +76,8 @@ Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std:
             return failure("passage log: the outbox cannot take the " + std::to_string(recovered.size()) +
                            " events the journal holds: " + appended->refusal);
     }
-    if (auto ok = (*journal)->clear_all(); !ok) return unexpected(ok.error());
+    // Every event the journal holds is at or below `last` now, and every new one above it.
+    if (auto ok = (*journal)->clear_all(last); !ok) return unexpected(ok.error());
     std::unique_ptr<PassageLog> log(new PassageLog(outbox, std::move(gateway), std::move(*journal), last, last_hash));
     log->stats_.recovered = recovered.size();
     log->journal_file_limit_ = journal_file_limit;
@@ -141,7 +143,7 @@ Result<Recorded> PassageLog::record(PassageEvent event) {
     // sync lets it be emptied (about one in 2,500 events per file pays for that).
     if (auto full = journal_->take_full(journal_file_limit_, through)) {
         auto ok = outbox_.sync();
-        if (ok) ok = full->clear();
+        if (ok) ok = full->clear(through);  // the events still to be journalled are all above it
         std::lock_guard again(mutex_);
         if (ok) ++stats_.journal_clears;
         else if (!broken_) broken_ = ok.error();  // this event is durable; later ones are refused

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -295,4 +297,36 @@ TEST_CASE("a full journal file is emptied once its events are synced in the outb
     auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal").value();
     CHECK(outbox->last_seq() == 60);
     CHECK(log->verify_chain().value() == 60);
+}
+
+TEST_CASE("a journal whose emptying never reached the disk gives back only events the outbox holds: none is taken twice") {
+    gw::testing::TempDir dir;
+    const auto file = dir.path / "journal" / "journal-0";
+    Bytes before_clear;
+    {
+        auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+        auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal", 1).value();
+        for (int i = 1; i <= 3; ++i) REQUIRE(log->record(denial(i)).has_value());
+        REQUIRE(outbox->sync().has_value());
+        std::ifstream in(file, std::ios::binary);
+        before_clear.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // The next open emptied the file; the power went before that was on the disk.
+    {
+        auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+        REQUIRE(PassageLog::open(*outbox, "gw-1", dir.path / "journal", 1).has_value());
+    }
+    CHECK(PassageJournal::open(dir.path / "journal", 1).value()->read_all().value().empty());
+    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(before_clear.data()),
+                                                static_cast<std::streamsize>(before_clear.size()));
+    REQUIRE(PassageJournal::open(dir.path / "journal", 1).value()->read_all().value().size() == 3);
+
+    auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+    auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal", 1).value();
+    CHECK(log->group_stats().recovered == 0);
+    CHECK(outbox->last_seq() == 3);
+    const auto r = log->record(denial(4));
+    REQUIRE(r.has_value());
+    CHECK(r->seq == 4);
+    CHECK(log->verify_chain().value() == 4);
 }
