@@ -76,7 +76,7 @@ Result<OutboxLevel> Outbox::append(std::uint64_t seq, ByteView data) {
 }
 
 bool Outbox::reserve(std::uint64_t bytes) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(budget_mutex_);
     if (held_bytes() + reserved_ + bytes > options_.budget_bytes) return false;
     reserved_ += bytes;
     return true;
@@ -99,28 +99,41 @@ Result<void> Outbox::sync() {
 Result<Outbox::Appended> Outbox::append(std::uint64_t first_seq, std::span<const Bytes> records, LogStore::Sync sync,
                                         std::uint64_t reserved) {
     std::lock_guard lock(mutex_);
-    // These records' reservation is theirs to use; the others' stays taken.
-    reserved = std::min(reserved, reserved_);
-    reserved_ -= reserved;
     const auto last = log_->info(kStream).last;
-    if (first_seq != last + 1)
-        return failure("outbox: record " + std::to_string(first_seq) + " does not follow " + std::to_string(last));
     Appended out;
-    auto held = held_bytes();
+    auto held = held_bytes();  // moves only under mutex_ (appends, trims)
     LogBatch batch;
-    for (const auto& data : records) {
-        const auto after = held + data.size() + kRecordOverhead;
-        if (after + reserved_ > options_.budget_bytes) {
-            out.refusal = full_refusal();
-            break;
+    std::uint64_t writing = 0;
+    {
+        std::lock_guard budget(budget_mutex_);
+        // These records' reservation is theirs to use; the others' stays taken.
+        reserved = std::min(reserved, reserved_);
+        reserved_ -= reserved;
+        if (first_seq != last + 1)
+            return failure("outbox: record " + std::to_string(first_seq) + " does not follow " + std::to_string(last));
+        for (const auto& data : records) {
+            const auto cost = data.size() + kRecordOverhead;
+            if (held + cost + reserved_ > options_.budget_bytes) {
+                out.refusal = full_refusal();
+                break;
+            }
+            batch.append(kStream, first_seq + out.accepted, data);
+            held += cost;
+            writing += cost;
+            ++out.accepted;
         }
-        batch.append(kStream, first_seq + out.accepted, data);
-        held = after;
-        ++out.accepted;
+        // Counted as reserved until the write is in held_bytes(): a reserve() meanwhile sees
+        // it once or (for a moment after the write) twice, never not at all.
+        reserved_ += writing;
     }
     // One write for the whole group: the point of batching (one fsync, not one each).
-    if (out.accepted)
-        if (auto ok = log_->write(batch, sync); !ok) return unexpected(ok.error());
+    Result<void> written;
+    if (out.accepted) written = log_->write(batch, sync);
+    {
+        std::lock_guard budget(budget_mutex_);
+        reserved_ -= writing;
+    }
+    if (!written) return unexpected(written.error());
     out.level = level_for(held);
     return out;
 }

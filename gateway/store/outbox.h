@@ -129,7 +129,10 @@ private:
     OutboxOptions options_;
     mutable std::mutex mutex_;                  // append() and acknowledge(): one at a time
     std::map<std::string, std::uint64_t> acked_;  // guarded by mutex_
-    std::uint64_t reserved_ = 0;                  // guarded by mutex_: reserve() not yet appended
+    // The budget's own lock, never held across a write: a lane's reserve() does not wait
+    // behind the RocksDB write of an append or an acknowledgement.
+    std::mutex budget_mutex_;
+    std::uint64_t reserved_ = 0;  // guarded by budget_mutex_: reserved, or being written and not yet in held_bytes()
     std::map<std::string, std::uint64_t> unsynced_acked_;  // guarded by mutex_: records acknowledged since the last sync
 };
 

@@ -3,6 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "gateway/core/poll_until.h"
 #include "gateway/store/log_store.h"
@@ -197,6 +201,56 @@ TEST_CASE("a reservation holds budget until its records are appended, and is cou
     REQUIRE(box->acknowledge("zhejiang", 3).has_value());
     CHECK(box->reserve(2 * cost));  // the newest record stays as the anchor
     CHECK_FALSE(box->reserve(1));
+}
+
+TEST_CASE("reservations taken while appends and trims are being written never let a reserved record be refused nor the budget be passed") {
+    // The passage log's pattern: numbered writers reserve, one hand-over appends in order with
+    // the reservations, an uploader acknowledges; reserve() does not take the writes' lock.
+    gw::testing::TempDir dir;
+    OutboxOptions options;
+    const Bytes event(100, 'x');
+    const std::uint64_t cost = event.size() + kRecordOverhead;
+    options.budget_bytes = 20 * cost;
+    auto box = Outbox::open(dir.path, {"zhejiang"}, options).value();
+    std::mutex numbering;
+    std::uint64_t numbered = 0, refused_reservations = 0;
+    std::atomic<std::uint64_t> appended{0};
+    std::atomic<bool> done{false}, broken{false};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 3; ++w)
+        writers.emplace_back([&] {
+            while (!done) {
+                std::lock_guard lock(numbering);
+                if (box->reserve(cost)) ++numbered;
+                else ++refused_reservations;
+            }
+        });
+    std::thread uploader([&] {
+        while (!done) {
+            const auto through = appended.load();
+            if (through > 1 && !box->acknowledge("zhejiang", through - 1)) broken = true;
+            std::this_thread::yield();
+        }
+    });
+    while (appended < 3000 && !broken) {
+        std::uint64_t through = 0;
+        {
+            std::lock_guard lock(numbering);
+            through = numbered;
+        }
+        if (through == appended) continue;
+        const std::vector<Bytes> group(static_cast<std::size_t>(through - appended), event);
+        const auto r = box->append(appended + 1, group, LogStore::Sync::kLazy, group.size() * cost);
+        if (!r || r->accepted != group.size()) broken = true;
+        appended += group.size();
+        if (box->status().held_bytes > options.budget_bytes) broken = true;
+    }
+    done = true;
+    for (auto& t : writers) t.join();
+    uploader.join();
+    CHECK_FALSE(broken.load());
+    CHECK(appended >= 3000);
+    CHECK(refused_reservations > 0);  // the budget was reached, again and again
 }
 
 TEST_CASE("the outbox runs its before-drop step before it drops records, and a failed step drops nothing") {
