@@ -13,6 +13,10 @@
 //                                     instants the lanes' scans were sent (replayed), in the
 //                                     state directory's file system, same run
 //   scan_to_barrier_p99_over_write_ms what the gateway adds at p99 (goal <= 1 ms)
+//   durable_overwrite_p99_ms          the floor of the write the gateway makes: the same
+//                                     records written over a zero-filled file in place (as the
+//                                     passage journal does, passage_journal.h), same instants
+//   scan_to_barrier_p99_over_overwrite_ms  what the gateway adds over that one
 //   hop_<hop>_p50_ms / p99_ms         where gatewayd's part goes (lane::kHopNames, printed by
 //                                     gatewayd with each opening); hop_outside: the rest
 //                                     (pty and serial read in, bridge link and emulator out)
@@ -50,9 +54,10 @@ bool wait_until(Pred&& pred, milliseconds timeout) { return poll_until(pred, tim
 /// now: the lanes' own scans replayed, so that writes collide as often as the lanes' events
 /// did (8 lanes driven at once scan within microseconds of each other, and a write that
 /// arrives during another's fdatasync waits for the file system's journal commit as a
-/// passage event waits for the group commit). Milliseconds per write.
+/// passage event waits for the group commit). Milliseconds per write. `in_place`: each file is
+/// first made of zeros (synced) and the records overwrite it, as the passage journal writes.
 std::vector<double> durable_writes(const std::filesystem::path& dir, const std::vector<std::vector<steady_clock::time_point>>& schedule,
-                                   std::size_t size) {
+                                   std::size_t size, bool in_place) {
     std::optional<steady_clock::time_point> first;
     for (const auto& lane : schedule)
         for (const auto t : lane) first = first ? std::min(*first, t) : t;
@@ -63,14 +68,24 @@ std::vector<double> durable_writes(const std::filesystem::path& dir, const std::
     std::vector<std::thread> threads;
     for (std::size_t w = 0; w < schedule.size(); ++w)
         threads.emplace_back([&, w] {
-            const auto path = dir / ("durable-probe-" + std::to_string(w));
-            const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+            const auto path = dir / ((in_place ? "durable-probe-in-place-" : "durable-probe-") + std::to_string(w));
+            const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | (in_place ? 0 : O_APPEND) | O_CLOEXEC, 0600);
             if (fd < 0) return;
             const std::string record(size, 'e');
+            if (in_place) {
+                const std::string zeros(size * (schedule[w].size() + 1), '\0');
+                if (::write(fd, zeros.data(), zeros.size()) != static_cast<ssize_t>(zeros.size()) || ::fdatasync(fd) != 0) {
+                    ::close(fd);
+                    return;
+                }
+            }
+            off_t offset = 0;
             for (const auto at : schedule[w]) {
                 std::this_thread::sleep_until(at + shift);
                 const auto t = steady_clock::now();
-                if (::write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size()) || ::fdatasync(fd) != 0) break;
+                const auto n = in_place ? ::pwrite(fd, record.data(), record.size(), offset) : ::write(fd, record.data(), record.size());
+                if (n != static_cast<ssize_t>(record.size()) || ::fdatasync(fd) != 0) break;
+                offset += n;
                 const double ms = duration<double, std::milli>(steady_clock::now() - t).count();
                 std::lock_guard lock(m);
                 out.push_back(ms);
@@ -304,12 +319,13 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     // The floor, measured now in the same directory: as many bare synced appends as the lanes
     // wrote events, the size of the newest event gatewayd wrote, at the instants the lanes'
     // scans of the baseline drive were sent.
-    std::vector<double> writes;
+    std::vector<double> writes, overwrites;
     if (rc == 0) {
         std::size_t size = 400;
         if (auto outbox = store::Outbox::open(dir / "state" / "outbox", {}))
             if (auto newest = (*outbox)->get((*outbox)->last_seq())) size = newest->size();
-        writes = durable_writes(dir / "state", base.scans, size);
+        writes = durable_writes(dir / "state", base.scans, size, false);
+        overwrites = durable_writes(dir / "state", base.scans, size, true);
     }
     (*sim)->stop();
     guard.reset();
@@ -327,6 +343,12 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         report.figure("lane", "durable_write_p50_ms", percentile(writes, 50), "ms");
         report.figure("lane", "durable_write_p99_ms", write_p99, "ms");
         report.figure("lane", "scan_to_barrier_p99_over_write_ms", percentile(base.latencies, 99) - write_p99, "ms");
+    }
+    if (!overwrites.empty()) {
+        report.figure("lane", "durable_overwrite_p50_ms", percentile(overwrites, 50), "ms");
+        report.figure("lane", "durable_overwrite_p99_ms", percentile(overwrites, 99), "ms");
+        report.figure("lane", "scan_to_barrier_p99_over_overwrite_ms",
+                      percentile(base.latencies, 99) - percentile(overwrites, 99), "ms");
     }
     report_hops(report, hops_of(base, **sim, log), "", true);
 
