@@ -88,7 +88,8 @@ std::string_view type_label_zh(PassType t) {
 Result<PassType> parse_pass_type(std::string_view name) {
     for (std::uint8_t i = 1; i <= kPassTypeCount; ++i)
         if (type_name(static_cast<PassType>(i)) == name) return static_cast<PassType>(i);
-    return failure("unknown pass type '" + std::string(name) +
+    // The name comes from outside (a config, a registry's answer): one line, bounded.
+    return failure("unknown pass type '" + one_line(name, 40) +
                    "': expected commuter, work-commute, freight or quarantine-release");
 }
 

@@ -158,7 +158,8 @@ public:
         return e ? std::move(*e) : std::vector<Value>{};
     }
     void bad(std::string_view key, const std::string& why) {
-        if (!error_) error_ = Error("the registry's answer: '" + std::string(key) + "': " + why);
+        // `why` may quote the answer (a value it could not read): one line, bounded.
+        if (!error_) error_ = Error("the registry's answer: '" + std::string(key) + "': " + one_line(why, 200));
     }
     const std::optional<Error>& error() const { return error_; }
 
