@@ -310,21 +310,24 @@ void LaneController::run_queue() {
         if (std::holds_alternative<lane::PublishDecision>(command)) stamp(lane::Hop::kSubmit);
         recorder_.write(std::move(*event), passback, strand_,
                         [self = shared_from_this(), command = std::move(command),
-                         passback](Result<sync::Recorded> recorded, double waited, steady_clock::time_point synced) {
+                         passback](Result<sync::Recorded> recorded, double waited, const PassageRecorder::Steps& steps) {
                             // The repeat-scan memory learns the passage with the cache.
                             if (recorded && passback) self->checker_.note_passage(passback->pass, passback->passage);
-                            self->on_recorded(command, recorded, waited, synced);
+                            self->on_recorded(command, recorded, waited, steps);
                         });
     }
 }
 
 void LaneController::on_recorded(const lane::Command& command, const Result<sync::Recorded>& recorded, double waited,
-                                 steady_clock::time_point synced) {
+                                 const PassageRecorder::Steps& steps) {
     recording_ = false;
     if (stopped_) return;
     const auto* decision = std::get_if<lane::PublishDecision>(&command);
     if (decision) {
-        stamp(lane::Hop::kSync, synced);
+        stamp(lane::Hop::kQueue, steps.started);
+        stamp(lane::Hop::kJournal, steps.journalled);
+        stamp(lane::Hop::kOrder, steps.answered);
+        stamp(lane::Hop::kPassback, steps.synced);
         stamp(lane::Hop::kToLane);
     }
     ++(recorded ? live_.events_recorded : live_.records_failed);

@@ -93,7 +93,7 @@ private:
     /// Runs queued commands in order until one must be recorded first (then resumes once written).
     void run_queue();
     void on_recorded(const lane::Command& command, const Result<sync::Recorded>& recorded, double waited,
-                     std::chrono::steady_clock::time_point synced);
+                     const PassageRecorder::Steps& steps);
     void on_link(bool up);
     void execute(const lane::Command& command);
     /// Sends a command to the firmware if the link is up; its answer comes back as a lane event.

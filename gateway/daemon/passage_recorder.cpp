@@ -50,7 +50,11 @@ void PassageRecorder::write(sync::PassageEvent event, std::optional<PassbackReco
     // is not.
     asio::post(writes_, [this, event = std::move(event), passback = std::move(passback), back = std::move(back),
                          done = std::move(done), asked = std::chrono::steady_clock::now()]() mutable {
+        Steps steps;
+        steps.started = std::chrono::steady_clock::now();
         auto recorded = log_.record(std::move(event));
+        steps.answered = std::chrono::steady_clock::now();
+        steps.journalled = recorded ? recorded->journalled : steps.answered;
         if (recorded && passback)
             if (auto kept = cache_.record_passage(passback->pass.id, passback->passage, store::Cache::Durability::kLogged);
                 !kept) {
@@ -58,9 +62,9 @@ void PassageRecorder::write(sync::PassageEvent event, std::optional<PassbackReco
                 why.message = "anti-passback record: " + why.message;
                 recorded = unexpected(std::move(why));
             }
-        asio::post(back, [recorded = std::move(recorded), asked, synced = std::chrono::steady_clock::now(),
-                          done = std::move(done)]() mutable {
-            done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), synced);
+        steps.synced = std::chrono::steady_clock::now();
+        asio::post(back, [recorded = std::move(recorded), asked, steps, done = std::move(done)]() mutable {
+            done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), steps);
         });
     });
 }

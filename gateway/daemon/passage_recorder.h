@@ -43,10 +43,15 @@ struct PassbackRecord {
 
 class PassageRecorder {
 public:
-    /// `waited` is from write() to `done`, in seconds (the lane's record-wait histogram);
-    /// `synced` is when the last of the writes returned (the lane's hop timing).
-    using Done = std::function<void(Result<sync::Recorded> recorded, double waited,
-                                    std::chrono::steady_clock::time_point synced)>;
+    /// When each step of a write ended (the lane's hops: lane::Hop kQueue .. kPassback).
+    struct Steps {
+        std::chrono::steady_clock::time_point started;     ///< a `writes` thread took it
+        std::chrono::steady_clock::time_point journalled;  ///< the event durable in the journal
+        std::chrono::steady_clock::time_point answered;    ///< ... and every event before it
+        std::chrono::steady_clock::time_point synced;      ///< the passback record written too
+    };
+    /// `waited` is from write() to `done`, in seconds (the lane's record-wait histogram).
+    using Done = std::function<void(Result<sync::Recorded> recorded, double waited, const Steps& steps)>;
 
     PassageRecorder(asio::thread_pool& writes, sync::PassageLog& log, store::Cache& cache, std::string lane,
                     std::string direction);

@@ -20,12 +20,19 @@ namespace gw::lane {
 ///  - to_strand:  the input's line arrived -> the lane's strand runs it (the strand's queue)
 ///  - decide:     the pass checked and the lane logic's decision computed
 ///  - submit:     the decision -> its passage event handed to the `writes` pool
-///  - sync:       handed over -> the event (and the anti-passback record) synced (fdatasync returned)
-///  - to_lane:    synced -> the completion runs on the lane's strand again
+///  - queue:      handed over -> a `writes` thread runs the write (the pool's queue)
+///  - journal:    -> the event durable in the passage journal (numbered under the log's lock,
+///                its outbox budget taken, its journal file written and fdatasynced)
+///  - order:      -> every earlier event durable too (the chain allows no gap before an
+///                answer), and the hand-over to the outbox when this writer does it
+///  - passback:   -> the anti-passback record written (no sync of its own)
+///  - to_lane:    -> the completion runs on the lane's strand again
 ///  - open:       the completion -> the OPEN command handed to the bridge link
-enum class Hop { kToStrand, kDecide, kSubmit, kSync, kToLane, kOpen };
-inline constexpr std::size_t kHopCount = 6;
-inline constexpr std::array<std::string_view, kHopCount> kHopNames{"to_strand", "decide", "submit", "sync", "to_lane", "open"};
+/// queue + journal + order + passback is the synced write as a whole ("sync" in gwbench).
+enum class Hop { kToStrand, kDecide, kSubmit, kQueue, kJournal, kOrder, kPassback, kToLane, kOpen };
+inline constexpr std::size_t kHopCount = 9;
+inline constexpr std::array<std::string_view, kHopCount> kHopNames{"to_strand", "decide", "submit", "queue", "journal",
+                                                                   "order", "passback", "to_lane", "open"};
 /// Upper bounds (seconds) of the hop histograms: a thread hop is ~10-100 us, a synced write ~1 ms.
 inline constexpr std::array<double, 10> kHopBuckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25};
 /// One opening's hops, milliseconds, in Hop order.

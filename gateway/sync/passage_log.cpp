@@ -114,6 +114,7 @@ Result<Recorded> PassageLog::record(PassageEvent event) {
     // The synced write, beside the other lanes' in their own files (the file goes back at
     // once: a writer never holds one while it waits for others, so none can starve).
     auto written = journal_->take().append(seq, kept);
+    const auto journalled = std::chrono::steady_clock::now();
 
     lock.lock();
     if (!written) {
@@ -135,7 +136,7 @@ Result<Recorded> PassageLog::record(PassageEvent event) {
     // open() moves them into the outbox after a crash). A failure there breaks the log for the
     // events after it.
     if (!applying_) apply_durable(lock);
-    const Recorded answer{seq, level_};
+    const Recorded answer{seq, level_, journalled};
     const auto through = applied_through_;
     lock.unlock();
 

@@ -27,6 +27,7 @@
 // fails with that error (the lanes hand their passages to the staff) until a restart
 // recovers the journal: the chain never continues over a hole. A hand-over to the outbox that
 // fails does the same for the events after it (those answered before are in the journal).
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -64,6 +65,9 @@ PassageEvent make_event(const LaneDecision& p);
 struct Recorded {
     std::uint64_t seq = 0;
     store::OutboxLevel level = store::OutboxLevel::kOk;
+    /// When the event itself was durable in the journal (the rest of record() waited for the
+    /// events before it): where a lane's synced write goes (lane::Hop).
+    std::chrono::steady_clock::time_point journalled{};
 };
 
 class PassageLog {

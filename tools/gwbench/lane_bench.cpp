@@ -18,7 +18,8 @@
 //                                     passage journal does, passage_journal.h), same instants
 //   scan_to_barrier_p99_over_overwrite_ms  what the gateway adds over that one
 //   hop_<hop>_p50_ms / p99_ms         where gatewayd's part goes (lane::kHopNames, printed by
-//                                     gatewayd with each opening); hop_outside: the rest
+//                                     gatewayd with each opening); hop_sync: queue + journal +
+//                                     order + passback, the synced write; hop_outside: the rest
 //                                     (pty and serial read in, bridge link and emulator out)
 //   ..._camera_load                   the same under the camera load, with the frames
 //                                     gatewayd's cameras scanned, decoded and dropped meanwhile
@@ -200,6 +201,7 @@ Drive drive(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, const std
 /// lane in order (a lane whose counts differ is left out).
 struct Hops {
     std::array<std::vector<double>, lane::kHopCount> by_hop;
+    std::vector<double> sync;  // queue + journal + order + passback: the synced write as a whole
     std::vector<double> outside;
 };
 
@@ -210,6 +212,10 @@ Hops hops_of(const Drive& d, sim::SimCheckpoint& sim, const std::string& log) {
     for (const auto& l : lines) {
         by_lane[l.lane].push_back(&l);
         for (std::size_t i = 0; i < lane::kHopCount; ++i) h.by_hop[i].push_back(l.ms[i]);
+        double sync = 0;
+        for (const auto hop : {lane::Hop::kQueue, lane::Hop::kJournal, lane::Hop::kOrder, lane::Hop::kPassback})
+            sync += l.ms[static_cast<std::size_t>(hop)];
+        h.sync.push_back(sync);
     }
     for (std::size_t i = 0; i < sim.lanes().size() && i < d.per_lane.size(); ++i) {
         const auto& seen = by_lane[sim.lanes()[i].id];
@@ -229,6 +235,10 @@ void report_hops(Report& report, const Hops& h, const std::string& suffix, bool 
         const std::string name = "hop_" + std::string(lane::kHopNames[i]);
         if (with_p50) report.figure("lane", name + "_p50_ms" + suffix, percentile(h.by_hop[i], 50), "ms");
         report.figure("lane", name + "_p99_ms" + suffix, percentile(h.by_hop[i], 99), "ms");
+    }
+    if (!h.sync.empty()) {
+        if (with_p50) report.figure("lane", "hop_sync_p50_ms" + suffix, percentile(h.sync, 50), "ms");
+        report.figure("lane", "hop_sync_p99_ms" + suffix, percentile(h.sync, 99), "ms");
     }
     if (!h.outside.empty()) {
         if (with_p50) report.figure("lane", "hop_outside_p50_ms" + suffix, percentile(h.outside, 50), "ms");

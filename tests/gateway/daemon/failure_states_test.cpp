@@ -739,10 +739,10 @@ TEST_CASE("an opening is reported after its OPEN command went out, with its hops
         sum += ms;
     }
     CHECK(sum == doctest::Approx(*opened->scan_to_barrier_ms).epsilon(1e-6));
-    CHECK((*opened->hops_ms)[static_cast<std::size_t>(lane::Hop::kSync)] > 0);  // a synced write takes time
+    CHECK((*opened->hops_ms)[static_cast<std::size_t>(lane::Hop::kJournal)] > 0);  // a synced write takes time
     const auto snap = cp.gateway->lane("walk-1")->snapshot();
     CHECK(snap.hop_count == 1);
-    CHECK(snap.hop_buckets[static_cast<std::size_t>(lane::Hop::kSync)].back() <= 1);
+    CHECK(snap.hop_buckets[static_cast<std::size_t>(lane::Hop::kJournal)].back() <= 1);
 }
 
 TEST_CASE("the lanes' io threads run five nice levels above the gateway's where the box allows it") {
