@@ -69,6 +69,21 @@ Result<void> sync_dir(const std::filesystem::path& dir) {
     return {};
 }
 
+// pwrite until done; the error is errno's text.
+Result<void> write_all_at(int fd, ByteView bytes, std::uint64_t offset) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const auto n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (n == 0) errno = EIO;
+            return failure(std::string(std::strerror(errno)));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
 }  // namespace
 
 Bytes encode_journal_record(std::uint64_t floor, std::uint64_t seq, ByteView data) {
@@ -115,25 +130,6 @@ DecodedJournal decode_journal(ByteView bytes) {
     out.end = at;
     return out;
 }
-
-namespace {
-
-// pwrite until done; the error is errno's text.
-Result<void> write_all_at(int fd, ByteView bytes, std::uint64_t offset) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const auto n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            if (n == 0) errno = EIO;
-            return failure(std::string(std::strerror(errno)));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    return {};
-}
-
-}  // namespace
 
 Result<std::unique_ptr<PassageJournal>> PassageJournal::open(const std::filesystem::path& dir, std::size_t files,
                                                              std::uint64_t file_bytes) {
