@@ -115,6 +115,20 @@ def heldout_set(per_kind):
     return items
 
 
+def heldout_file(path):
+    """A held-out set frozen by `train.py heldout` (the lines of an earlier commit's renderer),
+    so that a model trained on a changed renderer is still measured on the old set too."""
+    z = np.load(path)
+    return [(line, str(text), str(kind)) for line, text, kind in zip(z['lines'], z['texts'], z['kinds'])]
+
+
+def cmd_heldout(args):
+    items = heldout_set(args.per_kind)
+    np.savez_compressed(args.out, lines=np.stack([i[0] for i in items]), texts=np.array([i[1] for i in items]),
+                        kinds=np.array([i[2] for i in items]))
+    print(f'wrote {len(items)} held-out lines (render.sample({HELDOUT_SEED}, i), {args.per_kind} per kind) to {args.out}')
+
+
 def real_set(folder):
     items = []
     with open(os.path.join(folder, 'manifest.csv'), newline='') as f:
@@ -225,9 +239,98 @@ def cmd_eval(args):
     m = measure(model, heldout_set(args.per_kind))
     for k in list(render.KINDS) + ['all']:
         print(f'synthetic {k}: full {m[k][0]:.3f} char {m[k][1]:.3f} (n={m[k][2]})')
+    for path in args.heldout:
+        m = measure(model, heldout_file(path))
+        print(f'frozen {path}: ' + ' '.join(f'{k} {m[k][0]:.3f}' for k in list(render.KINDS) + ['all'] if k in m)
+              + f' (char all {m["all"][1]:.3f}, n={m["all"][2]})')
     for folder in args.real:
         r = measure(model, real_set(folder))['all']
         print(f'real {folder}: full {r[0]:.3f} char {r[1]:.3f} (n={r[2]})')
+
+
+def cmd_from_onnx(args):
+    """A trainable checkpoint from a shipped ONNX whose training checkpoint is lost.
+
+    torch's export folded each BatchNorm into the conv before it (do_constant_folding): the
+    ONNX holds conv weight W and bias b, where PlateNet has a bias-free conv and a BatchNorm.
+    The conv takes W; the BatchNorm is rebuilt so that in eval mode it adds b, and so that its
+    running statistics are those of the conv's output on the training stream (recalibrated
+    here on --calib synthetic renders of the stream's first images, never on real crops):
+    mean m and variance v per channel, then gamma = sqrt(v + eps), beta = b + m, which gives
+    gamma * (x - m) / sqrt(v + eps) + beta = x + b exactly. Training mode then normalises with
+    batch statistics close to (m, v), as the original BatchNorm did, so fine-tuning starts
+    from the shipped function instead of a shifted one."""
+    import onnx
+    from onnx import numpy_helper
+    torch.set_num_threads(args.threads)
+    graph = onnx.load(args.onnx).graph
+    init = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
+    convs = [n for n in graph.node if n.op_type == 'Conv']
+    model = PlateNet()
+    pairs = [(m, model.features[k + 1]) for k, m in enumerate(model.features) if isinstance(m, nn.Conv2d)]
+    if len(convs) != len(pairs) + 1:
+        sys.exit(f'from-onnx: {len(convs)} Conv nodes, PlateNet has {len(pairs) + 1} convs')
+    biases = []
+    for node, (conv, bn) in zip(convs, pairs):
+        w, b = init[node.input[1]], init[node.input[2]]
+        if w.shape != conv.weight.shape:
+            sys.exit(f'from-onnx: {node.name} weight {tuple(w.shape)}, PlateNet {tuple(conv.weight.shape)}')
+        conv.weight.data.copy_(w)
+        biases.append(b)
+    model.classifier.weight.data.copy_(init[convs[-1].input[1]])
+    model.classifier.bias.data.copy_(init[convs[-1].input[2]])
+    # Statistics of each conv's output (no bias) on the synthetic training stream.
+    sums = [[0.0, 0.0, 0] for _ in pairs]
+    hooks = []
+    for k, (conv, _) in enumerate(pairs):
+        def hook(mod, inp, out, k=k):
+            o = out.double()
+            sums[k][0] += o.sum((0, 2, 3))
+            sums[k][1] += (o * o).sum((0, 2, 3))
+            sums[k][2] += o.numel() // o.shape[1]
+        hooks.append(conv.register_forward_hook(hook))
+    # BatchNorm as the folded bias alone while the statistics are gathered.
+    for (conv, bn), b in zip(pairs, biases):
+        bn.weight.data.fill_(1.0)
+        bn.bias.data.copy_(b)
+        bn.running_mean.zero_()
+        bn.running_var.fill_(1.0 - bn.eps)
+    model.eval()
+    glyphs = render.Glyphs()
+    with torch.no_grad():
+        for start in range(0, args.calib, 128):
+            lines = []
+            for i in range(start, min(start + 128, args.calib)):
+                crop, _, _, double_row = render.sample(glyphs, TRAIN_SEED, i)
+                lines.append(render.to_line(crop, double_row))
+            model(to_tensor(lines))
+    for h in hooks:
+        h.remove()
+    for (conv, bn), b, (s1, s2, n) in zip(pairs, biases, sums):
+        m = s1 / n
+        v = (s2 / n - m * m).clamp(min=1e-6)
+        bn.running_mean.copy_(m.float())
+        bn.running_var.copy_(v.float())
+        bn.weight.data.copy_(torch.sqrt(v + bn.eps).float())
+        bn.bias.data.copy_((b.double() + m).float())
+    # The rebuilt model must compute what the ONNX computes.
+    cv2.setNumThreads(1)
+    net = cv2.dnn.readNetFromONNX(args.onnx)
+    x = to_tensor([render.to_line(*render.sample(glyphs, HELDOUT_SEED, i)[::3]) for i in range(8)])
+    with torch.no_grad():
+        ours = model(x).numpy()
+    worst = 0.0
+    for k in range(len(x)):
+        net.setInput(x[k:k + 1].numpy())
+        worst = max(worst, float(np.abs(net.forward() - ours[k:k + 1]).max()))
+    print(f'from-onnx: {len(pairs)} conv+BatchNorm layers and the classifier; largest logit difference '
+          f'against the ONNX through OpenCV: {worst:.2e}')
+    if worst > 1e-3:
+        sys.exit('from-onnx: the rebuilt model does not reproduce the ONNX')
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    torch.save({'model': model.state_dict(), 'opt': None, 'step': 0, 'seen': 0, 'elapsed': 0.0,
+                'from_onnx': os.path.abspath(args.onnx)}, args.out)
+    print(f'wrote {args.out}')
 
 
 def cmd_export(args):
@@ -244,7 +347,8 @@ def cmd_measure(args):
     """The shipped artifact as the gateway runs it: the ONNX through OpenCV's dnn module."""
     cv2.setNumThreads(1)
     net = cv2.dnn.readNetFromONNX(args.onnx)
-    sets = [('synthetic', heldout_set(args.per_kind))] + [(f, real_set(f)) for f in args.real]
+    sets = [('synthetic', heldout_set(args.per_kind))] + [(p, heldout_file(p)) for p in args.heldout] + \
+        [(f, real_set(f)) for f in args.real]
     for name, items in sets:
         stats, times = {}, []
         for line, text, group in items:
@@ -279,6 +383,12 @@ def main():
     e.add_argument('--per-kind', type=int, default=100)
     e.add_argument('--real', nargs='*', default=[])
     e.add_argument('--threads', type=int, default=2)
+    e.add_argument('--heldout', nargs='*', default=[], help='frozen held-out sets (train.py heldout) to measure too')
+    o = sub.add_parser('from-onnx', help='a checkpoint (for --init) rebuilt from an exported ONNX')
+    o.add_argument('--onnx', required=True)
+    o.add_argument('--out', required=True)
+    o.add_argument('--calib', type=int, default=2048, help='synthetic renders for the BatchNorm statistics')
+    o.add_argument('--threads', type=int, default=2)
     x = sub.add_parser('export')
     x.add_argument('--checkpoint', required=True)
     x.add_argument('--out', required=True)
@@ -286,8 +396,12 @@ def main():
     m.add_argument('--onnx', required=True)
     m.add_argument('--per-kind', type=int, default=100)
     m.add_argument('--real', nargs='*', default=[])
+    m.add_argument('--heldout', nargs='*', default=[], help='frozen held-out sets (train.py heldout) to measure too')
+    h = sub.add_parser('heldout', help='freeze this renderer\'s held-out set into an .npz')
+    h.add_argument('--out', required=True)
+    h.add_argument('--per-kind', type=int, default=100)
     args = ap.parse_args()
-    {'train': cmd_train, 'eval': cmd_eval, 'export': cmd_export, 'measure': cmd_measure}[args.cmd](args)
+    {'train': cmd_train, 'eval': cmd_eval, 'from-onnx': cmd_from_onnx, 'heldout': cmd_heldout, 'export': cmd_export, 'measure': cmd_measure}[args.cmd](args)
 
 
 if __name__ == '__main__':
