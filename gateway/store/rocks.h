@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -20,6 +22,26 @@
 namespace gw::store::rocks {
 
 inline Error status_error(const std::string& what, const rocksdb::Status& s) { return Error{what + ": " + s.ToString()}; }
+
+/// RocksDB's own log: its warnings and errors go to stderr (the service's journal), named by
+/// store; nothing below a warning, and no LOG files in the store's directory. Those files grew
+/// on the box's flash for nothing, and on a full disk they were worse than useless: Debian's
+/// librocksdb keeps its assertions, and the log line after a failed LOG append aborts the
+/// process (tests/gateway/daemon/passage_recorder_test.cpp fills a file-size limit to show
+/// the gateway carrying on).
+class ErrorLog final : public rocksdb::Logger {
+public:
+    explicit ErrorLog(std::string what) : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), what_(std::move(what)) {}
+    using rocksdb::Logger::Logv;
+    void Logv(const char* format, va_list ap) override {
+        char line[1024];
+        std::vsnprintf(line, sizeof line, format, ap);
+        std::fprintf(stderr, "rocksdb (%s): %s\n", what_.c_str(), line);
+    }
+
+private:
+    std::string what_;
+};
 
 /// An open database and its column families, in the order of the names it was opened with.
 /// The handles are released before the database closes.
@@ -54,7 +76,7 @@ Result<void> open(Db<N>& out, const std::filesystem::path& dir, const std::array
     db_options.create_if_missing = true;
     db_options.create_missing_column_families = true;
     db_options.max_background_jobs = 2;
-    db_options.keep_log_file_num = 4;
+    db_options.info_log = std::make_shared<ErrorLog>(what);
 
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
     descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf);

@@ -58,6 +58,14 @@ TEST_CASE("a fresh cache knows nothing and calls its data unknown") {
     CHECK(cache->generation() == 0);
 }
 
+TEST_CASE("RocksDB keeps no LOG files beside the cache: its warnings go to the service's journal") {
+    TempDir d;
+    { auto cache = Cache::open(d.path).value(); }
+    { auto cache = Cache::open(d.path).value(); }  // a reopen would have rotated one to LOG.old.*
+    for (const auto& f : std::filesystem::directory_iterator(d.path))
+        CHECK_FALSE(f.path().filename().string().starts_with("LOG"));
+}
+
 TEST_CASE("applied records become facts for the passes they concern") {
     TempDir d;
     auto cache = Cache::open(d.path).value();
