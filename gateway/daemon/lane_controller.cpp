@@ -415,6 +415,7 @@ void LaneController::execute(const lane::Command& command) {
         }
         timing_.reset();
         ++live_.decisions;
+        publish();  // whoever reads the report finds its hops and count in the snapshot already
         if (sink_) sink_(r);
     } else if (const auto* p = std::get_if<lane::RecordPassage>(&command)) {
         // Only the report: anti-passback was written with the opening's event (passage_recorder.h).
