@@ -100,8 +100,9 @@ private:
     asio::io_context io_;
     asio::executor_work_guard<asio::io_context::executor_type> work_;
     asio::thread_pool blocking_{1};
-    // The lanes' synced writes. Two threads a lane (its event, its passback record; at least
-    // 4), mostly asleep in fdatasync: lanes deciding at once make their events durable side by
+    // The lanes' synced writes. Two threads a lane (its event, and the previous event's
+    // passback record and outbox hand-over still running after its answer; at least 4), mostly
+    // asleep in fdatasync: lanes deciding at once make their events durable side by
     // side in the passage journal, and no write waits for a free thread while others sleep.
     asio::thread_pool writes_;
     std::vector<std::shared_ptr<sync::RegistrySync>> syncs_;

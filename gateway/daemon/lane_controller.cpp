@@ -314,6 +314,14 @@ void LaneController::run_queue() {
                             // The repeat-scan memory learns the passage with the cache.
                             if (recorded && passback) self->checker_.note_passage(passback->pass, passback->passage);
                             self->on_recorded(command, recorded, waited, steps);
+                        },
+                        [self = shared_from_this()](Error why) {
+                            if (self->stopped_) return;
+                            ++self->live_.records_failed;
+                            self->alert("PASSBACK_NOT_RECORDED",
+                                        "防回传记录无法写入（" + why.message + "）：已放行，该证件在重启前可能于其他通道再次通行，请留意",
+                                        "Anti-passback record not written (" + why.message +
+                                            "): the opening stands; until a restart this pass could go through again at another lane");
                         });
     }
 }
@@ -327,7 +335,6 @@ void LaneController::on_recorded(const lane::Command& command, const Result<sync
         stamp(lane::Hop::kQueue, steps.started);
         stamp(lane::Hop::kJournal, steps.journalled);
         stamp(lane::Hop::kOrder, steps.answered);
-        stamp(lane::Hop::kPassback, steps.synced);
         stamp(lane::Hop::kToLane);
     }
     ++(recorded ? live_.events_recorded : live_.records_failed);

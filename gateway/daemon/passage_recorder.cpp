@@ -43,29 +43,33 @@ std::optional<sync::PassageEvent> PassageRecorder::event_for(const lane::Command
 }
 
 void PassageRecorder::write(sync::PassageEvent event, std::optional<PassbackRecord> passback, asio::any_io_executor back,
-                            Done done) {
+                            Done done, Late late) {
     // The synced write blocks for about a millisecond: on the writes pool, never a lane's
-    // strand. The passback record follows the event on the same task: it costs microseconds
-    // (no sync of its own), and written after the event it is never on disk for an event that
-    // is not.
-    asio::post(writes_, [this, event = std::move(event), passback = std::move(passback), back = std::move(back),
-                         done = std::move(done), asked = std::chrono::steady_clock::now()]() mutable {
+    // strand. The answer goes back as soon as the event and the events before it are durable;
+    // the passback record and the hand-over to the outbox follow on the same task, off the
+    // lane's path. The log and the cache outlive the pool (Gateway joins it first); the
+    // recorder may not, once `done` ran: the task holds only them.
+    asio::post(writes_, [log = &log_, cache = &cache_, event = std::move(event), passback = std::move(passback),
+                         back = std::move(back), done = std::move(done), late = std::move(late),
+                         asked = std::chrono::steady_clock::now()]() mutable {
         Steps steps;
         steps.started = std::chrono::steady_clock::now();
-        auto recorded = log_.record(std::move(event));
+        auto recorded = log->record_durable(std::move(event));
         steps.answered = std::chrono::steady_clock::now();
         steps.journalled = recorded ? recorded->journalled : steps.answered;
-        if (recorded && passback)
-            if (auto kept = cache_.record_passage(passback->pass.id, passback->passage, store::Cache::Durability::kLogged);
-                !kept) {
-                auto why = kept.error();
-                why.message = "anti-passback record: " + why.message;
-                recorded = unexpected(std::move(why));
-            }
-        steps.synced = std::chrono::steady_clock::now();
+        const bool opened = recorded.has_value();
         asio::post(back, [recorded = std::move(recorded), asked, steps, done = std::move(done)]() mutable {
             done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), steps);
         });
+        // Written after the event, so never on disk for an event that is not.
+        if (opened && passback)
+            if (auto kept = cache->record_passage(passback->pass.id, passback->passage, store::Cache::Durability::kLogged);
+                !kept) {
+                auto why = kept.error();
+                why.message = "anti-passback record: " + why.message;
+                asio::post(back, [why = std::move(why), late = std::move(late)]() mutable { late(std::move(why)); });
+            }
+        log->hand_over();
     });
 }
 

@@ -8,15 +8,16 @@
 //
 // Anti-passback counts from the opening: an opening for a pass (an OPEN decision, an operator's
 // opening) is an event that names the pass, synced before `done` runs and so before the barrier
-// moves. Its anti-passback record (store::Cache::record_passage) is written right after the
-// event, without a sync of its own (kLogged: it survives gatewayd being killed, not yet a power
-// cut): one fsync per opening, not two. What makes it durable is the event: restore_passback()
-// writes the openings still in the outbox back into the cache when the gateway opens, and the
-// outbox syncs the cache's log before it drops an event (store::OutboxOptions::before_drop).
-// So whatever happens after `done` (gatewayd killed, power cut, the bridge link dropping before
-// the person leaves the loop) the pass cannot go through twice. A failed record write fails the
-// write: the barrier stays shut and the staff decide; an event on disk whose barrier never
-// moved gives at worst a PASSBACK the staff can see, never a second passage.
+// moves. Its anti-passback record (store::Cache::record_passage) is written just after `done`
+// was posted, off the lane's path and without a sync of its own (kLogged: it survives gatewayd
+// being killed, not yet a power cut): one fsync per opening, not two. What makes it durable is
+// the event: restore_passback() writes the openings still in the outbox back into the cache
+// when the gateway opens, and the outbox syncs the cache's log before it drops an event
+// (store::OutboxOptions::before_drop). So whatever happens after `done` (gatewayd killed,
+// power cut, the bridge link dropping before the person leaves the loop) the pass cannot go
+// through twice. A record write that fails cannot take back an opening already answered: it
+// reaches `late`, the lane raises PASSBACK_NOT_RECORDED for the staff (the pass could be
+// shown again at another lane until a restart restores the record from the outbox).
 //
 // Threading: event_for() is pure. write() never blocks (safe from the lane's strand): the
 // write runs on `writes`, `done` is posted to `back`. Fails as a value: `done` receives the
@@ -43,15 +44,16 @@ struct PassbackRecord {
 
 class PassageRecorder {
 public:
-    /// When each step of a write ended (the lane's hops: lane::Hop kQueue .. kPassback).
+    /// When each step of a write ended (the lane's hops: lane::Hop kQueue .. kOrder).
     struct Steps {
         std::chrono::steady_clock::time_point started;     ///< a `writes` thread took it
         std::chrono::steady_clock::time_point journalled;  ///< the event durable in the journal
         std::chrono::steady_clock::time_point answered;    ///< ... and every event before it
-        std::chrono::steady_clock::time_point synced;      ///< the passback record written too
     };
     /// `waited` is from write() to `done`, in seconds (the lane's record-wait histogram).
     using Done = std::function<void(Result<sync::Recorded> recorded, double waited, const Steps& steps)>;
+    /// A write after the answer that failed: the passback record of an opening already answered.
+    using Late = std::function<void(Error why)>;
 
     PassageRecorder(asio::thread_pool& writes, sync::PassageLog& log, store::Cache& cache, std::string lane,
                     std::string direction);
@@ -63,10 +65,13 @@ public:
     /// The anti-passback record `command` leaves with its event: an opening for a pass.
     std::optional<PassbackRecord> passback_for(const lane::Command& command, TimePoint now) const;
 
-    /// Writes the event (synced), then the passback record if any (logged); `done` runs once both
-    /// returned and gets the event's failure, else the passback record's. `done` must keep this
-    /// recorder's owner alive until it runs (the lane captures itself).
-    void write(sync::PassageEvent event, std::optional<PassbackRecord> passback, asio::any_io_executor back, Done done);
+    /// Writes the event (synced); `done` runs once it and every event before it are durable, and
+    /// gets the event's failure if any. Then, off the answer's path: the passback record if any
+    /// (logged; its failure goes to `late`, posted to `back`) and the hand-over to the outbox
+    /// (sync::PassageLog::hand_over). `done` and `late` must keep what they use alive (the lane
+    /// captures itself).
+    void write(sync::PassageEvent event, std::optional<PassbackRecord> passback, asio::any_io_executor back, Done done,
+               Late late);
 
 private:
     asio::thread_pool& writes_;

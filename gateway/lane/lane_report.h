@@ -24,15 +24,15 @@ namespace gw::lane {
 ///  - journal:    -> the event durable in the passage journal (numbered under the log's lock,
 ///                its outbox budget taken, its journal file written and fdatasynced)
 ///  - order:      -> every earlier event durable too (the chain allows no gap before an
-///                answer), and the hand-over to the outbox when this writer does it
-///  - passback:   -> the anti-passback record written (no sync of its own)
+///                answer); the anti-passback record and the hand-over to the outbox come after
+///                the answer, on no lane's path (daemon/passage_recorder.h)
 ///  - to_lane:    -> the completion runs on the lane's strand again
 ///  - open:       the completion -> the OPEN command handed to the bridge link
-/// queue + journal + order + passback is the synced write as a whole ("sync" in gwbench).
-enum class Hop { kToStrand, kDecide, kSubmit, kQueue, kJournal, kOrder, kPassback, kToLane, kOpen };
-inline constexpr std::size_t kHopCount = 9;
+/// queue + journal + order is the synced write as a whole ("sync" in gwbench).
+enum class Hop { kToStrand, kDecide, kSubmit, kQueue, kJournal, kOrder, kToLane, kOpen };
+inline constexpr std::size_t kHopCount = 8;
 inline constexpr std::array<std::string_view, kHopCount> kHopNames{"to_strand", "decide", "submit", "queue", "journal",
-                                                                   "order", "passback", "to_lane", "open"};
+                                                                   "order", "to_lane", "open"};
 /// Upper bounds (seconds) of the hop histograms: a thread hop is ~10-100 us, a synced write ~1 ms.
 inline constexpr std::array<double, 10> kHopBuckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25};
 /// One opening's hops, milliseconds, in Hop order.

@@ -95,6 +95,12 @@ std::uint64_t PassageLog::last_seq() const {
 }
 
 Result<Recorded> PassageLog::record(PassageEvent event) {
+    auto answer = record_durable(std::move(event));
+    hand_over();
+    return answer;
+}
+
+Result<Recorded> PassageLog::record_durable(PassageEvent event) {
     std::unique_lock lock(mutex_);
     if (broken_) return unexpected(*broken_);
     event.gateway = gateway_;
@@ -131,12 +137,15 @@ Result<Recorded> PassageLog::record(PassageEvent event) {
     // Answered once every event before it is durable too: never a gap before an answer.
     while (durable_through_ < seq && !broken_) changed_.wait(lock);
     if (durable_through_ < seq) return unexpected(*broken_);  // an earlier number is not on disk
-    // The hand-over to the outbox is not waited for: one thread at a time does it, for every
-    // durable event, while the others answer their lanes (the journal holds their events, and
-    // open() moves them into the outbox after a crash). A failure there breaks the log for the
-    // events after it.
+    return Recorded{seq, level_, journalled};
+}
+
+void PassageLog::hand_over() {
+    // Not waited for by anyone's answer: one thread at a time hands every durable event over,
+    // while the others answer their lanes (the journal holds their events, and open() moves
+    // them into the outbox after a crash). A failure there breaks the log for the events after it.
+    std::unique_lock lock(mutex_);
     if (!applying_) apply_durable(lock);
-    const Recorded answer{seq, level_, journalled};
     const auto through = applied_through_;
     lock.unlock();
 
@@ -147,9 +156,8 @@ Result<Recorded> PassageLog::record(PassageEvent event) {
         if (ok) ok = full->clear(through);  // the events still to be journalled are all above it
         std::lock_guard again(mutex_);
         if (ok) ++stats_.journal_clears;
-        else if (!broken_) broken_ = ok.error();  // this event is durable; later ones are refused
+        else if (!broken_) broken_ = ok.error();  // the events answered are durable; later ones are refused
     }
-    return answer;
 }
 
 void PassageLog::apply_durable(std::unique_lock<std::mutex>& lock) {

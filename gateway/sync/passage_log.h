@@ -1,8 +1,8 @@
 #pragma once
 // Every decision becomes a passage event, numbered and hash-chained (each event carries the
-// SHA-256 of the one before), written durably to the outbox before record() returns: a
-// decision is done only once its event is on disk. A gap or an edited event breaks the
-// chain, which verify_chain() here and every registry on upload detect.
+// SHA-256 of the one before), written durably (to the journal, then the outbox) before
+// record() returns: a decision is done only once its event is on disk. A gap or an edited
+// event breaks the chain, which verify_chain() here and every registry on upload detect.
 //
 // A full outbox refuses the event with an error (the caller must not count the decision as
 // done: the lane goes to manual handling); the level in the answer is the disk-budget alarm.
@@ -20,8 +20,10 @@
 // and the level in the answer is the one of the newest hand-over. A file is emptied only
 // after an outbox sync. So eight lanes deciding at once wait for about one fdatasync, not
 // for a queue of them nor for the outbox's writes, and an event answered as durable never
-// has a gap before it. open() moves whatever the journal holds beyond the outbox's newest
-// event into the outbox first (a crash or a power cut between the two).
+// has a gap before it. A lane goes further: it calls record_durable(), posts its answer, then
+// hand_over(), so that the hand-over is on no lane's path at all. open() moves whatever the
+// journal holds beyond the outbox's newest event into the outbox first (a crash or a power
+// cut between the two).
 //
 // A journal write that fails leaves a number taken that is not on disk; every later record()
 // fails with that error (the lanes hand their passages to the staff) until a restart
@@ -85,9 +87,21 @@ public:
                                                     std::uint64_t journal_file_limit = kJournalFileLimit);
     ~PassageLog();
 
-    /// Assigns gateway, seq and prev_hash, writes the event durably, then calls the listener.
+    /// Assigns gateway, seq and prev_hash, writes the event durably, then hands it over
+    /// (hand_over()): record_durable() and hand_over() in one call.
     Result<Recorded> record(PassageEvent event);
     Result<Recorded> record(const LaneDecision& p) { return record(make_event(p)); }
+
+    /// Assigns gateway, seq and prev_hash and returns once the event and every event before it
+    /// are durable in the journal: what an answer needs, and no more. The caller must call
+    /// hand_over() after it (a lane after it has posted its answer), or the event stays out of
+    /// the outbox until the next record's hand-over.
+    Result<Recorded> record_durable(PassageEvent event);
+
+    /// Hands every durable event not yet in the outbox over to it in order (unless another
+    /// thread is doing so: that one takes them too), calls the listener, and empties a full
+    /// journal file after an outbox sync. A failure breaks the log: later records fail with it.
+    void hand_over();
 
     /// Called after every group of events is on disk, on the writing thread (uploaders wake on it).
     void set_listener(std::function<void()> f);

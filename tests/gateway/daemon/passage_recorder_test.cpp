@@ -1,6 +1,11 @@
 // Anti-passback counts from the opening's event: the records an opening leaves in the cache
 // without a sync of their own are written back from the events still in the outbox.
 #include <doctest/doctest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include "gateway/daemon/passage_recorder.h"
 #include "gateway/store/cache.h"
@@ -92,4 +97,53 @@ TEST_CASE("the restored records survive a reopen of the cache: they were synced"
     const auto kept = cache->last_passage(credential::PassId{101});
     REQUIRE(kept);
     CHECK(kept->at == kNow - Seconds{60});
+}
+
+TEST_CASE("an opening whose anti-passback record cannot be written stands: its answer is the event's, the record's failure comes after it") {
+    TempDir dir;
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        // Everything is made in the child (fork keeps only the calling thread). A file-size limit
+        // makes the cache's log fail its next append (it is past the limit), while the journal
+        // overwrites the first bytes of its files in place and the outbox's log is short.
+        int rc = 0;
+        {
+            auto cache = store::Cache::open(dir.path / "cache").value();
+            for (std::uint64_t i = 0; i < 600; ++i)
+                if (!cache->record_passage(credential::PassId{1000 + i}, decision::PassbackRecord{kNow, std::string(200, 'd')},
+                                           store::Cache::Durability::kLogged))
+                    rc = 10;
+            auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+            auto log = sync::PassageLog::open(*outbox, "gw-test", dir.path / "journal").value();
+            std::signal(SIGXFSZ, SIG_IGN);
+            rlimit lim{64 * 1024, 64 * 1024};
+            ::setrlimit(RLIMIT_FSIZE, &lim);
+
+            asio::thread_pool writes(1);
+            asio::io_context back;
+            daemon::PassageRecorder recorder(writes, *log, *cache, "walk-1", "to-zhejiang");
+            credential::Pass pass;
+            pass.id = credential::PassId{101};
+            std::optional<bool> answered;
+            std::optional<std::string> late;
+            recorder.write(event(101, "OPEN", kNow), daemon::PassbackRecord{pass, {kNow, "to-zhejiang"}}, back.get_executor(),
+                           [&](Result<sync::Recorded> r, double, const daemon::PassageRecorder::Steps&) { answered = r.has_value(); },
+                           [&](Error why) { late = why.message; });
+            writes.join();
+            back.run();
+            if (!answered) rc = 2;
+            else if (!*answered) rc = 3;                                              // the event's write failed
+            else if (!late) rc = 4;                                                   // the failure went unheard
+            else if (!late->starts_with("anti-passback record: ")) rc = 5;
+            else if (outbox->last_seq() != 1) rc = 6;                                  // handed over all the same
+            else if (cache->last_passage(credential::PassId{101})) rc = 7;             // the write did fail
+        }
+        ::_exit(rc);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    INFO("signal ", (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }
