@@ -1,14 +1,15 @@
 #include "gateway/daemon/gateway.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <latch>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 
 #include "gateway/core/log_limit.h"
+#include "gateway/core/thread_priority.h"
 #include "gateway/daemon/passage_recorder.h"
 #include "gateway/store/record.h"
 #include "gateway/vision/plate_reader.h"
@@ -90,20 +91,14 @@ Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink 
 
 namespace {
 
-/// How far above the process's own niceness the lanes' threads run, where the box allows it.
-constexpr int kLaneNiceBoost = 5;
+// The lanes' strands run on the io threads and their synced writes on the writes pool: above
+// the rest of the box where it allows (thread_priority.h), so that neither the cameras'
+// decode threads (SCHED_BATCH, +10 from the lane thread that started them) nor other work on
+// the machine delay a scan's way to the barrier.
+void raise_lane_priority() { (void)raise_this_thread(kLaneNiceBoost); }
 
-// The lanes' strands run on these threads: above the rest of the box where it allows
-// (CAP_SYS_NICE), so that neither the cameras' decode threads (SCHED_BATCH, +10 from the
-// lane thread that started them) nor other work on the machine delay a scan's way to the
-// barrier. Nice applies to the calling thread only (Linux). Refused (no capability): the
-// threads stay as they are, and work the same.
-void raise_lane_priority() {
-    const auto tid = static_cast<id_t>(::gettid());
-    errno = 0;
-    const int now = ::getpriority(PRIO_PROCESS, tid);
-    if (errno == 0) (void)::setpriority(PRIO_PROCESS, tid, std::max(-20, now - kLaneNiceBoost));
-}
+/// The writes pool: two threads a lane (gateway.h), at least 4.
+std::size_t writers_for(const GatewayConfig& config) { return std::max<std::size_t>(4, 2 * config.lanes.size()); }
 
 }  // namespace
 
@@ -114,7 +109,18 @@ Gateway::Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, std:
       outbox_(std::move(outbox)),
       log_(std::move(log)),
       work_(asio::make_work_guard(io_)),
-      writes_(std::max<std::size_t>(4, 2 * config_.lanes.size())) {
+      writes_(writers_for(config_)) {
+    // The writes threads are on every opening's path (the event's fdatasync, and the wake-up
+    // after it): raised like the lanes' threads. Each thread takes one of these tasks and
+    // waits at the latch until every other has taken one, so none takes two.
+    const auto writers = static_cast<std::ptrdiff_t>(writers_for(config_));
+    std::latch raised(writers);
+    for (std::ptrdiff_t i = 0; i < writers; ++i)
+        asio::post(writes_, [&raised] {
+            raise_lane_priority();
+            raised.arrive_and_wait();
+        });
+    raised.wait();
     for (const auto& l : config_.lanes)
         lanes_.push_back(LaneController::create(io_, writes_, l, *cache_, config_.trust, config_.policy, *log_, sink));
     if (!config_.sync) return;

@@ -1,7 +1,5 @@
 #include "gateway/vision/camera_runner.h"
 
-#include <sched.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "gateway/core/thread_priority.h"
 #include "gateway/vision/latest_slot.h"
 #include "gateway/vision/plate_image.h"
 
@@ -18,19 +17,6 @@ namespace gw::vision {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Below the lanes: the scheduler gives camera work the CPU the lanes leave. SCHED_BATCH
-// and nice apply to the calling thread only (Linux per-thread scheduling attributes). Not
-// being allowed to change them (a container without the capability) is not an error: the
-// camera works, only without the guarantee.
-void lower_priority(int nice) {
-    if (nice <= 0) return;
-    sched_param param{};
-    param.sched_priority = 0;
-    (void)::sched_setscheduler(0, SCHED_BATCH, &param);
-    const auto tid = static_cast<id_t>(::gettid());
-    (void)::setpriority(PRIO_PROCESS, tid, ::getpriority(PRIO_PROCESS, tid) + nice);
-}
 
 double thread_cpu_seconds() {
     timespec ts{};
@@ -92,7 +78,7 @@ struct CameraRunner::Impl {
     }
 
     void capture_loop() {
-        lower_priority(options.nice);
+        lower_this_thread(options.nice);  // below the lanes: camera work takes the CPU they leave
         auto source = make_frame_source(spec, credentials, options.source);
         const bool paced = spec.kind == SourceKind::kFile || spec.kind == SourceKind::kDir;
         const auto pace = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / options.pace_fps));
@@ -162,7 +148,7 @@ struct CameraRunner::Impl {
     }
 
     void process_loop() {
-        lower_priority(options.nice);
+        lower_this_thread(options.nice);  // below the lanes: camera work takes the CPU they leave
         const auto started = Clock::now();
         while (!stopped()) {
             auto frame = slot.wait_take(std::chrono::milliseconds{100});
