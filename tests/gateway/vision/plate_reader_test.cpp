@@ -19,7 +19,7 @@ const std::filesystem::path kModel = std::filesystem::path(GW_SOURCE_DIR) / "mod
 const std::filesystem::path kFixtures = std::filesystem::path(GW_SOURCE_DIR) / "tests/gateway/vision/plates";
 // The shipped model's score on the fixtures, as models/README.md records it. A new model
 // must not read fewer; raise this when it reads more.
-constexpr int kRecordedCorrect = 29;  // of 32, models/README.md
+constexpr int kRecordedCorrect = 30;  // of 32, models/README.md
 
 struct Fixture {
     std::string file, plate, kind;
