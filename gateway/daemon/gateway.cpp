@@ -112,15 +112,17 @@ Gateway::Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, std:
       writes_(writers_for(config_)) {
     // The writes threads are on every opening's path (the event's fdatasync, and the wake-up
     // after it): raised like the lanes' threads. Each thread takes one of these tasks and
-    // waits at the latch until every other has taken one, so none takes two.
+    // waits at the latch until every other has taken one, so none takes two. The latch is
+    // shared, not on this stack: a thread may still be inside its wait after the count hit
+    // zero and this constructor went on (a latch gone under a waiter kept it asleep forever).
     const auto writers = static_cast<std::ptrdiff_t>(writers_for(config_));
-    std::latch raised(writers);
+    auto raised = std::make_shared<std::latch>(writers);
     for (std::ptrdiff_t i = 0; i < writers; ++i)
-        asio::post(writes_, [&raised] {
+        asio::post(writes_, [raised] {
             raise_lane_priority();
-            raised.arrive_and_wait();
+            raised->arrive_and_wait();
         });
-    raised.wait();
+    raised->wait();
     for (const auto& l : config_.lanes)
         lanes_.push_back(LaneController::create(io_, writes_, l, *cache_, config_.trust, config_.policy, *log_, sink));
     if (!config_.sync) return;

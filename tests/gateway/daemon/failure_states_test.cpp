@@ -371,7 +371,15 @@ struct KillableCheckpoint {
         child = -1;
     }
     ~KillableCheckpoint() {
-        if (child > 0) CHECK(tools::terminate_child(child, 5000));
+        if (child > 0) {
+            const bool clean = tools::terminate_child(child, 5000);
+            if (!clean) {
+                std::ifstream in(dir.path / ("log" + std::to_string(starts)));
+                std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                MESSAGE("gatewayd's log: " << log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
+            }
+            CHECK(clean);
+        }
         sim->stop();
         guard.reset();
         devices.stop();
