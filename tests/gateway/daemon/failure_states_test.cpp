@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "firmware_bridge/emulator/emulator.h"
+#include "gateway/core/conf.h"
 #include "gateway/core/poll_until.h"
 #include "gateway/camsim/camera_feed.h"
 #include "gateway/app/console_backend.h"
@@ -374,8 +375,7 @@ struct KillableCheckpoint {
         if (child > 0) {
             const bool clean = tools::terminate_child(child, 5000);
             if (!clean) {
-                std::ifstream in(dir.path / ("log" + std::to_string(starts)));
-                std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                const auto log = read_file(dir.path / ("log" + std::to_string(starts))).value_or("");
                 MESSAGE("gatewayd's log: " << log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
             }
             CHECK(clean);
