@@ -115,7 +115,7 @@ std::string render_metrics(const MetricsInput& in) {
     {
         // One histogram per hop for the checkpoint, as the record wait above.
         o.head("gw_lane_hop_seconds", "histogram",
-               "Where an opening's scan-to-barrier time goes, hop by hop (lane_report.h: to_strand, decide, submit, queue, journal, order, to_lane, open; all lanes).");
+               "Where an opening's scan-to-barrier time goes, hop by hop (lane_report.h: to_strand, decide, submit, queue, journal, to_lane, open; all lanes).");
         for (std::size_t h = 0; h < lane::kHopCount; ++h) {
             std::array<std::uint64_t, lane::kHopBuckets.size()> buckets{};
             std::uint64_t count = 0;

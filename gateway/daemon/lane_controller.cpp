@@ -334,7 +334,6 @@ void LaneController::on_recorded(const lane::Command& command, const Result<sync
     if (decision) {
         stamp(lane::Hop::kQueue, steps.started);
         stamp(lane::Hop::kJournal, steps.journalled);
-        stamp(lane::Hop::kOrder, steps.answered);
         stamp(lane::Hop::kToLane);
     }
     ++(recorded ? live_.events_recorded : live_.records_failed);

@@ -45,7 +45,7 @@ std::optional<sync::PassageEvent> PassageRecorder::event_for(const lane::Command
 void PassageRecorder::write(sync::PassageEvent event, std::optional<PassbackRecord> passback, asio::any_io_executor back,
                             Done done, Late late) {
     // The synced write blocks for about a millisecond: on the writes pool, never a lane's
-    // strand. The answer goes back as soon as the event and the events before it are durable;
+    // strand. The answer goes back as soon as the event is durable;
     // the passback record and the hand-over to the outbox follow on the same task, off the
     // lane's path. The log and the cache outlive the pool (Gateway joins it first); the
     // recorder may not, once `done` ran: the task holds only them.
@@ -55,8 +55,7 @@ void PassageRecorder::write(sync::PassageEvent event, std::optional<PassbackReco
         Steps steps;
         steps.started = std::chrono::steady_clock::now();
         auto recorded = log->record_durable(std::move(event));
-        steps.answered = std::chrono::steady_clock::now();
-        steps.journalled = recorded ? recorded->journalled : steps.answered;
+        steps.journalled = recorded ? recorded->journalled : std::chrono::steady_clock::now();
         const bool opened = recorded.has_value();
         asio::post(back, [recorded = std::move(recorded), asked, steps, done = std::move(done)]() mutable {
             done(std::move(recorded), std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count(), steps);

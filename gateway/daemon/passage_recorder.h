@@ -44,11 +44,10 @@ struct PassbackRecord {
 
 class PassageRecorder {
 public:
-    /// When each step of a write ended (the lane's hops: lane::Hop kQueue .. kOrder).
+    /// When each step of a write ended (the lane's hops: lane::Hop kQueue, kJournal).
     struct Steps {
         std::chrono::steady_clock::time_point started;     ///< a `writes` thread took it
-        std::chrono::steady_clock::time_point journalled;  ///< the event durable in the journal
-        std::chrono::steady_clock::time_point answered;    ///< ... and every event before it
+        std::chrono::steady_clock::time_point journalled;  ///< the event durable in the journal (or the write failed)
     };
     /// `waited` is from write() to `done`, in seconds (the lane's record-wait histogram).
     using Done = std::function<void(Result<sync::Recorded> recorded, double waited, const Steps& steps)>;
@@ -65,7 +64,7 @@ public:
     /// The anti-passback record `command` leaves with its event: an opening for a pass.
     std::optional<PassbackRecord> passback_for(const lane::Command& command, TimePoint now) const;
 
-    /// Writes the event (synced); `done` runs once it and every event before it are durable, and
+    /// Writes the event (synced); `done` runs once it is durable (sync::PassageLog::record_durable), and
     /// gets the event's failure if any. Then, off the answer's path: the passback record if any
     /// (logged; its failure goes to `late`, posted to `back`) and the hand-over to the outbox
     /// (sync::PassageLog::hand_over). `done` and `late` must keep what they use alive (the lane

@@ -22,17 +22,18 @@ namespace gw::lane {
 ///  - submit:     the decision -> its passage event handed to the `writes` pool
 ///  - queue:      handed over -> a `writes` thread runs the write (the pool's queue)
 ///  - journal:    -> the event durable in the passage journal (numbered under the log's lock,
-///                its outbox budget taken, its journal file written and fdatasynced)
-///  - order:      -> every earlier event durable too (the chain allows no gap before an
-///                answer); the anti-passback record and the hand-over to the outbox come after
-///                the answer, on no lane's path (daemon/passage_recorder.h)
+///                its outbox budget taken, its journal file written and fdatasynced); the
+///                answer goes back then, without waiting for the events numbered before it
+///                (sync/passage_log.h; an `order` hop measured that wait until December 2026),
+///                and the anti-passback record and the hand-over to the outbox come after it,
+///                on no lane's path (daemon/passage_recorder.h)
 ///  - to_lane:    -> the completion runs on the lane's strand again
 ///  - open:       the completion -> the OPEN command handed to the bridge link
-/// queue + journal + order is the synced write as a whole ("sync" in gwbench).
-enum class Hop { kToStrand, kDecide, kSubmit, kQueue, kJournal, kOrder, kToLane, kOpen };
-inline constexpr std::size_t kHopCount = 8;
+/// queue + journal is the synced write as a whole ("sync" in gwbench).
+enum class Hop { kToStrand, kDecide, kSubmit, kQueue, kJournal, kToLane, kOpen };
+inline constexpr std::size_t kHopCount = 7;
 inline constexpr std::array<std::string_view, kHopCount> kHopNames{"to_strand", "decide", "submit", "queue", "journal",
-                                                                   "order", "to_lane", "open"};
+                                                                   "to_lane", "open"};
 /// Upper bounds (seconds) of the hop histograms: a thread hop is ~10-100 us, a synced write ~1 ms.
 inline constexpr std::array<double, 10> kHopBuckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25};
 /// One opening's hops, milliseconds, in Hop order.

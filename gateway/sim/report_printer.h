@@ -16,8 +16,7 @@ namespace gw::sim {
 /// "08:00:01 car-1    OPEN   [] 请通行 / Go ahead  两书一证 张*明 沪A12345  3.1 ms"; no newline.
 /// An opening timed hop by hop ends with hops_text(): gwbench lane reads it from gatewayd's log.
 std::string report_line(const lane::LaneReport& report);
-/// "hops to_strand=0.021 decide=0.102 submit=0.004 queue=0.040 journal=0.700 order=0.150 to_lane=0.030
-///  open=0.012"
+/// "hops to_strand=0.021 decide=0.102 submit=0.004 queue=0.040 journal=0.700 to_lane=0.030 open=0.012"
 /// (milliseconds, lane::kHopNames order).
 std::string hops_text(const lane::HopTimes& ms);
 

@@ -35,6 +35,7 @@ Bytes encode_event(const PassageEvent& e) {
     p.set_data_age_s(e.data_age ? e.data_age->count() : -1);
     p.set_plate(e.plate);
     p.set_operator_note(e.operator_note);
+    p.set_journalled_as(e.journalled_as);
     return to_bytes(p.SerializeAsString());
 }
 
@@ -49,6 +50,9 @@ Result<PassageEvent> parse_event(ByteView bytes) {
     if (p.reasons_size() > kMaxReasons) return failure("event with over 32 reasons");
     if (p.data_age_s() < -1) return failure("event with a negative data age");
     if (p.at() < 0 || p.at() > 253402300799) return failure("event time outside the years 1970-9999");
+    if (p.journalled_as() != 0 && p.journalled_as() <= p.seq())
+        return failure("event " + std::to_string(p.seq()) + " renumbered from " + std::to_string(p.journalled_as()) +
+                       ": a renumbered event only moves down");
     PassageEvent e;
     e.gateway = p.gateway();
     e.seq = p.seq();
@@ -67,6 +71,7 @@ Result<PassageEvent> parse_event(ByteView bytes) {
     if (p.data_age_s() >= 0) e.data_age = Seconds{p.data_age_s()};
     e.plate = p.plate();
     e.operator_note = p.operator_note();
+    e.journalled_as = p.journalled_as();
     return e;
 }
 

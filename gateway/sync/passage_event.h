@@ -31,6 +31,10 @@ struct PassageEvent {
     std::optional<Seconds> data_age;
     std::string plate;
     std::string operator_note;
+    /// 0, or the seq the event was journalled (and its lane answered) under, when the gateway's
+    /// restart renumbered it to close over a number whose event was lost before it was durable
+    /// (PassageLog::open); always above seq.
+    std::uint64_t journalled_as = 0;
     friend bool operator==(const PassageEvent&, const PassageEvent&) = default;
 };
 

@@ -47,7 +47,7 @@ DecodedJournal decode_old(ByteView bytes) {
         if (length > kMaxRecord || bytes.size() - at - kOldHeader - kCheck < length) break;  // torn
         const auto check = check_of(p + 8, 8 + length);
         if (!std::equal(check.begin(), check.end(), p + kOldHeader + length)) break;  // damaged
-        out.records.push_back({get_be(p + 8, 8), Bytes(p + kOldHeader, p + kOldHeader + length)});
+        out.records.push_back({get_be(p + 8, 8), Bytes(p + kOldHeader, p + kOldHeader + length), 0});
         at += kOldHeader + length + kCheck;
     }
     out.end = at;
@@ -124,7 +124,7 @@ DecodedJournal decode_journal(ByteView bytes) {
         // An older generation's record where this one's end: written before the last clear.
         if ((at != 0 && floor != out.floor) || seq <= floor) break;
         out.floor = floor;
-        out.records.push_back({seq, Bytes(p + kHeader, p + kHeader + length)});
+        out.records.push_back({seq, Bytes(p + kHeader, p + kHeader + length), floor});
         at += kHeader + length + kCheck;
     }
     out.end = at;

@@ -47,6 +47,10 @@ namespace gw::sync {
 struct JournalRecord {
     std::uint64_t seq = 0;
     Bytes data;
+    /// The generation of the file it was read from (0 for the old format): the record was
+    /// written after a clear at this seq (PassageLog's recovery tells a record written before
+    /// a renumbering from one written after it).
+    std::uint64_t floor = 0;
 };
 
 /// One file's records as decode_journal() found them.

@@ -21,6 +21,27 @@ PassageEvent make_event(const LaneDecision& p) {
     return e;
 }
 
+namespace {
+
+// Whether journal record `r`, not chaining on from the outbox's newest event, was taken by an
+// earlier open that renumbered it: an outbox event after the record's generation began (its
+// file's floor: the records written after a renumbering carry a floor at or above every
+// renumbered event) that was journalled as r's number.
+bool moved_already(const store::Outbox& outbox, const JournalRecord& r, std::uint64_t last) {
+    for (auto from = r.floor + 1; from <= last;) {
+        const auto held = outbox.read(from, 1024, 4u << 20);
+        if (held.empty()) break;
+        for (const auto& h : held) {
+            if (h.seq > last) return false;
+            if (const auto e = parse_event(h.data); e && e->journalled_as == r.seq) return true;
+        }
+        from = held.back().seq + 1;
+    }
+    return false;
+}
+
+}  // namespace
+
 PassageLog::PassageLog(store::Outbox& outbox, std::string gateway, std::unique_ptr<PassageJournal> journal, std::uint64_t last,
                        Hash last_hash)
     : outbox_(outbox),
@@ -56,17 +77,40 @@ Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std:
     auto records = (*journal)->read_all();
     if (!records) return unexpected(records.error());
     // What the journal holds beyond the outbox: events answered as durable (and those of
-    // writers cut off on their way), the outbox's copy not synced yet. They continue the chain
-    // up to the first gap or mismatch; nothing after it was ever answered as durable.
+    // writers cut off on their way), the outbox's copy not synced yet. An event is answered
+    // once it is durable itself, not waiting for the ones numbered before it (record_durable()):
+    // a number whose event was lost before it was durable (a crash, a failed write) leaves a
+    // gap, and the events after it, answered and durable, are renumbered to close it (chained
+    // on, `journalled_as` keeping the number they were answered under). An event is taken
+    // once: one renumbered by an earlier open whose journal was not emptied yet (the power
+    // went in between) is in the outbox with its old number as `journalled_as`.
     std::vector<Bytes> recovered;
+    std::uint64_t renumbered = 0;
+    std::uint64_t prev_taken = 0;  // the journal number of the last record taken, and its hash as journalled
+    Hash prev_taken_hash{};
     for (auto& r : *records) {
-        if (r.seq <= last) continue;  // in the outbox already
-        if (r.seq != last + 1) break;
+        if (r.seq <= last) continue;  // in the outbox already (under this number, or moved by a renumbering)
         auto event = parse_event(r.data);
-        if (!event || event->seq != r.seq || event->gateway != gateway || event->prev_hash != last_hash) break;
-        last_hash = event_hash(r.data);
-        last = r.seq;
-        recovered.push_back(std::move(r.data));
+        if (!event || event->seq != r.seq || event->gateway != gateway) break;
+        const auto as_journalled = event_hash(r.data);
+        if (r.seq == last + 1 && event->prev_hash == last_hash) {
+            recovered.push_back(std::move(r.data));
+        } else {
+            if (moved_already(outbox, r, last)) continue;
+            // Within the journal the chain holds: a record right after one taken chains to it
+            // as journalled; only across a number never made durable does it not.
+            if (prev_taken != 0 && r.seq == prev_taken + 1 && event->prev_hash != prev_taken_hash) break;
+            if (r.seq == last + 1) break;  // no gap before it, and it does not chain: not this log's
+            event->journalled_as = r.seq;
+            event->seq = last + 1;
+            event->prev_hash = last_hash;
+            recovered.push_back(encode_event(*event));
+            ++renumbered;
+        }
+        prev_taken = r.seq;
+        prev_taken_hash = as_journalled;
+        last_hash = event_hash(recovered.back());
+        ++last;
     }
     if (!recovered.empty()) {
         const auto first = last - recovered.size() + 1;
@@ -80,6 +124,7 @@ Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std:
     if (auto ok = (*journal)->clear_all(last); !ok) return unexpected(ok.error());
     std::unique_ptr<PassageLog> log(new PassageLog(outbox, std::move(gateway), std::move(*journal), last, last_hash));
     log->stats_.recovered = recovered.size();
+    log->stats_.renumbered = renumbered;
     log->journal_file_limit_ = journal_file_limit;
     return log;
 }
@@ -125,7 +170,6 @@ Result<Recorded> PassageLog::record_durable(PassageEvent event) {
     lock.lock();
     if (!written) {
         if (!broken_) broken_ = written.error();
-        changed_.notify_all();
         return unexpected(written.error());
     }
     durable_.insert(seq);
@@ -133,10 +177,9 @@ Result<Recorded> PassageLog::record_durable(PassageEvent event) {
         durable_.erase(durable_.begin());
         ++durable_through_;
     }
-    changed_.notify_all();
-    // Answered once every event before it is durable too: never a gap before an answer.
-    while (durable_through_ < seq && !broken_) changed_.wait(lock);
-    if (durable_through_ < seq) return unexpected(*broken_);  // an earlier number is not on disk
+    // Answered now, without waiting for the events numbered before it: they are handed to the
+    // outbox in order (hand_over()), and one lost before it was durable is closed over by
+    // renumbering at the next open.
     return Recorded{seq, level_, journalled};
 }
 
@@ -181,7 +224,6 @@ void PassageLog::apply_durable(std::unique_lock<std::mutex>& lock) {
         if (!appended || appended->accepted != batch.size()) {
             // The first failure is the cause (a journal write may have failed during this one).
             if (!broken_) broken_ = appended ? Error{"passage log: " + appended->refusal, ErrorKind::kIo} : appended.error();
-            changed_.notify_all();
             break;
         }
         applied_through_ = last;

@@ -18,8 +18,8 @@
 //                                     passage journal does, passage_journal.h), same instants
 //   scan_to_barrier_p99_over_overwrite_ms  what the gateway adds over that one
 //   hop_<hop>_p50_ms / p99_ms         where gatewayd's part goes (lane::kHopNames, printed by
-//                                     gatewayd with each opening); hop_sync: queue + journal +
-//                                     order, the synced write; hop_outside: the rest
+//                                     gatewayd with each opening); hop_sync: queue + journal,
+//                                     the synced write; hop_outside: the rest
 //                                     (pty and serial read in, bridge link and emulator out)
 //   ..._camera_load                   the same under the camera load, with the frames
 //                                     gatewayd's cameras scanned, decoded and dropped meanwhile
@@ -220,7 +220,7 @@ Drive drive(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, const std
 /// lane in order (a lane whose counts differ is left out).
 struct Hops {
     std::array<std::vector<double>, lane::kHopCount> by_hop;
-    std::vector<double> sync;  // queue + journal + order: the synced write as a whole
+    std::vector<double> sync;  // queue + journal: the synced write as a whole
     std::vector<double> outside;
 };
 
@@ -232,7 +232,7 @@ Hops hops_of(const Drive& d, sim::SimCheckpoint& sim, const std::string& log) {
         by_lane[l.lane].push_back(&l);
         for (std::size_t i = 0; i < lane::kHopCount; ++i) h.by_hop[i].push_back(l.ms[i]);
         double sync = 0;
-        for (const auto hop : {lane::Hop::kQueue, lane::Hop::kJournal, lane::Hop::kOrder})
+        for (const auto hop : {lane::Hop::kQueue, lane::Hop::kJournal})
             sync += l.ms[static_cast<std::size_t>(hop)];
         h.sync.push_back(sync);
     }

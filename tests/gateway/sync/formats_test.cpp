@@ -113,6 +113,15 @@ TEST_CASE("passage events, batches and acknowledgements round-trip; bad ones are
     bad = e;
     bad.lane = std::string(300, 'x');
     CHECK_FALSE(parse_event(encode_event(bad)).has_value());
+    // A renumbered event keeps the number it was answered under, always above its own.
+    auto renumbered = e;
+    renumbered.journalled_as = 5;
+    CHECK(parse_event(encode_event(renumbered)).value().journalled_as == 5);
+    // Field 15 is two bytes here; 0 is not written at all: events before the field hash as they did.
+    CHECK(encode_event(renumbered).size() == encode_event(e).size() + 2);
+    bad = e;
+    bad.journalled_as = 3;
+    CHECK(parse_event(encode_event(bad)).error().message == "event 3 renumbered from 3: a renumbered event only moves down");
 
     const EventBatch batch{"gw-1", {bytes, bytes}};
     const auto b = parse_batch(encode_batch(batch)).value();

@@ -201,11 +201,13 @@ TEST_CASE("when the budget runs out inside a group, the events that fit are chai
 
 namespace {
 
-// The journal as a power cut may leave it: these records, in one file.
-void write_journal(const std::filesystem::path& dir, const std::vector<std::pair<std::uint64_t, Bytes>>& records) {
+// The journal as a power cut may leave it: these records, in one file (of generation `floor`).
+void write_journal(const std::filesystem::path& dir, const std::vector<std::pair<std::uint64_t, Bytes>>& records,
+                   std::uint64_t floor = 0) {
     std::filesystem::remove_all(dir);
     auto journal = PassageJournal::open(dir, 1).value();
     auto file = journal->take();
+    if (floor) REQUIRE(file.clear(floor).has_value());
     for (const auto& [seq, data] : records) REQUIRE(file.append(seq, data).has_value());
 }
 
@@ -244,19 +246,92 @@ TEST_CASE("events the journal holds beyond the outbox (the power went before the
     CHECK(log->verify_chain().value() == 6);
 }
 
-TEST_CASE("after a gap in the journal nothing is recovered: those events were never answered as durable") {
+TEST_CASE("a number lost before it was durable is closed over: the answered events after it are renumbered, keeping the number they were answered under") {
     gw::testing::TempDir source, dir;
-    const auto events = recorded_events(source.path, 5);
-    write_journal(dir.path / "journal", {{1, events[0]}, {2, events[1]}, {3, events[2]}, {5, events[4]}});
+    const auto events = recorded_events(source.path, 6);
+    // Event 4's write was cut off; 5 and 6, numbered after it, were durable and answered.
+    write_journal(dir.path / "journal", {{1, events[0]}, {2, events[1]}, {3, events[2]}, {5, events[4]}, {6, events[5]}});
     auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
     auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal").value();
-    CHECK(log->group_stats().recovered == 3);
-    CHECK(outbox->last_seq() == 3);
-    // Number 4 goes to the next decision, chained to 3: no hole, no old event 5 after it.
+    CHECK(log->group_stats().recovered == 5);
+    CHECK(log->group_stats().renumbered == 2);
+    CHECK(outbox->last_seq() == 5);
+    CHECK(*outbox->get(3) == events[2]);  // before the gap: as journalled, byte for byte
+    const auto four = parse_event(*outbox->get(4)).value();
+    const auto five = parse_event(*outbox->get(5)).value();
+    CHECK(four.journalled_as == 5);
+    CHECK(five.journalled_as == 6);
+    CHECK(four.at == parse_event(events[4]).value().at);  // the decision answered as 5
+    CHECK(five.at == parse_event(events[5]).value().at);
+    CHECK(four.prev_hash == event_hash(events[2]));
+    CHECK(log->verify_chain().value() == 5);
+    // The chain goes on from 5; a new event is not renumbered.
     const auto r = log->record(denial(9));
     REQUIRE(r.has_value());
-    CHECK(r->seq == 4);
-    CHECK(log->verify_chain().value() == 4);
+    CHECK(r->seq == 6);
+    CHECK(parse_event(*outbox->get(6)).value().journalled_as == 0);
+    CHECK(log->verify_chain().value() == 6);
+
+    SUBCASE("a record after the gap that does not chain to the one journalled before it ends the recovery") {
+        gw::testing::TempDir other;
+        // 5 edited in the journal: 6 carries the hash of the 5 it was chained to, not of this one.
+        auto e5 = parse_event(events[4]).value();
+        e5.operator_note = "edited";
+        write_journal(other.path / "journal", {{1, events[0]}, {2, events[1]}, {3, events[2]}, {5, encode_event(e5)}, {6, events[5]}});
+        auto outbox2 = store::Outbox::open(other.path / "outbox", {}).value();
+        auto log2 = PassageLog::open(*outbox2, "gw-1", other.path / "journal").value();
+        CHECK(log2->group_stats().recovered == 4);  // 1-3 and 5 (renumbered 4); 6 does not chain to the 5 journalled
+        CHECK(outbox2->last_seq() == 4);
+        CHECK(log2->verify_chain().value() == 4);
+    }
+}
+
+TEST_CASE("an open cut off after moving renumbered events into the outbox, before emptying the journal, takes none of them twice") {
+    gw::testing::TempDir source, dir;
+    const auto events = recorded_events(source.path, 6);
+    const std::vector<std::pair<std::uint64_t, Bytes>> cut = {{1, events[0]}, {2, events[1]}, {3, events[2]}, {5, events[4]}, {6, events[5]}};
+    write_journal(dir.path / "journal", cut);
+    {
+        auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+        REQUIRE(PassageLog::open(*outbox, "gw-1", dir.path / "journal").has_value());
+        REQUIRE(outbox->last_seq() == 5);
+    }
+    write_journal(dir.path / "journal", cut);  // the journal's emptying never reached the disk
+    auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+    auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal").value();
+    CHECK(log->group_stats().recovered == 0);
+    CHECK(outbox->last_seq() == 5);
+    CHECK(log->verify_chain().value() == 5);
+    const auto r = log->record(denial(9));
+    REQUIRE(r.has_value());
+    CHECK(r->seq == 6);
+}
+
+TEST_CASE("events journalled after a renumbering are taken at the next open, even under a number a renumbered event was answered under") {
+    gw::testing::TempDir source, dir;
+    const auto events = recorded_events(source.path, 8);
+    // 4-6 lost in a cut; 7 and 8 answered: renumbered 4 and 5, journalled as 7 and 8.
+    write_journal(dir.path / "journal", {{1, events[0]}, {2, events[1]}, {3, events[2]}, {7, events[6]}, {8, events[7]}});
+    {
+        auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+        auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal").value();
+        REQUIRE(log->group_stats().renumbered == 2);
+        REQUIRE(parse_event(*outbox->get(4)).value().journalled_as == 7);
+    }
+    // The journal emptied at floor 5; then 6 was lost in a second cut while 7, numbered after
+    // it, was answered: its number is the one renumbered event 4 was answered under.
+    auto seven = parse_event(events[6]).value();
+    seven.prev_hash = sha256(as_bytes("event 6, lost"));
+    seven.operator_note = "after the first cut";
+    write_journal(dir.path / "journal", {{7, encode_event(seven)}}, 5);
+    auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+    auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal").value();
+    CHECK(log->group_stats().recovered == 1);
+    CHECK(outbox->last_seq() == 6);
+    const auto six = parse_event(*outbox->get(6)).value();
+    CHECK(six.operator_note == "after the first cut");
+    CHECK(six.journalled_as == 7);
+    CHECK(log->verify_chain().value() == 6);
 }
 
 TEST_CASE("a journal event that does not chain to the outbox's newest is not taken") {
