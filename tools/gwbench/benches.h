@@ -7,6 +7,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <functional>
 #include <vector>
 
 #include "gateway/sim/sim_checkpoint.h"
@@ -60,9 +61,11 @@ sim::SimOptions stamped_options(OpenStamps& stamps);
 /// Drives `per_lane` genuine passes through every lane of `sim` at once (vehicle, temperature,
 /// plate, then the scan; a truck opens on its plate), adding each scan-to-open time (ms) to
 /// `latencies` (and, with `by_lane`, to that lane's list, in order; with `scans`, when each
-/// lane's scans were sent, in order). Returns the passes that did not open.
+/// lane's scans were sent, in order; `on_scan` is called with the lane's index and the instant
+/// as each scan is sent). Returns the passes that did not open.
 int drive_passes(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, std::vector<double>& latencies,
                  std::vector<std::vector<double>>* by_lane = nullptr,
-                 std::vector<std::vector<std::chrono::steady_clock::time_point>>* scans = nullptr);
+                 std::vector<std::vector<std::chrono::steady_clock::time_point>>* scans = nullptr,
+                 const std::function<void(std::size_t, std::chrono::steady_clock::time_point)>& on_scan = {});
 
 }  // namespace gw::bench
