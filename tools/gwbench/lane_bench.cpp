@@ -18,7 +18,8 @@
 //                                     floor until December 2026 (..._over_write_after_drive_ms)
 //   durable_overwrite_p99_ms          the floor of the write the gateway makes: the same
 //                                     records written over a zero-filled file in place (as the
-//                                     passage journal does, passage_journal.h), after the drive
+//                                     passage journal does, passage_journal.h), beside the
+//                                     drive, right after each append
 //   scan_to_barrier_p99_over_overwrite_ms  what the gateway adds over that one
 //   hop_<hop>_p50_ms / p99_ms         where gatewayd's part goes (lane::kHopNames, printed by
 //                                     gatewayd with each opening); hop_sync: queue + journal,
@@ -65,26 +66,22 @@ bool wait_until(Pred&& pred, milliseconds timeout) { return poll_until(pred, tim
 /// now: the lanes' own scans replayed, so that writes collide as often as the lanes' events
 /// did (8 lanes driven at once scan within microseconds of each other, and a write that
 /// arrives during another's fdatasync waits for the file system's journal commit as a
-/// passage event waits for the group commit). Milliseconds per write. `in_place`: each file is
-/// first made of zeros (synced) and the records overwrite it, as the passage journal writes.
+/// passage event waits for the group commit). Milliseconds per write. Measured after the drive
+/// (the floor until December 2026; BesideProbe below measures it during the drive).
 std::vector<double> durable_writes(const std::filesystem::path& dir, const std::vector<std::vector<steady_clock::time_point>>& schedule,
-                                   std::size_t size, bool in_place) {
+                                   std::size_t size) {
     std::optional<steady_clock::time_point> first;
     for (const auto& lane : schedule)
         for (const auto t : lane) first = first ? std::min(*first, t) : t;
     if (!first) return {};
-    // Every file made (and zero-filled, synced) before the clock starts, as the journal's are
-    // at gatewayd's start: their creation's own commits are not part of the floor.
+    // Every file made (and synced) before the clock starts, as the journal's are at gatewayd's
+    // start: their creation's own commits are not part of the floor.
     std::vector<int> fds;
     for (std::size_t w = 0; w < schedule.size(); ++w) {
-        const auto path = dir / ((in_place ? "durable-probe-in-place-" : "durable-probe-") + std::to_string(w));
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | (in_place ? 0 : O_APPEND) | O_CLOEXEC, 0600);
+        const auto path = dir / ("durable-probe-" + std::to_string(w));
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
         if (fd < 0) break;
         fds.push_back(fd);
-        if (in_place) {
-            const std::string zeros(size * (schedule[w].size() + 1), '\0');
-            if (::write(fd, zeros.data(), zeros.size()) != static_cast<ssize_t>(zeros.size())) break;
-        }
         if (::fsync(fd) != 0) break;
     }
     if (fds.size() == schedule.size())
@@ -102,13 +99,11 @@ std::vector<double> durable_writes(const std::filesystem::path& dir, const std::
             threads.emplace_back([&, w, fd = fds[w]] {
                 (void)raise_this_thread(kLaneNiceBoost);  // where gatewayd's writes threads run
                 const std::string record(size, 'e');
-                off_t offset = 0;
                 for (const auto at : schedule[w]) {
                     std::this_thread::sleep_until(at + shift);
                     const auto t = steady_clock::now();
-                    const auto n = in_place ? ::pwrite(fd, record.data(), record.size(), offset) : ::write(fd, record.data(), record.size());
+                    const auto n = ::write(fd, record.data(), record.size());
                     if (n != static_cast<ssize_t>(record.size()) || ::fdatasync(fd) != 0) break;
-                    offset += n;
                     const double ms = duration<double, std::milli>(steady_clock::now() - t).count();
                     std::lock_guard lock(m);
                     out.push_back(ms);
@@ -122,7 +117,9 @@ std::vector<double> durable_writes(const std::filesystem::path& dir, const std::
 
 /// The floor measured beside a drive rather than after it: one writer per lane, each making a
 /// bare append durable (write + fdatasync, `size` bytes) in a file of its own, `delay` after
-/// each of its lane's scans. A lane's own event is written within a few milliseconds of its
+/// each of its lane's scans, then the same record written in place over a file of zeros made
+/// beforehand (pwrite + fdatasync: the write the passage journal makes, which changes no file
+/// size and so waits for no ext4 journal commit). A lane's own event is written within a few milliseconds of its
 /// scan; `delay` puts the probe's write in the middle of the lane's barrier travel, where its
 /// lane writes nothing, while the other lanes' writes and whatever else the box does at that
 /// moment (another process's checkpoint, a flush of RocksDB's) land in both. Measured after the
@@ -133,11 +130,17 @@ class BesideProbe {
 public:
     BesideProbe(const std::filesystem::path& dir, std::size_t writers, std::size_t size, milliseconds delay)
         : delay_(delay), record_(size, 'p') {
+        const std::string zeros(kInPlaceBytes, '\0');
         for (std::size_t w = 0; w < writers; ++w) {
             auto& wr = *writers_.emplace_back(std::make_unique<Writer>());
             const auto path = dir / ("durable-probe-beside-" + std::to_string(w));
             wr.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
             if (wr.fd < 0 || ::fsync(wr.fd) != 0) failed_ = true;
+            const auto in_place = dir / ("durable-probe-beside-in-place-" + std::to_string(w));
+            wr.in_place_fd = ::open(in_place.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+            if (wr.in_place_fd < 0 || ::write(wr.in_place_fd, zeros.data(), zeros.size()) != static_cast<ssize_t>(zeros.size()) ||
+                ::fsync(wr.in_place_fd) != 0)
+                failed_ = true;
         }
         if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
             if (::fsync(d) != 0) failed_ = true;
@@ -157,9 +160,12 @@ public:
         w.due.push_back(t + delay_);
         w.cv.notify_one();
     }
-    /// Waits for every write due, stops the writers and returns the writes' times (ms); empty
-    /// when a file could not be made or written.
-    std::vector<double> finish() {
+    /// Waits for every write due, stops the writers and returns the writes' times (ms): the
+    /// appends and the writes in place; both empty when a file could not be made or written.
+    struct Floors {
+        std::vector<double> append, in_place;
+    };
+    Floors finish() {
         for (auto& w : writers_) {
             {
                 std::lock_guard lock(w->m);
@@ -167,22 +173,30 @@ public:
                 w->cv.notify_one();
             }
             if (w->thread.joinable()) w->thread.join();
-            if (w->fd >= 0) ::close(w->fd);
-            w->fd = -1;
+            for (int* fd : {&w->fd, &w->in_place_fd}) {
+                if (*fd >= 0) ::close(*fd);
+                *fd = -1;
+            }
         }
-        std::vector<double> out;
+        Floors out;
         for (auto& w : writers_) {
             if (w->failed) failed_ = true;
-            out.insert(out.end(), w->ms.begin(), w->ms.end());
+            out.append.insert(out.append.end(), w->ms.begin(), w->ms.end());
+            out.in_place.insert(out.in_place.end(), w->in_place_ms.begin(), w->in_place_ms.end());
             w->ms.clear();
+            w->in_place_ms.clear();
         }
-        if (failed_) out.clear();
+        if (failed_) out = {};
         return out;
     }
 
 private:
+    static constexpr std::size_t kInPlaceBytes = 256u << 10;  // written over from the start again when full
     struct Writer {
         int fd = -1;
+        int in_place_fd = -1;
+        off_t offset = 0;
+        std::vector<double> in_place_ms;
         std::mutex m;
         std::condition_variable cv;
         std::deque<steady_clock::time_point> due;  // guarded by m
@@ -208,7 +222,16 @@ private:
                 w.failed = true;
                 return;
             }
-            w.ms.push_back(duration<double, std::milli>(steady_clock::now() - t).count());
+            const auto t2 = steady_clock::now();
+            w.ms.push_back(duration<double, std::milli>(t2 - t).count());
+            if (w.offset + static_cast<off_t>(record_.size()) > static_cast<off_t>(kInPlaceBytes)) w.offset = 0;
+            if (::pwrite(w.in_place_fd, record_.data(), record_.size(), w.offset) != static_cast<ssize_t>(record_.size()) ||
+                ::fdatasync(w.in_place_fd) != 0) {
+                w.failed = true;
+                return;
+            }
+            w.offset += static_cast<off_t>(record_.size());
+            w.in_place_ms.push_back(duration<double, std::milli>(steady_clock::now() - t2).count());
         }
     }
     milliseconds delay_;
@@ -305,7 +328,8 @@ struct Drive {
     std::size_t log_from = 0, log_to = 0;
     steady_clock::duration time{};
     int failures = 0;
-    std::vector<double> floor;  // the bare synced appends beside it (BesideProbe), ms
+    std::vector<double> floor;           // the bare synced appends beside it (BesideProbe), ms
+    std::vector<double> floor_in_place;  // the same written in place, right after each append
 };
 
 /// The size of the floor's records: a passage event of a few hundred bytes, one page all the
@@ -324,7 +348,9 @@ Drive drive(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, const std
     d.failures = drive_passes(sim, stamps, per_lane, d.latencies, &d.per_lane, &d.scans,
                               [&](std::size_t lane, steady_clock::time_point t) { probe.scanned(lane, t); });
     d.time = steady_clock::now() - t0;
-    d.floor = probe.finish();
+    auto floors = probe.finish();
+    d.floor = std::move(floors.append);
+    d.floor_in_place = std::move(floors.in_place);
     d.log_to = read_text(log).size();
     return d;
 }
@@ -470,13 +496,12 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     // December 2026, beside the in-place one): as many bare synced appends as the lanes wrote
     // events, the size of the newest event gatewayd wrote, at the instants the lanes' scans of
     // the baseline drive were sent.
-    std::vector<double> writes, overwrites;
+    std::vector<double> writes;
     if (rc == 0) {
         std::size_t size = 400;
         if (auto outbox = store::Outbox::open(dir / "state" / "outbox", {}))
             if (auto newest = (*outbox)->get((*outbox)->last_seq())) size = newest->size();
-        writes = durable_writes(dir / "state", base.scans, size, false);
-        overwrites = durable_writes(dir / "state", base.scans, size, true);
+        writes = durable_writes(dir / "state", base.scans, size);
     }
     (*sim)->stop();
     guard.reset();
@@ -502,7 +527,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         report.figure("lane", "scan_to_barrier_p99_over_write_after_drive_ms",
                       percentile(base.latencies, 99) - percentile(writes, 99), "ms");
     }
-    if (!overwrites.empty()) {
+    if (const auto& overwrites = base.floor_in_place; !overwrites.empty()) {
         report.figure("lane", "durable_overwrite_p50_ms", percentile(overwrites, 50), "ms");
         report.figure("lane", "durable_overwrite_p99_ms", percentile(overwrites, 99), "ms");
         report.figure("lane", "scan_to_barrier_p99_over_overwrite_ms",
@@ -518,6 +543,12 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         report.figure("lane", "durable_write_p50_ms_camera_load", percentile(loaded, 50), "ms");
         report.figure("lane", "durable_write_p99_ms_camera_load", loaded_p99, "ms");
         report.figure("lane", "scan_to_barrier_p99_over_write_ms_camera_load", percentile(cams.latencies, 99) - loaded_p99, "ms");
+    }
+    if (const auto& loaded = cams.floor_in_place; !loaded.empty()) {
+        report.figure("lane", "durable_overwrite_p50_ms_camera_load", percentile(loaded, 50), "ms");
+        report.figure("lane", "durable_overwrite_p99_ms_camera_load", percentile(loaded, 99), "ms");
+        report.figure("lane", "scan_to_barrier_p99_over_overwrite_ms_camera_load",
+                      percentile(cams.latencies, 99) - percentile(loaded, 99), "ms");
     }
     if (!floor.empty())
         report.figure("lane", "scan_to_barrier_p99_over_quiet_write_ms_camera_load", percentile(cams.latencies, 99) - write_p99,
