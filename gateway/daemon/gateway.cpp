@@ -69,9 +69,18 @@ Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink 
     auto log = sync::PassageLog::open(**outbox, config.sync ? config.sync->gateway : config.name, config.state_dir / "journal",
                                       std::clamp<std::size_t>(config.lanes.size(), 2, 16));
     if (!log) return unexpected(log.error());
-    if (const auto recovered = (*log)->group_stats().recovered; recovered > 0)
+    const auto stats = (*log)->group_stats();
+    if (stats.recovered > 0)
         std::fprintf(stderr, "gatewayd: %llu passage events moved from the journal into the outbox\n",
-                     static_cast<unsigned long long>(recovered));
+                     static_cast<unsigned long long>(stats.recovered));
+    if (stats.renumbered > 0)
+        // An event was lost mid-write at the cut (never answered: its lane did not open); the
+        // answered ones after it keep their place in the chain under a new number.
+        std::fprintf(stderr,
+                     "gatewayd: 断电时有通行记录未写完（其通道未放行），其后已应答的 %llu 条记录已重新编号（journalled_as 保留原编号） / "
+                     "%llu answered passage events renumbered over a number lost mid-write at the cut (its lane did not "
+                     "open; journalled_as keeps the number each was answered under)\n",
+                     static_cast<unsigned long long>(stats.renumbered), static_cast<unsigned long long>(stats.renumbered));
     if (auto restored = restore_passback(**outbox, **cache, sync::system_now(), config.policy.passback_window); !restored)
         return unexpected(restored.error());
     else if (*restored > 0)
