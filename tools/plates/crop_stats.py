@@ -6,6 +6,7 @@ much of the crop it fills).
 
     /usr/bin/python3 tools/plates/crop_stats.py ../shared/data/plates/ccpd-crops
     /usr/bin/python3 tools/plates/crop_stats.py --synthetic blue --count 400
+    /usr/bin/python3 tools/plates/crop_stats.py --synthetic blue --count 800 --crop bbox   # cut as ccpd-crops are
 """
 import argparse
 import csv
@@ -116,11 +117,12 @@ def main():
     ap.add_argument('folder', nargs='?', help='a folder with manifest.csv (file,plate)')
     ap.add_argument('--synthetic', help='a render.py kind instead of a folder')
     ap.add_argument('--count', type=int, default=400)
+    ap.add_argument('--crop', choices=('bbox', 'rectified'), help='with --synthetic: only crops cut so (ccpd-crops are all bounding boxes)')
     ap.add_argument('--seed', type=int, default=99)
     args = ap.parse_args()
     if args.synthetic:
         glyphs = render.Glyphs()
-        images = [render.sample(glyphs, args.seed, i, args.synthetic)[0] for i in range(args.count)]
+        images = [render.sample(glyphs, args.seed, i, args.synthetic, args.crop)[0] for i in range(args.count)]
     else:
         with open(os.path.join(args.folder, 'manifest.csv'), newline='') as f:
             images = [cv2.imdecode(np.fromfile(os.path.join(args.folder, r['file']), np.uint8), cv2.IMREAD_COLOR)
