@@ -7,6 +7,12 @@
 #include "tests/gateway/sync/log_fixture.h"
 #include "tests/temp_dir.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <fstream>
@@ -404,4 +410,80 @@ TEST_CASE("a journal whose emptying never reached the disk gives back only event
     REQUIRE(r.has_value());
     CHECK(r->seq == 4);
     CHECK(log->verify_chain().value() == 4);
+}
+
+namespace {
+
+// A thread whose write passes the file-size limit gets SIGXFSZ; this handler holds it there
+// (inside its journal write, the log's lock released) until the test lets it go on.
+std::atomic<bool> held_in_write{false};
+std::atomic<bool> let_go{false};
+extern "C" void hold_in_write(int) {
+    held_in_write = true;
+    while (!let_go) {
+        timespec ms{0, 1'000'000};
+        ::nanosleep(&ms, nullptr);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("an event is answered once it is durable, while an event numbered before it is still being written") {
+    gw::testing::TempDir dir;
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        // Everything in the child (fork keeps only the calling thread; the limit is the
+        // process's). One journal file is filled past 64 KiB, the other stays empty; under a
+        // 64 KiB file-size limit the next write to the full one stops in the signal handler.
+        int rc = 0;
+        {
+            auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+            auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal", 2).value();
+            ::alarm(60);  // a write held for good ends the child, not the test run
+            // Writers alone in turn all take the same file (the last given back): 600 records
+            // of about 131 bytes put it past 64 KiB.
+            for (int i = 1; i <= 600; ++i)
+                if (!log->record(denial(i))) rc = 10;
+            struct sigaction sa {};
+            sa.sa_handler = hold_in_write;
+            ::sigaction(SIGXFSZ, &sa, nullptr);
+            rlimit lim{64 * 1024, RLIM_INFINITY};
+            ::setrlimit(RLIMIT_FSIZE, &lim);
+
+            std::optional<Result<Recorded>> first;
+            std::thread writer([&] { first = log->record_durable(make_event(denial(601))); });
+            for (int i = 0; i < 5000 && !held_in_write; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{1});
+            if (!held_in_write) rc = 11;
+            // Numbered after it, written in the other file: answered while 601 is still held.
+            const auto second = log->record_durable(make_event(denial(602)));
+            const bool still_held = !first.has_value();
+            let_go = true;
+            writer.join();
+            if (!second || second->seq != 602) rc = 12;
+            else if (!still_held) rc = 13;                         // the answer waited for 601
+            else if (!first || first->has_value()) rc = 14;        // 601's write did fail
+            else if (log->record(denial(603))) rc = 15;            // the log stays broken after a lost number
+            else if (outbox->last_seq() != 600) rc = 16;           // nothing handed over past the gap
+        }
+        if (rc == 0) {
+            // The restart: 602, answered, closes the gap of the lost 601.
+            rlimit lim{RLIM_INFINITY, RLIM_INFINITY};
+            ::setrlimit(RLIMIT_FSIZE, &lim);
+            auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
+            auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal", 2).value();
+            const auto moved = outbox->get(601);
+            const auto event = moved ? parse_event(*moved) : Result<PassageEvent>(failure("none"));
+            if (log->group_stats().renumbered != 1) rc = 20;
+            else if (outbox->last_seq() != 601) rc = 21;
+            else if (!event || event->journalled_as != 602 || event->at != denial(602).at) rc = 22;
+            else if (log->verify_chain().value_or(0) != 601) rc = 23;
+        }
+        ::_exit(rc);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    INFO("signal ", (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }
