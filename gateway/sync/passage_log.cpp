@@ -1,6 +1,11 @@
 #include "gateway/sync/passage_log.h"
 #include "gateway/core/text.h"
 
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <optional>
+
 namespace gw::sync {
 
 PassageEvent make_event(const LaneDecision& p) {
@@ -23,21 +28,22 @@ PassageEvent make_event(const LaneDecision& p) {
 
 namespace {
 
-// Whether journal record `r`, not chaining on from the outbox's newest event, was taken by an
-// earlier open that renumbered it: an outbox event after the record's generation began (its
-// file's floor: the records written after a renumbering carry a floor at or above every
-// renumbered event) that was journalled as r's number.
-bool moved_already(const store::Outbox& outbox, const JournalRecord& r, std::uint64_t last) {
-    for (auto from = r.floor + 1; from <= last;) {
+// The outbox events an earlier open renumbered, by the number each was journalled under: the
+// newest outbox seq that carries it. Read once, and only when a journal record does not chain
+// on from the outbox's newest event, from just after the oldest journal generation on (a
+// renumbered event lies after the generation of the records it was moved from).
+std::map<std::uint64_t, std::uint64_t> renumbered_in(const store::Outbox& outbox, const std::vector<JournalRecord>& records) {
+    std::map<std::uint64_t, std::uint64_t> out;
+    auto from = std::numeric_limits<std::uint64_t>::max();
+    for (const auto& r : records) from = std::min(from, r.floor);
+    for (++from;;) {
         const auto held = outbox.read(from, 1024, 4u << 20);
         if (held.empty()) break;
-        for (const auto& h : held) {
-            if (h.seq > last) return false;
-            if (const auto e = parse_event(h.data); e && e->journalled_as == r.seq) return true;
-        }
+        for (const auto& h : held)
+            if (const auto e = parse_event(h.data); e && e->journalled_as) out[e->journalled_as] = h.seq;
         from = held.back().seq + 1;
     }
-    return false;
+    return out;
 }
 
 }  // namespace
@@ -86,6 +92,7 @@ Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std:
     // went in between) is in the outbox with its old number as `journalled_as`.
     std::vector<Bytes> recovered;
     std::uint64_t renumbered = 0;
+    std::optional<std::map<std::uint64_t, std::uint64_t>> moved;  // renumbered_in(), when first needed
     std::uint64_t prev_taken = 0;  // the journal number of the last record taken, and its hash as journalled
     Hash prev_taken_hash{};
     for (auto& r : *records) {
@@ -95,8 +102,13 @@ Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std:
         const auto as_journalled = event_hash(r.data);
         if (r.seq == last + 1 && event->prev_hash == last_hash) {
             recovered.push_back(std::move(r.data));
+            last_hash = as_journalled;
         } else {
-            if (moved_already(outbox, r, last)) continue;
+            // Taken already by an earlier open that renumbered it: an outbox event after the
+            // record's generation began (the records written after a renumbering carry a floor
+            // at or above every renumbered event) journalled as its number.
+            if (!moved) moved = renumbered_in(outbox, *records);
+            if (const auto it = moved->find(r.seq); it != moved->end() && it->second > r.floor) continue;
             // Within the journal the chain holds: a record right after one taken chains to it
             // as journalled; only across a number never made durable does it not.
             if (prev_taken != 0 && r.seq == prev_taken + 1 && event->prev_hash != prev_taken_hash) break;
@@ -105,11 +117,11 @@ Result<std::unique_ptr<PassageLog>> PassageLog::open(store::Outbox& outbox, std:
             event->seq = last + 1;
             event->prev_hash = last_hash;
             recovered.push_back(encode_event(*event));
+            last_hash = event_hash(recovered.back());
             ++renumbered;
         }
         prev_taken = r.seq;
         prev_taken_hash = as_journalled;
-        last_hash = event_hash(recovered.back());
         ++last;
     }
     if (!recovered.empty()) {

@@ -27,6 +27,7 @@
 #include "gateway/vision/qr_reader.h"
 #include "tests/gateway/console/router_fixture.h"
 #include "tests/gateway/systemd/fake_systemd.h"
+#include "tests/child_process.h"
 #include "tests/temp_dir.h"
 #include "tools/common/process.h"
 
@@ -441,8 +442,8 @@ TEST_CASE("passback survives the bridge link dropping between the opening and th
 
 TEST_CASE("disk full: a passage write fails with one line naming the problem, never silently") {
     TempDir dir;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
+    // 0: a one-line error; 3: never failed, 4: a multi-line error; 128 + a signal: the child died
+    CHECK(gw::testing::run_in_child([&] {
         // The child fills its own file-size budget: RocksDB's writes then fail as on a full disk.
         int rc = 3;
         {
@@ -461,12 +462,8 @@ TEST_CASE("disk full: a passage write fails with one line naming the problem, ne
                 }
             }
         }
-        ::_exit(rc);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);  // 3: never failed, 4: a multi-line error
+        return rc;
+    }) == 0);
 }
 
 TEST_CASE("outbox full: an opening whose event cannot be written is not carried out and the staff decide") {

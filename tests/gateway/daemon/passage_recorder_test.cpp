@@ -2,7 +2,6 @@
 // without a sync of their own are written back from the events still in the outbox.
 #include <doctest/doctest.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -11,6 +10,7 @@
 #include "gateway/store/cache.h"
 #include "gateway/store/outbox.h"
 #include "gateway/sync/passage_log.h"
+#include "tests/child_process.h"
 #include "tests/temp_dir.h"
 
 using namespace gw;
@@ -101,9 +101,8 @@ TEST_CASE("the restored records survive a reopen of the cache: they were synced"
 
 TEST_CASE("an opening whose anti-passback record cannot be written stands: its answer is the event's, the record's failure comes after it") {
     TempDir dir;
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
+    // 0: every check held; 128 + a signal: the child died
+    CHECK(gw::testing::run_in_child([&] {
         // Everything is made in the child (fork keeps only the calling thread). A file-size limit
         // makes the cache's log fail its next append (it is past the limit), while the journal
         // overwrites the first bytes of its files in place and the outbox's log is short.
@@ -139,11 +138,6 @@ TEST_CASE("an opening whose anti-passback record cannot be written stands: its a
             else if (outbox->last_seq() != 1) rc = 6;                                  // handed over all the same
             else if (cache->last_passage(credential::PassId{101})) rc = 7;             // the write did fail
         }
-        ::_exit(rc);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    INFO("signal ", (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
+        return rc;
+    }) == 0);
 }

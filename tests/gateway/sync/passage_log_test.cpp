@@ -5,11 +5,11 @@
 #include "gateway/credential/pass_codec.h"
 #include "gateway/sync/passage_log.h"
 #include "tests/gateway/sync/log_fixture.h"
+#include "tests/child_process.h"
 #include "tests/temp_dir.h"
 
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -207,14 +207,23 @@ TEST_CASE("when the budget runs out inside a group, the events that fit are chai
 
 namespace {
 
-// The journal as a power cut may leave it: these records, in one file (of generation `floor`).
-void write_journal(const std::filesystem::path& dir, const std::vector<std::pair<std::uint64_t, Bytes>>& records,
-                   std::uint64_t floor = 0) {
+using JournalFile = std::vector<std::pair<std::uint64_t, Bytes>>;
+
+// The journal as a power cut may leave it: one file per entry, each of its generation
+// (`floor`) with its records.
+void write_journal_files(const std::filesystem::path& dir, const std::vector<std::pair<std::uint64_t, JournalFile>>& files) {
     std::filesystem::remove_all(dir);
-    auto journal = PassageJournal::open(dir, 1).value();
-    auto file = journal->take();
-    if (floor) REQUIRE(file.clear(floor).has_value());
-    for (const auto& [seq, data] : records) REQUIRE(file.append(seq, data).has_value());
+    auto journal = PassageJournal::open(dir, files.size()).value();
+    std::vector<PassageJournal::File> held;  // held until all are written: each take() a new file
+    for (const auto& [floor, records] : files) {
+        auto& file = held.emplace_back(journal->take());
+        if (floor) REQUIRE(file.clear(floor).has_value());
+        for (const auto& [seq, data] : records) REQUIRE(file.append(seq, data).has_value());
+    }
+}
+
+void write_journal(const std::filesystem::path& dir, const JournalFile& records, std::uint64_t floor = 0) {
+    write_journal_files(dir, {{floor, records}});
 }
 
 // Events 1..n of gateway gw-1, recorded by a passage log; returns their bytes.
@@ -317,19 +326,22 @@ TEST_CASE("events journalled after a renumbering are taken at the next open, eve
     gw::testing::TempDir source, dir;
     const auto events = recorded_events(source.path, 8);
     // 4-6 lost in a cut; 7 and 8 answered: renumbered 4 and 5, journalled as 7 and 8.
-    write_journal(dir.path / "journal", {{1, events[0]}, {2, events[1]}, {3, events[2]}, {7, events[6]}, {8, events[7]}});
+    const JournalFile cut = {{1, events[0]}, {2, events[1]}, {3, events[2]}, {7, events[6]}, {8, events[7]}};
+    write_journal(dir.path / "journal", cut);
     {
         auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
         auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal").value();
         REQUIRE(log->group_stats().renumbered == 2);
         REQUIRE(parse_event(*outbox->get(4)).value().journalled_as == 7);
     }
-    // The journal emptied at floor 5; then 6 was lost in a second cut while 7, numbered after
-    // it, was answered: its number is the one renumbered event 4 was answered under.
+    // One file emptied at floor 5; then 6 was lost in a second cut while 7, numbered after
+    // it, was answered: its number is the one renumbered event 4 was answered under. The
+    // other file's emptying never reached the disk: it still holds the first cut's records,
+    // 7 and 8 among them, already moved.
     auto seven = parse_event(events[6]).value();
     seven.prev_hash = sha256(as_bytes("event 6, lost"));
     seven.operator_note = "after the first cut";
-    write_journal(dir.path / "journal", {{7, encode_event(seven)}}, 5);
+    write_journal_files(dir.path / "journal", {{0, cut}, {5, {{7, encode_event(seven)}}}});
     auto outbox = store::Outbox::open(dir.path / "outbox", {}).value();
     auto log = PassageLog::open(*outbox, "gw-1", dir.path / "journal").value();
     CHECK(log->group_stats().recovered == 1);
@@ -430,9 +442,8 @@ extern "C" void hold_in_write(int) {
 
 TEST_CASE("an event is answered once it is durable, while an event numbered before it is still being written") {
     gw::testing::TempDir dir;
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
+    // 0: every check held; 128 + a signal: the child died (14, SIGALRM: a write held for good)
+    CHECK(gw::testing::run_in_child([&] {
         // Everything in the child (fork keeps only the calling thread; the limit is the
         // process's). One journal file is filled past 64 KiB, the other stays empty; under a
         // 64 KiB file-size limit the next write to the full one stops in the signal handler.
@@ -479,11 +490,6 @@ TEST_CASE("an event is answered once it is durable, while an event numbered befo
             else if (!event || event->journalled_as != 602 || event->at != denial(602).at) rc = 22;
             else if (log->verify_chain().value_or(0) != 601) rc = 23;
         }
-        ::_exit(rc);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    INFO("signal ", (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
+        return rc;
+    }) == 0);
 }
