@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string>
 
 namespace gw {
 namespace {
@@ -33,6 +34,32 @@ bool lower_this_thread(int levels) {
     const auto tid = static_cast<id_t>(::gettid());
     int now = 0;
     return niceness(tid, now) && ::setpriority(PRIO_PROCESS, tid, std::min(19, now + levels)) == 0 && batch;
+}
+
+LaneClass enter_lane_class(LaneClass at_most) {
+    if (at_most == LaneClass::kRealtime) {
+        sched_param param{};
+        param.sched_priority = kLaneRealtimePriority;
+        if (::sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) == 0) return LaneClass::kRealtime;
+    }
+    if (at_most != LaneClass::kAsIs && raise_this_thread(kLaneNiceBoost)) return LaneClass::kRaised;
+    return LaneClass::kAsIs;
+}
+
+std::optional<LaneClass> parse_lane_class(std::string_view name) {
+    if (name == "realtime") return LaneClass::kRealtime;
+    if (name == "raised") return LaneClass::kRaised;
+    if (name == "ordinary") return LaneClass::kAsIs;
+    return std::nullopt;
+}
+
+std::string describe(LaneClass c) {
+    switch (c) {
+        case LaneClass::kRealtime: return "SCHED_FIFO " + std::to_string(kLaneRealtimePriority);
+        case LaneClass::kRaised: return "nice -" + std::to_string(kLaneNiceBoost);
+        case LaneClass::kAsIs: return "as started";
+    }
+    return "?";
 }
 
 }  // namespace gw

@@ -281,6 +281,11 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     auto threads = r.integer_or("threads", 2, 1, 64);
     if (!threads) return unexpected(threads.error());
     c.threads = static_cast<unsigned>(*threads);
+    if (const auto* e = r.find("lane-scheduling")) {
+        const auto wanted = parse_lane_class(e->value);
+        if (!wanted) return unexpected(r.error(*e, "'" + e->value + "' is not realtime, raised or ordinary"));
+        c.lane_scheduling = *wanted;
+    }
     auto budget = r.integer_or("outbox-budget-mb", 512, 1, 1 << 20);
     if (!budget) return unexpected(budget.error());
     c.outbox_budget_bytes = static_cast<std::uint64_t>(*budget) << 20;

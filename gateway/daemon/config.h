@@ -1,7 +1,7 @@
 #pragma once
 // gatewayd's configuration: one conf file (config/README.md) for the whole checkpoint.
 //
-//   [checkpoint]                 name, title, state-dir, trust (file), threads, outbox-budget-mb,
+//   [checkpoint]                 name, title, state-dir, trust (file), threads, lane-scheduling, outbox-budget-mb,
 //                                evidence-budget-mb, camera-credentials (file, 0600), plate-model (file)
 //   [policy]                     the decision policy (config/policy.example.conf)
 //   [registry NAME]              provinces, and either records (a records file loaded at start)
@@ -23,6 +23,7 @@
 
 #include "gateway/console/anpr_push.h"
 #include "gateway/console/settings.h"
+#include "gateway/core/thread_priority.h"
 #include "gateway/core/error.h"
 #include "gateway/credential/trust.h"
 #include "gateway/decision/policy.h"
@@ -95,6 +96,8 @@ struct GatewayConfig {
     std::vector<RegistrySettings> registries;
     std::vector<LaneSettings> lanes;
     unsigned threads = 2;
+    /// lane-scheduling: the most the lanes' threads ask for (core/thread_priority.h).
+    LaneClass lane_scheduling = LaneClass::kRealtime;
     std::optional<console::ConsoleSettings> console;
     std::vector<console::AnprCamera> anpr_cameras;   ///< [anpr-camera NAME]: cameras that push plates (console API)
     std::optional<sync::SyncConfig> sync;             ///< [sync]: registries synced and uploaded to

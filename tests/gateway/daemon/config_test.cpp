@@ -149,6 +149,23 @@ TEST_CASE("a synced registry comes with a [sync] section, and its data from the 
     CHECK(d.err(std::string(kHead) + "outbox-budget-mb = 0\n" + lane).find("outbox-budget-mb") != std::string::npos);
 }
 
+TEST_CASE("the lanes ask for real-time scheduling unless lane-scheduling says less, and a misspelt class is refused by name") {
+    ConfigDir d;
+    const std::string lane = "[lane walk-1]\ntype = pedestrian\ndirection = to-zhejiang\ncontroller = tcp:127.0.0.1:7001\n";
+    auto plain = d.load(std::string(kHead) + lane);
+    if (!plain) FAIL(plain.error().message);
+    CHECK(plain->lane_scheduling == LaneClass::kRealtime);
+    for (const auto& [name, wanted] : {std::pair{"raised", LaneClass::kRaised}, std::pair{"ordinary", LaneClass::kAsIs},
+                                        std::pair{"realtime", LaneClass::kRealtime}}) {
+        auto c = d.load(std::string(kHead) + "lane-scheduling = " + name + "\n" + lane);
+        if (!c) FAIL(c.error().message);
+        CHECK(c->lane_scheduling == wanted);
+    }
+    const auto err = d.err(std::string(kHead) + "lane-scheduling = fifo\n" + lane);
+    CHECK(err.find("lane-scheduling") != std::string::npos);
+    CHECK(err.find("'fifo' is not realtime, raised or ordinary") != std::string::npos);
+}
+
 TEST_CASE("a lane reads QR codes from cameras beside its scanners, stream passwords from a 0600 file") {
     ConfigDir d;
     std::filesystem::create_directories(d.dir.path / "frames");
