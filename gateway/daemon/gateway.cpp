@@ -100,11 +100,19 @@ Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink 
 
 namespace {
 
-// The lanes' strands run on the io threads and their synced writes on the writes pool: above
-// the rest of the box where it allows (thread_priority.h), so that neither the cameras'
-// decode threads (SCHED_BATCH, +10 from the lane thread that started them) nor other work on
-// the machine delay a scan's way to the barrier.
-void raise_lane_priority() { (void)raise_this_thread(kLaneNiceBoost); }
+// Said once, when the last lane thread has started: a box (or a unit) that refuses real-time
+// scheduling still works, but a deployer should know its lanes wait for the CPU like the rest.
+void say_lane_class(LaneClass c, LaneClass wanted) {
+    if (c == wanted) {
+        std::fprintf(stderr, "gatewayd: 车道线程调度：%s / lane threads run %s\n", describe(c).c_str(), describe(c).c_str());
+        return;
+    }
+    std::fprintf(stderr,
+                 "gatewayd: 系统不允许所设调度，车道线程为 %s：扫码到开闸可能因其他负载而延迟（systemd 单元需 LimitRTPRIO=%d） / "
+                 "the lanes' scheduling refused, lane threads run %s: other work on the box can delay a scan's way to "
+                 "the barrier (the systemd unit needs LimitRTPRIO=%d)\n",
+                 describe(c).c_str(), kLaneRealtimePriority, describe(c).c_str(), kLaneRealtimePriority);
+}
 
 /// The writes pool: two threads a lane (gateway.h), at least 4.
 std::size_t writers_for(const GatewayConfig& config) { return std::max<std::size_t>(4, 2 * config.lanes.size()); }
@@ -120,20 +128,22 @@ Gateway::Gateway(GatewayConfig config, std::unique_ptr<store::Cache> cache, std:
       work_(asio::make_work_guard(io_)),
       writes_(writers_for(config_)) {
     // The writes threads are on every opening's path (the event's fdatasync, and the wake-up
-    // after it): raised like the lanes' threads. Each thread takes one of these tasks and
+    // after it): in the lanes' class, as the lanes' own threads. Each thread takes one of these tasks and
     // waits at the latch until every other has taken one, so none takes two. The latch is
     // shared, not on this stack: a thread may still be inside its wait after the count hit
     // zero and this constructor went on (a latch gone under a waiter kept it asleep forever).
     const auto writers = static_cast<std::ptrdiff_t>(writers_for(config_));
     auto raised = std::make_shared<std::latch>(writers);
     for (std::ptrdiff_t i = 0; i < writers; ++i)
-        asio::post(writes_, [raised] {
-            raise_lane_priority();
+        asio::post(writes_, [raised, at_most = config_.lane_scheduling] {
+            (void)enter_lane_class(at_most);
             raised->arrive_and_wait();
         });
     raised->wait();
-    for (const auto& l : config_.lanes)
-        lanes_.push_back(LaneController::create(io_, writes_, l, *cache_, config_.trust, config_.policy, *log_, sink));
+    for (const auto& l : config_.lanes) {
+        homes_.push_back(std::make_unique<LaneHome>());
+        lanes_.push_back(LaneController::create(homes_.back()->io, writes_, l, *cache_, config_.trust, config_.policy, *log_, sink));
+    }
     if (!config_.sync) return;
     for (const auto& r : config_.sync->registries) {
         auto say = [name = r.trust.name](const std::string& line) {
@@ -177,11 +187,25 @@ void Gateway::start() {
     }
     for (auto& s : syncs_) s->start();
     for (auto& u : uploaders_) u->start();
-    for (unsigned i = 0; i < config_.threads; ++i)
-        threads_.emplace_back([this] {
-            raise_lane_priority();
-            io_.run();
+    for (unsigned i = 0; i < config_.threads; ++i) threads_.emplace_back([this] { io_.run(); });
+    // Each lane's thread: the cameras' decode threads (SCHED_BATCH, 10 nicer, started from it
+    // but not inheriting its class), the network threads and other work on the box never keep
+    // a scan waiting for a core.
+    for (auto& home : homes_)
+        threads_.emplace_back([this, io = &home->io] {
+            const auto got = enter_lane_class(config_.lane_scheduling);
+            {
+                std::lock_guard lock(class_mutex_);
+                lane_class_ = lane_class_ ? std::max(*lane_class_, got) : got;
+                if (++lane_threads_in_ == homes_.size()) say_lane_class(*lane_class_, config_.lane_scheduling);
+            }
+            io->run();
         });
+}
+
+std::optional<LaneClass> Gateway::lane_class() const {
+    std::lock_guard lock(class_mutex_);
+    return lane_class_;
 }
 
 void Gateway::run(bool handle_signals) {
@@ -249,7 +273,14 @@ void Gateway::stop() {
         if (signals_) signals_->cancel();
         // Let the lanes' close commands go out, then let the io_context run dry.
         auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds{300});
-        timer->async_wait([this, timer](error_code) { work_.reset(); io_.stop(); });
+        timer->async_wait([this, timer](error_code) {
+            for (auto& home : homes_) {
+                home->work.reset();
+                home->io.stop();
+            }
+            work_.reset();
+            io_.stop();
+        });
     });
 }
 

@@ -4,12 +4,17 @@
 // EventUploader per registry that takes passage events, the network io_context with its
 // threads, the pools, and clean shutdown.
 //
-// Threading: run() blocks its caller while config.threads threads serve the io_context (lane
-// strands, bridge links, scanners, sync clients), 5 nice levels above the process where the
-// box allows (CAP_SYS_NICE; else as they are). Two pools keep blocking work off those
-// threads: `writes` (two threads a lane, at least 4, so lanes deciding at once share one group commit and an
-// anti-passback write never queues a passage event) for the lanes' synced writes (passage
-// events, anti-passback), `blocking` (1 thread) for the sync side (verifying and applying batches, reading the outbox), so a
+// Threading: each lane has a thread of its own, serving an io_context of its own (its strand,
+// its bridge link, its scanners and plate feed, its timers), in the lanes' scheduling class
+// (core/thread_priority.h: SCHED_FIFO where the box allows it). Nothing else runs there: the
+// console, the registry syncs and the uploaders are on the network io_context, served by
+// config.threads threads at the process's own priority, so a flood of console requests or a
+// TLS handshake never sits between a scan and its barrier, and their work never runs in the
+// real-time class. run() blocks its caller while these serve. Two pools keep blocking work off
+// every one of them: `writes` (two threads a lane, at least 4, in the lanes' class: lanes
+// deciding at once write their events side by side, and an anti-passback write never queues a
+// passage event) for the lanes' synced writes (passage events, anti-passback), `blocking` (1
+// thread) for the sync side (verifying and applying batches, reading the outbox), so a
 // bootstrap of a million entries never delays a lane's record. stop() is safe from any thread
 // and from a signal handler's strand; the status accessors are safe from any thread.
 #include <atomic>
@@ -22,6 +27,7 @@
 #include <vector>
 
 #include "gateway/core/asio.h"
+#include "gateway/core/thread_priority.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/lane_controller.h"
 #include "gateway/evidence/evidence_store.h"
@@ -53,6 +59,9 @@ public:
     void run(bool handle_signals);
     /// Starts the threads and returns (tests, the demo); stop() then join().
     void start();
+    /// Where the lanes' threads run (thread_priority.h), once start() has started them: the
+    /// least of what they were given (they normally all get the same).
+    std::optional<LaneClass> lane_class() const;
     void stop();
     void join();
 
@@ -107,8 +116,15 @@ private:
     asio::thread_pool writes_;
     std::vector<std::shared_ptr<sync::RegistrySync>> syncs_;
     std::vector<std::shared_ptr<sync::EventUploader>> uploaders_;
+    // One per lane, in lanes_' order: the lane's home (LaneController's io_context), declared
+    // before the lanes, which outlive none of them.
+    struct LaneHome {
+        asio::io_context io{1};
+        asio::executor_work_guard<asio::io_context::executor_type> work{asio::make_work_guard(io)};
+    };
+    std::vector<std::unique_ptr<LaneHome>> homes_;
     std::vector<std::shared_ptr<LaneController>> lanes_;
-    std::vector<std::thread> threads_;
+    std::vector<std::thread> threads_;  // the network threads, then one per lane
     std::unique_ptr<asio::signal_set> signals_;
 
     systemd::Notifier notifier_;   // disabled unless notify_service_manager() gave one
@@ -118,6 +134,9 @@ private:
     std::mutex status_mutex_;
     std::string status_sent_;      // guarded by status_mutex_: the last STATUS= line the pings sent
     std::atomic<bool> stopping_{false};
+    mutable std::mutex class_mutex_;
+    std::optional<LaneClass> lane_class_;  // guarded by class_mutex_
+    std::size_t lane_threads_in_ = 0;      // guarded by class_mutex_: lane threads that have entered it
     std::atomic<bool> notify_failed_{false};
 };
 

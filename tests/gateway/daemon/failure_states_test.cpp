@@ -2,6 +2,7 @@
 // emulated lane controllers over loopback TCP, scanners and plate cameras on ptys.
 #include <doctest/doctest.h>
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "firmware_bridge/emulator/emulator.h"
 #include "gateway/core/conf.h"
 #include "gateway/core/poll_until.h"
+#include "gateway/core/thread_priority.h"
 #include "gateway/camsim/camera_feed.h"
 #include "gateway/app/console_backend.h"
 #include "gateway/daemon/gateway.h"
@@ -750,25 +752,30 @@ TEST_CASE("an opening is reported after its OPEN command went out, with its hops
     CHECK(snap.hop_buckets[static_cast<std::size_t>(lane::Hop::kJournal)].back() <= 1);
 }
 
-TEST_CASE("the lanes' io threads and their writes threads run five nice levels above the gateway's where the box allows it") {
+TEST_CASE("each lane runs on a thread of its own, it and the writes threads in the lanes' class, and the network threads stay as they were") {
+    // What the box allows this process: real-time scheduling, else raising a thread.
+    LaneClass allowed = LaneClass::kAsIs;
+    std::thread([&] { allowed = enter_lane_class(); }).join();
     errno = 0;
     const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
     REQUIRE(errno == 0);
-    bool allowed = false;  // may this process raise a thread? (CAP_SYS_NICE)
-    std::thread([&] { allowed = ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), base - 1) == 0; }).join();
     Checkpoint cp;
-    std::multiset<int> nices;
+    REQUIRE(poll_until([&] { return cp.gateway->lane_class().has_value(); }, std::chrono::seconds{5}));
+    CHECK(*cp.gateway->lane_class() == allowed);
+    std::size_t fifo = 0, raised = 0, ordinary = 0;
     for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        const auto tid = static_cast<pid_t>(std::stoi(task.path().filename().string()));
+        const int policy = ::sched_getscheduler(tid) & ~SCHED_RESET_ON_FORK;
         errno = 0;
-        const int n = ::getpriority(PRIO_PROCESS, static_cast<id_t>(std::stoi(task.path().filename().string())));
-        if (errno == 0) nices.insert(n);
+        const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
+        if (policy == SCHED_FIFO) ++fifo;
+        else if (errno == 0 && nice == std::max(-20, base - kLaneNiceBoost) && nice != base) ++raised;
+        else if (policy == SCHED_OTHER && errno == 0 && nice == base) ++ordinary;
     }
-    const int raised = std::max(-20, base - 5);
-    if (allowed) {
-        // Four lanes: eight writes threads (two a lane), and the io threads beside them.
-        CHECK(nices.count(raised) >= 8 + 1);
-        CHECK(nices.count(base) >= 1);  // this thread, and the rest of the process, stay as they were
-    } else {
-        CHECK(nices.count(raised) == 0);
-    }
+    // Four lanes: four lane threads and eight writes threads (two a lane); the network threads,
+    // the blocking pool and this thread are ordinary.
+    if (allowed == LaneClass::kRealtime) CHECK(fifo == 4 + 8);
+    else CHECK(fifo == 0);
+    if (allowed == LaneClass::kRaised) CHECK(raised == 4 + 8);
+    CHECK(ordinary >= cp.gateway->config().threads + 1 + 1);
 }
