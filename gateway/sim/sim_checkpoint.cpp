@@ -58,7 +58,7 @@ Result<std::unique_ptr<SimCheckpoint>> SimCheckpoint::create(asio::io_context& i
                           {"walk-1", decision::LaneKind::kPedestrian, "to-zhejiang"}};
     std::string conf = "# Simulated Jinshan–Pinghu checkpoint, written by the lane simulator.\n"
                        "[checkpoint]\nname = sim-jinshan-pinghu\ntitle = 金山—平湖联合检查站（模拟）\n"
-                       "state-dir = state\ntrust = trust.conf\nthreads = 2\n" +
+                       "state-dir = state\ntrust = trust.conf\nthreads = 2\n" + options.checkpoint_extra +
                        // The camera lanes' frames for the console, within a demo's disk budget.
                        std::string(options.cameras ? "evidence-budget-mb = 64\n" : "") + "\n"
                        "[policy]\n# short, so that rounds of the simulation do not run into each other\n"

@@ -54,6 +54,8 @@ struct SimOptions {
     std::map<std::string, std::vector<std::string>> extra_qr_cameras;
     /// Sections appended to gatewayd.conf as they are ([console], [sync]).
     std::string extra_config;
+    /// Keys added to its [checkpoint] section as they are ("lane-scheduling = raised\n").
+    std::string checkpoint_extra;
 };
 
 /// A records file's text (config/README.md) for `batch`: what the demo loads its registries with.

@@ -10,6 +10,7 @@
 #include <functional>
 #include <vector>
 
+#include "gateway/core/thread_priority.h"
 #include "gateway/sim/sim_checkpoint.h"
 #include "gateway/store/cache.h"
 #include "tools/gwbench/bench_util.h"
@@ -21,6 +22,9 @@ struct BenchOptions {
     std::string qr_dir;  ///< vision: measure this folder (manifest.tsv) only.
     std::string plates_dir;  ///< vision: measure this plate folder (manifest.csv file,plate) only.
     bool instructions_only = false;  ///< footprint: instructions_per_decision only (callgrind; no gatewayd).
+    /// lane: gatewayd's lane-scheduling, and the class of the bench's own devices and floor writers.
+    LaneClass lane_scheduling = LaneClass::kRealtime;
+    std::string lane_scheduling_name = "realtime";
 };
 
 int run_verify_bench(Report& report, const BenchOptions& options);

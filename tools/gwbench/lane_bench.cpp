@@ -69,7 +69,7 @@ bool wait_until(Pred&& pred, milliseconds timeout) { return poll_until(pred, tim
 /// passage event waits for the group commit). Milliseconds per write. Measured after the drive
 /// (the floor until December 2026; BesideProbe below measures it during the drive).
 std::vector<double> durable_writes(const std::filesystem::path& dir, const std::vector<std::vector<steady_clock::time_point>>& schedule,
-                                   std::size_t size) {
+                                   std::size_t size, LaneClass lane_class) {
     std::optional<steady_clock::time_point> first;
     for (const auto& lane : schedule)
         for (const auto t : lane) first = first ? std::min(*first, t) : t;
@@ -97,7 +97,7 @@ std::vector<double> durable_writes(const std::filesystem::path& dir, const std::
         std::vector<std::thread> threads;
         for (std::size_t w = 0; w < schedule.size(); ++w)
             threads.emplace_back([&, w, fd = fds[w]] {
-                (void)raise_this_thread(kLaneNiceBoost);  // where gatewayd's writes threads run
+                (void)enter_lane_class(lane_class);  // where gatewayd's writes threads run
                 const std::string record(size, 'e');
                 for (const auto at : schedule[w]) {
                     std::this_thread::sleep_until(at + shift);
@@ -128,8 +128,8 @@ std::vector<double> durable_writes(const std::filesystem::path& dir, const std::
 /// checkpoint writes, with a floor measured after them of 4-9 ms).
 class BesideProbe {
 public:
-    BesideProbe(const std::filesystem::path& dir, std::size_t writers, std::size_t size, milliseconds delay)
-        : delay_(delay), record_(size, 'p') {
+    BesideProbe(const std::filesystem::path& dir, std::size_t writers, std::size_t size, milliseconds delay, LaneClass lane_class)
+        : delay_(delay), lane_class_(lane_class), record_(size, 'p') {
         const std::string zeros(kInPlaceBytes, '\0');
         for (std::size_t w = 0; w < writers; ++w) {
             auto& wr = *writers_.emplace_back(std::make_unique<Writer>());
@@ -206,7 +206,7 @@ private:
         std::thread thread;
     };
     void run(Writer& w) {
-        (void)raise_this_thread(kLaneNiceBoost);  // where gatewayd's writes threads run
+        (void)enter_lane_class(lane_class_);  // where gatewayd's writes threads run
         for (;;) {
             steady_clock::time_point at;
             {
@@ -235,6 +235,7 @@ private:
         }
     }
     milliseconds delay_;
+    LaneClass lane_class_;
     std::string record_;
     std::vector<std::unique_ptr<Writer>> writers_;
     bool failed_ = false;
@@ -340,10 +341,10 @@ constexpr std::size_t kProbeRecord = 400;
 constexpr milliseconds kProbeDelay{200};
 
 Drive drive(sim::SimCheckpoint& sim, OpenStamps& stamps, int per_lane, const std::filesystem::path& log,
-            const std::filesystem::path& probe_dir) {
+            const std::filesystem::path& probe_dir, LaneClass lane_class) {
     Drive d;
     d.log_from = read_text(log).size();
-    BesideProbe probe(probe_dir, sim.lanes().size(), kProbeRecord, kProbeDelay);
+    BesideProbe probe(probe_dir, sim.lanes().size(), kProbeRecord, kProbeDelay, lane_class);
     const auto t0 = steady_clock::now();
     d.failures = drive_passes(sim, stamps, per_lane, d.latencies, &d.per_lane, &d.scans,
                               [&](std::size_t lane, steady_clock::time_point t) { probe.scanned(lane, t); });
@@ -429,7 +430,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     // must not queue for this box's CPU behind gatewayd's camera decoding, so they run where
     // gatewayd's lane threads do.
     std::thread device_thread([&] {
-        (void)raise_this_thread(kLaneNiceBoost);
+        (void)enter_lane_class(options.lane_scheduling);
         devices.run();
     });
     const auto now = time_point_cast<Seconds>(system_clock::now());
@@ -441,6 +442,8 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     so.passback_window = "0s";
     for (std::size_t i = 0; i < kCameraLoadLanes.size(); ++i) so.extra_qr_cameras[kCameraLoadLanes[i]] = {(*load)->url(static_cast<int>(i))};
     so.extra_config = "[console]\nlisten = 127.0.0.1:0\n";  // its /metrics count the cameras' frames
+    so.checkpoint_extra = "lane-scheduling = " + options.lane_scheduling_name + "\n";
+    report.note("lane-scheduling = " + options.lane_scheduling_name + " (gatewayd, the emulated devices, the floor's writers)");
     auto sim = sim::SimCheckpoint::create(devices, dir, now, so);
     if (!sim) {
         report.note(sim.error().message);
@@ -466,7 +469,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
 
         // The baseline: the cameras' streams are not served yet (their lanes report them lost
         // and keep reopening them, which costs nothing worth counting).
-        base = drive(**sim, stamps, per_lane, log_path, dir / "state");
+        base = drive(**sim, stamps, per_lane, log_path, dir / "state", options.lane_scheduling);
 
         // The same lanes, the same gatewayd, with its four cameras decoding every frame.
         if (auto served = (*load)->start(); !served) {
@@ -479,7 +482,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
             std::this_thread::sleep_for(seconds{3});  // each camera lane has refused the load's code once
             frames0 = camera_frames(*console);
             const auto c0 = tools::cpu_seconds(child);
-            cams = drive(**sim, stamps, per_lane, log_path, dir / "state");
+            cams = drive(**sim, stamps, per_lane, log_path, dir / "state", options.lane_scheduling);
             const auto c1 = tools::cpu_seconds(child);
             frames1 = camera_frames(*console);
             if (c0 && c1) camera_cpu_pct = (*c1 - *c0) / duration<double>(cams.time).count() * 100.0;
@@ -501,7 +504,7 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
         std::size_t size = 400;
         if (auto outbox = store::Outbox::open(dir / "state" / "outbox", {}))
             if (auto newest = (*outbox)->get((*outbox)->last_seq())) size = newest->size();
-        writes = durable_writes(dir / "state", base.scans, size);
+        writes = durable_writes(dir / "state", base.scans, size, options.lane_scheduling);
     }
     (*sim)->stop();
     guard.reset();

@@ -10,10 +10,13 @@
 
 namespace {
 constexpr const char* kUsage = R"(usage: gwbench AREA [--json] [--quick] [--qr DIR] [--plates DIR] [--instructions-only]
+                    [--lane-scheduling realtime|raised|ordinary]
 
 areas:
   verify   pass verification core vs bare libsodium Ed25519 (1M-entry RocksDB cache)
-  lane     eight lanes at once through emulated lane controllers against gatewayd
+  lane     eight lanes at once through emulated lane controllers against gatewayd;
+           --lane-scheduling: gatewayd's lane-scheduling (and the emulated devices' and the
+           floor's writers'), to compare the classes on one box (default realtime)
   sync     registry sync over HTTPS on loopback: 1M-entry bootstrap, apply rate, revocation to
            enforcement, outbox drain (needs the openssl command for test certificates)
   vision   QR from camera frames: the gated scanner vs bare ZXing on ../shared/data/qr and
@@ -44,6 +47,15 @@ int main(int argc, char** argv) {
         else if (a == "--qr" && i + 1 < argc) options.qr_dir = argv[++i];
         else if (a == "--plates" && i + 1 < argc) options.plates_dir = argv[++i];
         else if (a == "--instructions-only") options.instructions_only = true;
+        else if (a == "--lane-scheduling" && i + 1 < argc) {
+            const auto wanted = gw::parse_lane_class(argv[++i]);
+            if (!wanted) {
+                std::fprintf(stderr, "gwbench: --lane-scheduling '%s' is not realtime, raised or ordinary\n", argv[i]);
+                return 2;
+            }
+            options.lane_scheduling = *wanted;
+            options.lane_scheduling_name = argv[i];
+        }
         else if (area == "decide" && decisions.empty() && a[0] != '-') decisions = a;
         else if (a == "--help" || a == "-h") {
             std::fputs(kUsage, stdout);
