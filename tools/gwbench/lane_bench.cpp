@@ -19,7 +19,8 @@
 //   durable_overwrite_p99_ms          the floor of the write the gateway makes: the same
 //                                     records written over a zero-filled file in place (as the
 //                                     passage journal does, passage_journal.h), beside the
-//                                     drive, right after each append
+//                                     drive, 100 ms after each append (right after it until
+//                                     7 December 2026: not in step with the other lanes)
 //   scan_to_barrier_p99_over_overwrite_ms  what the gateway adds over that one
 //   hop_<hop>_p50_ms / p99_ms         where gatewayd's part goes (lane::kHopNames, printed by
 //                                     gatewayd with each opening); hop_sync: queue + journal,
@@ -117,9 +118,10 @@ std::vector<double> durable_writes(const std::filesystem::path& dir, const std::
 
 /// The floor measured beside a drive rather than after it: one writer per lane, each making a
 /// bare append durable (write + fdatasync, `size` bytes) in a file of its own, `delay` after
-/// each of its lane's scans, then the same record written in place over a file of zeros made
-/// beforehand (pwrite + fdatasync: the write the passage journal makes, which changes no file
-/// size and so waits for no ext4 journal commit). A lane's own event is written within a few milliseconds of its
+/// each of its lane's scans, then (100 ms later, again in step with the other lanes') the same
+/// record written in place over a file of zeros made beforehand (pwrite + fdatasync: the write
+/// the passage journal makes, which changes no file size and so waits for no ext4 journal
+/// commit). A lane's own event is written within a few milliseconds of its
 /// scan; `delay` puts the probe's write in the middle of the lane's barrier travel, where its
 /// lane writes nothing, while the other lanes' writes and whatever else the box does at that
 /// moment (another process's checkpoint, a flush of RocksDB's) land in both. Measured after the
@@ -192,6 +194,7 @@ public:
 
 private:
     static constexpr std::size_t kInPlaceBytes = 256u << 10;  // written over from the start again when full
+    static constexpr milliseconds kInPlaceAfter{100};         // the write in place, after the append's instant
     struct Writer {
         int fd = -1;
         int in_place_fd = -1;
@@ -224,6 +227,13 @@ private:
             }
             const auto t2 = steady_clock::now();
             w.ms.push_back(duration<double, std::milli>(t2 - t).count());
+            // In step with the other lanes' writers, as the lanes' events are: right after
+            // the append, each writer's in-place write would start when its own append ended
+            // (staggered), and eight writes in the same instant queue at the device (7
+            // December: gatewayd's own fdatasyncs p50 0.5-0.9 ms under perf trace, the
+            // staggered in-place probe's 0.29-0.39).
+            std::this_thread::sleep_until(at + kInPlaceAfter);
+            const auto t3 = steady_clock::now();
             if (w.offset + static_cast<off_t>(record_.size()) > static_cast<off_t>(kInPlaceBytes)) w.offset = 0;
             if (::pwrite(w.in_place_fd, record_.data(), record_.size(), w.offset) != static_cast<ssize_t>(record_.size()) ||
                 ::fdatasync(w.in_place_fd) != 0) {
@@ -231,7 +241,7 @@ private:
                 return;
             }
             w.offset += static_cast<off_t>(record_.size());
-            w.in_place_ms.push_back(duration<double, std::milli>(steady_clock::now() - t2).count());
+            w.in_place_ms.push_back(duration<double, std::milli>(steady_clock::now() - t3).count());
         }
     }
     milliseconds delay_;
