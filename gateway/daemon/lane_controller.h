@@ -14,7 +14,8 @@
 // Every barrier, light and display command's answer (or its absence) comes back to the logic
 // as lane::CommandFailed / CommandConfirmed (BARRIER_FAULT, DEVICE_COMMAND_FAILED).
 //
-// Threading: the home executor is strand_ (on the gateway's network io_context). Every
+// Threading: the home executor is strand_, on the io_context it is given (gatewayd gives each
+// lane one of its own, served by one thread in the lanes' scheduling class: gateway.h). Every
 // LaneEvent is handled there, in order. Synced RocksDB writes (passage events, anti-passback
 // records) run on the `writes` pool. post_payload(), post_plate(), post_override(), start(),
 // stop() and snapshot() are safe from any thread.
