@@ -46,11 +46,19 @@ LaneClass enter_lane_class(LaneClass at_most) {
     return LaneClass::kAsIs;
 }
 
-std::optional<LaneClass> parse_lane_class(std::string_view name) {
-    if (name == "realtime") return LaneClass::kRealtime;
-    if (name == "raised") return LaneClass::kRaised;
-    if (name == "ordinary") return LaneClass::kAsIs;
-    return std::nullopt;
+Result<LaneClass> parse_lane_class(std::string_view name) {
+    for (const auto c : {LaneClass::kRealtime, LaneClass::kRaised, LaneClass::kAsIs})
+        if (name == lane_class_name(c)) return c;
+    return failure("'" + std::string(name) + "' is not realtime, raised or ordinary");
+}
+
+std::string_view lane_class_name(LaneClass c) {
+    switch (c) {
+        case LaneClass::kRealtime: return "realtime";
+        case LaneClass::kRaised: return "raised";
+        case LaneClass::kAsIs: return "ordinary";
+    }
+    return "?";
 }
 
 std::string describe(LaneClass c) {

@@ -4,9 +4,10 @@
 // CAP_SYS_NICE; a container may refuse both) is not an error: the thread works the same,
 // only without the guarantee, and the result says whether it took.
 
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "gateway/core/error.h"
 
 namespace gw {
 
@@ -26,8 +27,11 @@ enum class LaneClass {
     kAsIs,      ///< neither was allowed (or asked for): as it was
 };
 
-/// "realtime", "raised", "ordinary" (gatewayd.conf's lane-scheduling): nullopt for anything else.
-std::optional<LaneClass> parse_lane_class(std::string_view name);
+/// "realtime", "raised", "ordinary" (gatewayd.conf's lane-scheduling, gwbench's
+/// --lane-scheduling); anything else fails with "'NAME' is not realtime, raised or ordinary".
+Result<LaneClass> parse_lane_class(std::string_view name);
+/// The name parse_lane_class() reads as `c`.
+std::string_view lane_class_name(LaneClass c);
 
 /// Puts the calling thread where an opening's path runs. SCHED_FIFO where the box allows it
 /// (root or CAP_SYS_NICE, and a cgroup with real-time time): a real-time thread that wakes

@@ -283,7 +283,7 @@ Result<GatewayConfig> parse_config(const ConfFile& file, const std::filesystem::
     c.threads = static_cast<unsigned>(*threads);
     if (const auto* e = r.find("lane-scheduling")) {
         const auto wanted = parse_lane_class(e->value);
-        if (!wanted) return unexpected(r.error(*e, "'" + e->value + "' is not realtime, raised or ordinary"));
+        if (!wanted) return unexpected(r.error(*e, wanted.error().message));
         c.lane_scheduling = *wanted;
     }
     auto budget = r.integer_or("outbox-budget-mb", 512, 1, 1 << 20);

@@ -24,7 +24,6 @@ struct BenchOptions {
     bool instructions_only = false;  ///< footprint: instructions_per_decision only (callgrind; no gatewayd).
     /// lane: gatewayd's lane-scheduling, and the class of the bench's own devices and floor writers.
     LaneClass lane_scheduling = LaneClass::kRealtime;
-    std::string lane_scheduling_name = "realtime";
 };
 
 int run_verify_bench(Report& report, const BenchOptions& options);

@@ -452,8 +452,8 @@ int run_lane_bench(Report& report, const BenchOptions& options) {
     so.passback_window = "0s";
     for (std::size_t i = 0; i < kCameraLoadLanes.size(); ++i) so.extra_qr_cameras[kCameraLoadLanes[i]] = {(*load)->url(static_cast<int>(i))};
     so.extra_config = "[console]\nlisten = 127.0.0.1:0\n";  // its /metrics count the cameras' frames
-    so.checkpoint_extra = "lane-scheduling = " + options.lane_scheduling_name + "\n";
-    report.note("lane-scheduling = " + options.lane_scheduling_name + " (gatewayd, the emulated devices, the floor's writers)");
+    so.checkpoint_extra = "lane-scheduling = " + std::string(lane_class_name(options.lane_scheduling)) + "\n";
+    report.note("lane-scheduling = " + std::string(lane_class_name(options.lane_scheduling)) + " (gatewayd, the emulated devices, the floor's writers)");
     auto sim = sim::SimCheckpoint::create(devices, dir, now, so);
     if (!sim) {
         report.note(sim.error().message);

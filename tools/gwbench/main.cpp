@@ -50,11 +50,10 @@ int main(int argc, char** argv) {
         else if (a == "--lane-scheduling" && i + 1 < argc) {
             const auto wanted = gw::parse_lane_class(argv[++i]);
             if (!wanted) {
-                std::fprintf(stderr, "gwbench: --lane-scheduling '%s' is not realtime, raised or ordinary\n", argv[i]);
+                std::fprintf(stderr, "gwbench: --lane-scheduling %s\n", wanted.error().message.c_str());
                 return 2;
             }
             options.lane_scheduling = *wanted;
-            options.lane_scheduling_name = argv[i];
         }
         else if (area == "decide" && decisions.empty() && a[0] != '-') decisions = a;
         else if (a == "--help" || a == "-h") {

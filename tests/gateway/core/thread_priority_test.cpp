@@ -100,6 +100,7 @@ TEST_CASE("a thread asked for less than real time never gets it") {
     CHECK(parse_lane_class("ordinary") == LaneClass::kAsIs);
     CHECK_FALSE(parse_lane_class("fifo").has_value());
     CHECK_FALSE(parse_lane_class("").has_value());
+    for (const auto c : {LaneClass::kRealtime, LaneClass::kRaised, LaneClass::kAsIs}) CHECK(parse_lane_class(lane_class_name(c)) == c);
 }
 
 TEST_CASE("an unprivileged process runs its lanes SCHED_FIFO only as far as its real-time limit allows (the systemd unit's LimitRTPRIO=)") {
