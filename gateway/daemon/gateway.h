@@ -111,8 +111,8 @@ private:
     asio::thread_pool blocking_{1};
     // The lanes' synced writes. Two threads a lane (its event, and the previous event's
     // passback record and outbox hand-over still running after its answer; at least 4), mostly
-    // asleep in fdatasync: lanes deciding at once make their events durable side by
-    // side in the passage journal, and no write waits for a free thread while others sleep.
+    // asleep in fdatasync: lanes deciding at once hand their events to one group write of the
+    // passage journal, and no event waits for a free thread while others sleep.
     asio::thread_pool writes_;
     std::vector<std::shared_ptr<sync::RegistrySync>> syncs_;
     std::vector<std::shared_ptr<sync::EventUploader>> uploaders_;

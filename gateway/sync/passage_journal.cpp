@@ -215,7 +215,7 @@ void PassageJournal::give_back(std::size_t index) {
         std::lock_guard lock(mutex_);
         free_.push_back(index);
     }
-    freed_.notify_one();
+    freed_.notify_all();  // a group's writer and take() may both be waiting
 }
 
 PassageJournal::File::File(File&& other) noexcept : journal_(std::exchange(other.journal_, nullptr)), index_(other.index_) {}
@@ -225,18 +225,102 @@ PassageJournal::File::~File() {
 }
 
 Result<void> PassageJournal::File::append(std::uint64_t seq, ByteView data) {
-    auto& j = *journal_;
-    const auto record = encode_journal_record(j.floors_[index_], seq, data);
-    const int fd = j.fds_[index_];
-    // A record cut short is a torn one: decode_journal() stops there, and the next append
-    // writes over it (the size is only moved on below).
-    if (auto ok = write_all_at(fd, record, j.sizes_[index_]); !ok)
-        return failure("passage journal " + j.path_of(index_).string() + ": write: " + ok.error().message);
-    j.sizes_[index_] += record.size();
-    j.lengths_[index_] = std::max(j.lengths_[index_], j.sizes_[index_]);
-    j.max_seq_[index_] = std::max(j.max_seq_[index_], seq);
-    if (::fdatasync(fd) != 0) return failure(errno_text(j.path_of(index_), "fdatasync"));
+    Waiting one{seq, data, false, true, std::nullopt};
+    return journal_->write_group(index_, {&one});
+}
+
+Result<void> PassageJournal::write_group(std::size_t index, const std::vector<Waiting*>& group) {
+    Bytes records;
+    std::uint64_t top = max_seq_[index];
+    for (const auto* w : group) {
+        const auto record = encode_journal_record(floors_[index], w->seq, w->data);
+        records.insert(records.end(), record.begin(), record.end());
+        top = std::max(top, w->seq);
+    }
+    const int fd = fds_[index];
+    // A group cut short ends with a torn record: decode_journal() stops there (the records
+    // before it were never answered either), and the next write goes over it (the size is
+    // only moved on below).
+    if (auto ok = write_all_at(fd, records, sizes_[index]); !ok)
+        return failure("passage journal " + path_of(index).string() + ": write: " + ok.error().message);
+    sizes_[index] += records.size();
+    lengths_[index] = std::max(lengths_[index], sizes_[index]);
+    max_seq_[index] = top;
+    if (::fdatasync(fd) != 0) return failure(errno_text(path_of(index), "fdatasync"));
     return {};
+}
+
+Result<void> PassageJournal::write(std::uint64_t seq, ByteView data) {
+    Waiting me{seq, data, false, false, std::nullopt};
+    std::unique_lock lock(mutex_);
+    queue_.push_back(&me);
+    while (!me.done) {
+        const auto now = std::chrono::steady_clock::now();
+        if (me.gathered || (writing_ > 0 && now < newest_start_ + kStalled)) {
+            // In a group under way (its writer wakes it), or waiting for the next: it starts
+            // when the one under way is durable, or has been under way for kStalled.
+            if (me.gathered) written_.wait(lock);
+            else written_.wait_until(lock, newest_start_ + kStalled);
+            continue;
+        }
+        // The first record waiting while no group is under way (or only a stalled one): its
+        // thread writes the next group, with every record waiting once it has a file.
+        ++writing_;
+        newest_start_ = now;
+        freed_.wait(lock, [&] { return !free_.empty(); });  // a file emptied by hand-over
+        std::vector<Waiting*> group;
+        group.swap(queue_);
+        std::uint64_t bytes = 0;
+        for (auto* w : group) {
+            w->gathered = true;
+            bytes += kHeader + w->data.size() + kCheck;
+        }
+        if (group.empty()) {
+            // Its record went with a group another writer gathered first (both waited for a file).
+            --writing_;
+            continue;
+        }
+        // The fullest free file the group still fits in, so that one file fills (and is
+        // emptied) at a time; else the one with the most room (a group past a file's length
+        // grows it, paying for a size change).
+        auto pick = free_.begin();
+        const auto room = [&](std::size_t i) { return lengths_[i] > sizes_[i] ? lengths_[i] - sizes_[i] : 0; };
+        for (auto it = free_.begin(); it != free_.end(); ++it) {
+            const bool fits = room(*it) >= bytes, best_fits = room(*pick) >= bytes;
+            if (fits != best_fits ? fits : (fits ? sizes_[*it] > sizes_[*pick] : room(*it) > room(*pick))) pick = it;
+        }
+        const auto index = *pick;
+        free_.erase(pick);
+        lock.unlock();
+
+        auto ok = write_group(index, group);
+
+        lock.lock();
+        free_.push_back(index);
+        for (auto* w : group) {
+            w->done = true;
+            if (!ok) w->error = ok.error();
+        }
+        stats_.records += group.size();
+        ++stats_.groups;
+        stats_.largest_group = std::max(stats_.largest_group, group.size());
+        --writing_;
+        // Every waiting thread: those of this group return, the first of the others writes next.
+        written_.notify_all();
+        freed_.notify_all();
+    }
+    if (me.error) return unexpected(*me.error);
+    return {};
+}
+
+PassageJournal::Stats PassageJournal::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+std::size_t PassageJournal::waiting() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
 }
 
 std::uint64_t PassageJournal::File::size() const { return journal_->sizes_[index_]; }

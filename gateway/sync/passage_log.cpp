@@ -174,9 +174,8 @@ Result<Recorded> PassageLog::record_durable(PassageEvent event) {
     const auto& kept = waiting_.emplace(seq, std::move(bytes)).first->second;
     lock.unlock();
 
-    // The synced write, beside the other lanes' in their own files (the file goes back at
-    // once: a writer never holds one while it waits for others, so none can starve).
-    auto written = journal_->take().append(seq, kept);
+    // The synced write, in one group with the other lanes' events waiting at that moment.
+    auto written = journal_->write(seq, kept);
     const auto journalled = std::chrono::steady_clock::now();
 
     lock.lock();
@@ -252,8 +251,12 @@ void PassageLog::apply_durable(std::unique_lock<std::mutex>& lock) {
 }
 
 PassageLog::GroupStats PassageLog::group_stats() const {
+    const auto journal = journal_->stats();
     std::lock_guard lock(mutex_);
-    return stats_;
+    auto out = stats_;
+    out.journal_records = journal.records;
+    out.journal_groups = journal.groups;
+    return out;
 }
 
 Result<std::uint64_t> PassageLog::verify_chain() const {

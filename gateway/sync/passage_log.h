@@ -11,17 +11,20 @@
 // never from a network thread (a lane's strand runs on those): the lanes call it on the
 // gateway's `writes` pool and post the answer back to their strand.
 //
-// Durable in parallel, handed over in order: record() numbers and chains the event under a
-// lock, then makes it durable in a journal file of its own (passage_journal.h), at the same
-// time as the other lanes' events, each in its file; it returns once its own event is durable,
-// without waiting for the events numbered before it (a lane's answer waited for the slowest
-// write before it: 1.5-6 ms at p99 in gwbench lane, December 2026). The events are handed to
-// the outbox in order (without a sync: the journal holds them) by one of the writers at a
-// time, which the others do not wait for: an event may reach the outbox (and last_seq(), and
-// the uploaders) after its record() returned, and only once every event before it is durable
-// too; the level in the answer is the one of the newest hand-over. A file is emptied only
-// after an outbox sync. So eight lanes deciding at once each wait for their own fdatasync, not
-// for a queue of them nor for the outbox's writes. A lane goes further: it calls
+// Durable in groups, handed over in order: record() numbers and chains the event under a
+// lock, then makes it durable in the journal (passage_journal.h) in one group with the other
+// lanes' events waiting at that moment (one write, one fdatasync); it returns once its group
+// is durable, without waiting for the events numbered before it (a lane's answer waited for
+// the slowest write before it: 1.5-6 ms at p99 in gwbench lane, December 2026). Until
+// December 2026 each event had a journal file and an fdatasync of its own, at the same time
+// as the others; the disk served those one after another, so the eighth of eight lanes
+// deciding at once waited for eight. The events are handed to the outbox in order (without a
+// sync: the journal holds them) by one of the writers at a time, which the others do not
+// wait for: an event may reach the outbox (and last_seq(), and the uploaders) after its
+// record() returned, and only once every event before it is durable too; the level in the
+// answer is the one of the newest hand-over. A file is emptied only after an outbox sync. So
+// eight lanes deciding at once each wait for at most the sync under way and their group's,
+// not for a queue of them nor for the outbox's writes. A lane goes further: it calls
 // record_durable(), posts its answer, then hand_over(), so that the hand-over is on no lane's
 // path at all.
 //
@@ -124,6 +127,8 @@ public:
         std::uint64_t journal_clears = 0;
         std::uint64_t recovered = 0;  ///< events moved from the journal into the outbox at open
         std::uint64_t renumbered = 0; ///< of those, renumbered over a number lost before it was durable
+        std::uint64_t journal_records = 0;  ///< events made durable in the journal
+        std::uint64_t journal_groups = 0;   ///< the journal's synced writes they took (PassageJournal::write)
     };
     GroupStats group_stats() const;
 

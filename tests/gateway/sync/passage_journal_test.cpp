@@ -198,6 +198,93 @@ TEST_CASE("a file is held by one writer at a time: take() waits until one is giv
     CHECK(second_has_it.load());
 }
 
+TEST_CASE("records written while a group waits for a file go out together: one write and one sync for all of them") {
+    gw::testing::TempDir dir;
+    auto journal = PassageJournal::open(dir.path, 2).value();
+    REQUIRE(journal->clear_all(0).has_value());
+    constexpr int kWriters = 8;
+    std::vector<std::thread> writers;
+    std::atomic<int> failed{0};
+    {
+        // Both files held (as while a full one is emptied and a group is written): the first
+        // writer waits for one, the others join its group meanwhile.
+        auto a = journal->take();
+        auto b = journal->take();
+        for (int i = 1; i <= kWriters; ++i)
+            writers.emplace_back([&, i] {
+                if (!journal->write(static_cast<std::uint64_t>(i), event_bytes(i))) ++failed;
+            });
+        for (int spin = 0; spin < 5000 && journal->waiting() < kWriters; ++spin)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        REQUIRE(journal->waiting() == kWriters);
+        CHECK(journal->stats().records == 0);  // nothing is durable before a file is free
+    }
+    for (auto& t : writers) t.join();
+    CHECK(failed == 0);
+    const auto stats = journal->stats();
+    CHECK(stats.records == kWriters);
+    CHECK(stats.groups == 1);
+    CHECK(stats.largest_group == kWriters);
+    journal.reset();
+    const auto records = PassageJournal::open(dir.path, 2).value()->read_all().value();
+    REQUIRE(records.size() == kWriters);
+    for (int i = 0; i < kWriters; ++i) CHECK(records[static_cast<std::size_t>(i)].data == event_bytes(i + 1));
+}
+
+TEST_CASE("a lone record is written at once in a group of its own, and writers side by side all come back durable") {
+    gw::testing::TempDir dir;
+    auto journal = PassageJournal::open(dir.path, 3).value();
+    REQUIRE(journal->clear_all(0).has_value());
+    REQUIRE(journal->write(1, event_bytes(1)).has_value());
+    CHECK(journal->stats().groups == 1);
+    CHECK(journal->stats().largest_group == 1);
+    constexpr int kThreads = 6, kEach = 40;
+    std::atomic<std::uint64_t> next{2};
+    std::atomic<int> failed{0};
+    {
+        std::vector<std::jthread> threads;
+        for (int t = 0; t < kThreads; ++t)
+            threads.emplace_back([&] {
+                for (int i = 0; i < kEach; ++i) {
+                    const auto seq = next++;
+                    if (!journal->write(seq, event_bytes(static_cast<int>(seq)))) ++failed;
+                }
+            });
+    }
+    CHECK(failed == 0);
+    const auto stats = journal->stats();
+    CHECK(stats.records == 1 + kThreads * kEach);
+    CHECK(stats.groups <= stats.records);
+    journal.reset();
+    const auto records = PassageJournal::open(dir.path, 3).value()->read_all().value();
+    REQUIRE(records.size() == 1 + kThreads * kEach);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        CHECK(records[i].seq == i + 1);
+        CHECK(records[i].data == event_bytes(static_cast<int>(i + 1)));
+    }
+}
+
+TEST_CASE("groups fill one file before the next, so one file at a time becomes full and is emptied") {
+    gw::testing::TempDir dir;
+    const std::uint64_t length = 4u << 10;
+    auto journal = PassageJournal::open(dir.path, 3, length).value();
+    REQUIRE(journal->clear_all(0).has_value());
+    std::uint64_t seq = 0;
+    const auto full_now = [&] { return journal->take_full(length / 2, seq); };
+    for (;;) {
+        ++seq;
+        REQUIRE(journal->write(seq, event_bytes(1)).has_value());
+        REQUIRE(seq < 1000);
+        if (auto full = full_now()) {
+            CHECK(seq > 1);
+            // Every record so far went to the file now full: the other two hold none.
+            CHECK_FALSE(journal->take_full(1, seq).has_value());
+            REQUIRE(full->clear(seq).has_value());
+            break;
+        }
+    }
+}
+
 TEST_CASE("take_full hands over only a free file past the size whose records are all at or below the seq given") {
     gw::testing::TempDir dir;
     auto journal = PassageJournal::open(dir.path, 2).value();
