@@ -45,7 +45,9 @@ DOUBLE_TOP_W = 40                # width of the top row in the line (the rest is
 
 KINDS = ('blue', 'yellow', 'green_small', 'green_large', 'double', 'xue', 'jing', 'gua')
 # Share of the training stream per kind: blue dominates the roads (and the real measuring set).
-KIND_WEIGHTS = np.array([0.40, 0.10, 0.12, 0.08, 0.16, 0.06, 0.06, 0.06])
+# (train.py --kind-weight replaces some of KIND_SHARES for a fine-tuning stream of its own.)
+KIND_SHARES = (0.40, 0.10, 0.12, 0.08, 0.16, 0.06, 0.06, 0.06)
+KIND_WEIGHTS = np.array(KIND_SHARES)
 KIND_WEIGHTS /= KIND_WEIGHTS.sum()
 
 PX_PER_MM = 0.5  # working resolution of the clean plate
@@ -404,13 +406,14 @@ def to_line(crop, double_row):
     return np.hstack([top, bottom])
 
 
-def sample(glyphs, seed, index, kind=None, crop_kind=None):
+def sample(glyphs, seed, index, kind=None, crop_kind=None, kind_weights=None):
     """(crop BGR, text, kind, double_row) for sample `index` of the stream `seed`; crop_kind
     'bbox' or 'rectified' forces the way the crop is cut (for measuring: the ccpd-crops are
-    all bounding boxes) and leaves every other draw as it was."""
+    all bounding boxes) and leaves every other draw as it was; kind_weights (normalised, in
+    KINDS order) replaces KIND_WEIGHTS when the kind is drawn (train.py --kind-weight)."""
     rng = np.random.default_rng([seed, index])
     if kind is None:
-        kind = KINDS[rng.choice(len(KINDS), p=KIND_WEIGHTS)]
+        kind = KINDS[rng.choice(len(KINDS), p=KIND_WEIGHTS if kind_weights is None else kind_weights)]
     text = random_text(kind, rng)
     double_row = kind == 'double' or (kind == 'gua' and rng.random() < 0.5)
     render_kind = 'double' if double_row else kind

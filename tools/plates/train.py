@@ -35,6 +35,11 @@ TRAIN_SEED = 20261205
 HELDOUT_SEED = 5
 NUM_CLASSES = len(render.ALPHABET) + 1  # + the CTC blank at index 0
 PROVINCE_FRAMES = 3  # --province-weight: the time steps the province is looked for in
+# --top-letter-weight, double-row lines only: no letter in these time steps, and the letter
+# looked for in TOP_LETTER_FRAMES (the top row's letter lies on line columns 24-37 of 96,
+# time steps 6-9; CTC put it in step 1, at the edge of what that step sees: models/README.md).
+TOP_LETTER_KEEP_OUT = range(1, 4)
+TOP_LETTER_FRAMES = range(4, 10)
 
 
 class PlateNet(nn.Module):
@@ -88,20 +93,21 @@ def greedy(logits):
 
 
 class Stream(torch.utils.data.IterableDataset):
-    def __init__(self, start, batch):
-        self.start, self.batch = start, batch
+    def __init__(self, start, batch, kind_weights=None):
+        self.start, self.batch, self.kind_weights = start, batch, kind_weights
 
     def __iter__(self):
         glyphs = render.Glyphs()
         i = self.start
         while True:
-            lines, texts = [], []
+            lines, texts, rows = [], [], []
             for _ in range(self.batch):
-                crop, text, _, double_row = render.sample(glyphs, TRAIN_SEED, i)
+                crop, text, _, double_row = render.sample(glyphs, TRAIN_SEED, i, kind_weights=self.kind_weights)
                 lines.append(render.to_line(crop, double_row))
                 texts.append(text)
+                rows.append(double_row)
                 i += 1
-            yield to_tensor(lines), texts
+            yield to_tensor(lines), texts, torch.tensor(rows)
 
 
 def heldout_set(per_kind):
@@ -172,8 +178,24 @@ def load(path, model, opt=None):
     return ck
 
 
+def kind_weights(specs):
+    """--kind-weight KIND=W ...: render.KIND_SHARES with those kinds' shares replaced,
+    normalised; None when none is given (render.KIND_WEIGHTS: the stream of rounds 1-5)."""
+    if not specs:
+        return None
+    w = dict(zip(render.KINDS, render.KIND_SHARES))
+    for spec in specs:
+        kind, _, value = spec.partition('=')
+        if kind not in w or not value:
+            sys.exit(f'train.py: --kind-weight {spec}: expected KIND=WEIGHT, KIND one of {", ".join(render.KINDS)}')
+        w[kind] = float(value)
+    a = np.array([w[k] for k in render.KINDS])
+    return a / a.sum()
+
+
 def cmd_train(args):
     torch.set_num_threads(args.threads)
+    weights = kind_weights(args.kind_weight)
     torch.manual_seed(TRAIN_SEED)
     model = PlateNet()
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -181,6 +203,10 @@ def cmd_train(args):
     if os.path.exists(args.checkpoint):
         ck = load(args.checkpoint, model, opt)
         step, seen, elapsed = ck['step'], ck['seen'], ck['elapsed']
+        saved = ck.get('kind_weights')
+        if (saved is None) != (weights is None) or (saved is not None and not np.allclose(saved, weights)):
+            sys.exit(f'train.py: {args.checkpoint} was trained with kind weights {saved}, not {weights}: '
+                     'resume with the same --kind-weight')
         print(f'resumed at step {step} ({seen} images, {elapsed / 3600:.2f} h)', flush=True)
     else:
         os.makedirs(os.path.dirname(os.path.abspath(args.checkpoint)), exist_ok=True)
@@ -189,12 +215,14 @@ def cmd_train(args):
             ck = load(args.init, model)
             print(f'initialised from {args.init} (its step {ck["step"]})', flush=True)
     print(f'parameters: {sum(p.numel() for p in model.parameters())}', flush=True)
+    if weights is not None:
+        print('kind weights: ' + ' '.join(f'{k}={w:.3f}' for k, w in zip(render.KINDS, weights)), flush=True)
     heldout = heldout_set(25)
     real = real_set(args.real) if args.real else []
-    loader = torch.utils.data.DataLoader(Stream(seen, args.batch), batch_size=None, num_workers=args.workers,
+    loader = torch.utils.data.DataLoader(Stream(seen, args.batch, weights), batch_size=None, num_workers=args.workers,
                                          prefetch_factor=4 if args.workers else 2)
     t0, window_t, window_n = time.time(), time.time(), 0
-    for x, texts in loader:
+    for x, texts, double_rows in loader:
         # Exponential decay to a floor: the schedule depends only on the step, so resuming is exact.
         lr = max(args.lr * 0.5 ** (step / args.half_life), args.lr / 20)
         for g in opt.param_groups:
@@ -217,6 +245,25 @@ def cmd_train(args):
             prov = logits[:, 1:1 + len(render.PROVINCES), :PROVINCE_FRAMES].max(2).values
             want = torch.tensor([render.PROVINCES.index(t[0]) for t in texts])
             loss = loss + args.province_weight * F.cross_entropy(prov, want)
+        if args.top_letter_weight and double_rows.any():
+            # A double-row plate's top-row letter (round 6, models/README.md): the round-5 model
+            # emits it in time step 1 on every double-row line, 24 columns left of where it lies,
+            # where the letter's right half (what tells M from N, B from E, Q from C, F from R)
+            # is at or past the edge of what step 1 sees; 0.80 of those letters read right
+            # against 1.00 of the bottom row's. This keeps letters out of steps 1-3 (their
+            # probability there is pushed to the blank or the province) and adds a cross-entropy
+            # among the letters on the best of steps 4-9, so that CTC re-aligns the letter onto
+            # its own columns. Single-row lines are not touched; the exported model is the same
+            # network.
+            dr = torch.nonzero(double_rows).flatten()
+            p = F.softmax(logits[dr], 1)
+            prov = p[:, 1:1 + len(render.PROVINCES)].sum(1)
+            stay = (p[:, 0] + prov)[:, TOP_LETTER_KEEP_OUT.start:TOP_LETTER_KEEP_OUT.stop]
+            keep_out = -torch.log(stay.clamp(min=1e-6)).sum(1).mean()
+            first = len(render.PROVINCES) + len(render.DIGITS) + 1
+            let = logits[dr][:, first:first + len(render.LETTERS), TOP_LETTER_FRAMES.start:TOP_LETTER_FRAMES.stop].max(2).values
+            want = torch.tensor([render.LETTERS.index(texts[k][1]) for k in dr.tolist()])
+            loss = loss + args.top_letter_weight * (keep_out + F.cross_entropy(let, want))
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -232,7 +279,7 @@ def cmd_train(args):
             elapsed_now = elapsed + time.time() - t0
             tmp = args.checkpoint + '.tmp'
             torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'step': step, 'seen': seen,
-                        'elapsed': elapsed_now}, tmp)
+                        'elapsed': elapsed_now, 'kind_weights': weights}, tmp)
             os.replace(tmp, args.checkpoint)
             if step % args.eval_every == 0:
                 m = measure(model, heldout)
@@ -391,8 +438,14 @@ def main():
     t.add_argument('--save-every', type=int, default=100)
     t.add_argument('--eval-every', type=int, default=500)
     t.add_argument('--real', default='', help='a folder with manifest.csv to measure on (never trained on)')
+    t.add_argument('--kind-weight', nargs='*', default=[], metavar='KIND=W',
+                   help='a kind\'s share of the stream before normalising (render.KIND_WEIGHTS: blue 0.40, '
+                        'double 0.16, gua 0.06 ...); the stream is then another one, resumable with the same weights')
     t.add_argument('--province-weight', type=float, default=0.0,
                    help='weight of an extra cross-entropy on the province in the first time steps (0: CTC only)')
+    t.add_argument('--top-letter-weight', type=float, default=0.0,
+                   help='double-row lines: weight of a loss keeping letters out of time steps 1-3 plus a '
+                        'cross-entropy on the top-row letter in steps 4-9 (0: CTC only)')
     e = sub.add_parser('eval')
     e.add_argument('--checkpoint', required=True)
     e.add_argument('--per-kind', type=int, default=100)
