@@ -215,6 +215,14 @@ def cmd_train(args):
             ck = load(args.init, model)
             print(f'initialised from {args.init} (its step {ck["step"]})', flush=True)
     print(f'parameters: {sum(p.numel() for p in model.parameters())}', flush=True)
+    teacher = None
+    if args.keep_single_row:
+        teacher = PlateNet()
+        ck = load(args.keep_single_row, teacher)
+        teacher.eval()
+        for prm in teacher.parameters():
+            prm.requires_grad_(False)
+        print(f'single-row lines kept near {args.keep_single_row} (its step {ck["step"]}), weight {args.keep_weight}', flush=True)
     if weights is not None:
         print('kind weights: ' + ' '.join(f'{k}={w:.3f}' for k, w in zip(render.KINDS, weights)), flush=True)
     heldout = heldout_set(25)
@@ -264,6 +272,15 @@ def cmd_train(args):
             let = logits[dr][:, first:first + len(render.LETTERS), TOP_LETTER_FRAMES.start:TOP_LETTER_FRAMES.stop].max(2).values
             want = torch.tensor([render.LETTERS.index(texts[k][1]) for k in dr.tolist()])
             loss = loss + args.top_letter_weight * (keep_out + F.cross_entropy(let, want))
+        if teacher is not None and (~double_rows).any():
+            # Single-row lines (every real crop is one) read as the given model reads them: the
+            # KL divergence from its per-step distribution, so that what a fine-tuning aimed at
+            # double-row lines changes in shared weights does not move the single-row reads.
+            sr = torch.nonzero(~double_rows).flatten()
+            with torch.no_grad():
+                want_p = F.softmax(teacher(x[sr])[:, :, 0, :], 1)
+            keep = F.kl_div(F.log_softmax(logits[sr], 1), want_p, reduction='none').sum((1, 2)).mean()  # per line
+            loss = loss + args.keep_weight * keep
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -446,6 +463,9 @@ def main():
     t.add_argument('--top-letter-weight', type=float, default=0.0,
                    help='double-row lines: weight of a loss keeping letters out of time steps 1-3 plus a '
                         'cross-entropy on the top-row letter in steps 4-9 (0: CTC only)')
+    t.add_argument('--keep-single-row', default='', metavar='CKPT',
+                   help='single-row lines: a KL divergence from this model\'s per-step distribution, weighted --keep-weight')
+    t.add_argument('--keep-weight', type=float, default=1.0)
     e = sub.add_parser('eval')
     e.add_argument('--checkpoint', required=True)
     e.add_argument('--per-kind', type=int, default=100)
