@@ -1,6 +1,7 @@
 #include "tools/common/process.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,8 +22,13 @@ std::filesystem::path self_dir() {
 }
 
 pid_t spawn_gatewayd(const std::filesystem::path& exe, const std::filesystem::path& config, const std::filesystem::path& log) {
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid == 0) {
+        // A tool killed mid-run takes its gatewayd with it (7 December: a gwbench lane killed
+        // by hand left its gatewayd running beside the next benchmarks).
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != parent) ::_exit(127);  // the tool died before prctl
         if (std::freopen(log.c_str(), "w", stdout)) ::dup2(::fileno(stdout), 2);
         ::execl(exe.c_str(), exe.c_str(), "--config", config.c_str(), static_cast<char*>(nullptr));
         std::perror("exec gatewayd");

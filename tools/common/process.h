@@ -12,6 +12,8 @@ namespace gw::tools {
 /// The directory of the running executable (tools find gatewayd beside themselves).
 std::filesystem::path self_dir();
 /// Starts `gatewayd --config CONFIG`, stdout and stderr to `log`. Returns the pid (-1 on failure).
+/// The child gets SIGTERM when the calling thread ends (PR_SET_PDEATHSIG): call it from a thread
+/// that outlives the child (the tools' and tests' main threads).
 pid_t spawn_gatewayd(const std::filesystem::path& exe, const std::filesystem::path& config, const std::filesystem::path& log);
 /// SIGTERM, then up to `grace_ms` for the exit; SIGKILL after. True for a clean exit 0.
 bool terminate_child(pid_t pid, int grace_ms);
