@@ -65,7 +65,8 @@ Result<std::unique_ptr<Gateway>> Gateway::open(GatewayConfig config, ReportSink 
     if (!outbox) return unexpected(outbox.error());
     // The passage log first: it moves what the journal holds (events made durable there, not
     // yet in the outbox, when the power went) into the outbox, where the passback is read from.
-    // Journal files: one takes the groups while full ones are emptied (passage_journal.h).
+    // Journal files: one takes the groups while full ones are emptied, and the others take a
+    // group beside a stalled one (passage_journal.h); one per lane, at least 2, at most 16.
     auto log = sync::PassageLog::open(**outbox, config.sync ? config.sync->gateway : config.name, config.state_dir / "journal",
                                       std::clamp<std::size_t>(config.lanes.size(), 2, 16));
     if (!log) return unexpected(log.error());
